@@ -1,0 +1,1 @@
+"""trainer_bot: an AI gym trainer that lives in Telegram."""

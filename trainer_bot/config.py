@@ -1,0 +1,118 @@
+"""All configuration in one place: environment variables and `.env`."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "trainer_bot.sqlite3"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def normalize_database_url(url: str) -> str:
+    """Pick the async driver for plain URLs such as the seed's `postgresql://...`."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("DATABASE_URL must look like postgresql://user:pass@host:5432/db")
+    async_drivers = {
+        "postgres": "postgresql+asyncpg",
+        "postgresql": "postgresql+asyncpg",
+        "postgresql+psycopg2": "postgresql+asyncpg",
+        "sqlite": "sqlite+aiosqlite",
+    }
+    scheme = async_drivers.get(scheme, scheme)
+    if scheme not in {"postgresql+asyncpg", "sqlite+aiosqlite"}:
+        raise ValueError("DATABASE_URL must be a postgresql:// or sqlite:// URL")
+    return f"{scheme}://{rest}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+    redis_url: str | None = None
+    telegram_api_url: AnyHttpUrl | None = None
+
+    proxy_api_url: AnyHttpUrl = AnyHttpUrl("https://api.proxyapi.ru/openai/v1")
+    proxy_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=300)
+    llm_total_budget_seconds: float = Field(default=45.0, gt=0, le=600)
+    llm_max_completion_tokens: int = Field(default=1200, ge=200, le=16000)
+    # Prices in USD per 1M tokens, used only to estimate the cost in logs.
+    llm_input_price_per_mtok: float = Field(default=0.15, ge=0)
+    llm_output_price_per_mtok: float = Field(default=0.60, ge=0)
+
+    workout_cooldown_hours: float = Field(default=12, ge=0, le=24 * 14)
+    timezone: str = "Europe/Moscow"
+
+    log_level: LogLevel = "INFO"
+    log_file: Path | None = PROJECT_ROOT / "logs" / "trainer_bot.log"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        bot_id, sep, secret = token.partition(":")
+        if not (sep and bot_id.isdigit() and len(secret) >= 10):
+            raise ValueError("BOT_TOKEN does not look like 123456789:ABC... from @BotFather")
+        return SecretStr(token)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver(cls, value: str) -> str:
+        return normalize_database_url(value.strip())
+
+    @field_validator("redis_url", "proxy_api_key", "telegram_api_url", "log_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must look like redis://localhost:6379/0")
+        return value
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.proxy_api_key is not None
+
+
+def describe_settings_error(error: Exception) -> str:
+    """One readable line per problem, without echoing secret values."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return f"Configuration error: {error}"
+    problems = []
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]).upper() or "settings"
+        if name == "BOT_TOKEN" and item["type"] == "missing":
+            problems.append(
+                "BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), "
+                "then put BOT_TOKEN=<token> into .env"
+            )
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}: {message}")
+    return "Configuration error: " + "; ".join(problems)

@@ -1,0 +1,97 @@
+"""Value sets stored as constrained strings (CHECK constraints, not native enums).
+
+Native Postgres enums need a migration for every new value and do not exist in SQLite;
+a CHECK over a string column works on both and is just as strict.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class FitnessLevel(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Goal(StrEnum):
+    MASS_GAIN = "mass_gain"
+    WEIGHT_LOSS = "weight_loss"
+    MAINTENANCE = "maintenance"
+
+
+class EquipmentType(StrEnum):
+    GYM = "gym"
+    BODYWEIGHT = "bodyweight"
+
+
+class Equipment(StrEnum):
+    """What a single exercise needs."""
+
+    BODYWEIGHT = "bodyweight"
+    PULLUP_BAR = "pullup_bar"
+    DUMBBELL = "dumbbell"
+    BARBELL = "barbell"
+    KETTLEBELL = "kettlebell"
+    MACHINE = "machine"
+    CABLE = "cable"
+
+
+# Exercises a user without a gym can do: nothing, or a pull-up bar (a door frame bar).
+HOME_EQUIPMENT = frozenset({Equipment.BODYWEIGHT, Equipment.PULLUP_BAR})
+
+
+class Muscle(StrEnum):
+    CHEST = "chest"
+    BACK = "back"
+    LOWER_BACK = "lower_back"
+    SHOULDERS = "shoulders"
+    BICEPS = "biceps"
+    TRICEPS = "triceps"
+    FOREARMS = "forearms"
+    QUADS = "quads"
+    HAMSTRINGS = "hamstrings"
+    GLUTES = "glutes"
+    CALVES = "calves"
+    CORE = "core"
+
+
+class Movement(StrEnum):
+    """Movement pattern: what the generators balance a session and a week by."""
+
+    SQUAT = "squat"
+    HINGE = "hinge"
+    LUNGE = "lunge"
+    HORIZONTAL_PUSH = "horizontal_push"
+    VERTICAL_PUSH = "vertical_push"
+    HORIZONTAL_PULL = "horizontal_pull"
+    VERTICAL_PULL = "vertical_pull"
+    ARMS = "arms"
+    SHOULDER_ISOLATION = "shoulder_isolation"
+    LEG_ISOLATION = "leg_isolation"
+    CORE = "core"
+    CONDITIONING = "conditioning"
+
+
+class WorkoutStatus(StrEnum):
+    PLANNED = "planned"
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+
+
+class WorkoutSource(StrEnum):
+    LLM = "llm"
+    FALLBACK = "fallback"
+
+
+def sql_in(column: str, values: type[StrEnum] | frozenset[str] | tuple[int, ...]) -> str:
+    """Text of a CHECK constraint that limits `column` to `values`."""
+    items = [v.value if isinstance(v, StrEnum) else v for v in values]
+    rendered = ", ".join(repr(str(i)) if isinstance(i, str) else str(i) for i in items)
+    return f"{column} IN ({rendered})"

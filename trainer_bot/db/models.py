@@ -1,0 +1,188 @@
+"""Tables: users, exercises, workouts, workout_exercises, telegram_files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer_bot.db.base import Base, TimestampMixin, UTCDateTime, utcnow
+from trainer_bot.db.enums import (
+    Equipment,
+    EquipmentType,
+    FitnessLevel,
+    Gender,
+    Goal,
+    Movement,
+    WorkoutSource,
+    WorkoutStatus,
+    sql_in,
+)
+
+WORKOUT_FREQUENCIES = (2, 3, 5)
+AGE_RANGE = (10, 100)
+HEIGHT_RANGE_CM = (100, 250)
+WEIGHT_RANGE_KG = (30, 300)
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(sql_in("gender", Gender), name="gender"),
+        CheckConstraint(f"age BETWEEN {AGE_RANGE[0]} AND {AGE_RANGE[1]}", name="age_range"),
+        CheckConstraint(
+            f"height_cm BETWEEN {HEIGHT_RANGE_CM[0]} AND {HEIGHT_RANGE_CM[1]}",
+            name="height_range",
+        ),
+        CheckConstraint(
+            f"current_weight_kg BETWEEN {WEIGHT_RANGE_KG[0]} AND {WEIGHT_RANGE_KG[1]}",
+            name="current_weight_range",
+        ),
+        CheckConstraint(
+            f"target_weight_kg BETWEEN {WEIGHT_RANGE_KG[0]} AND {WEIGHT_RANGE_KG[1]}",
+            name="target_weight_range",
+        ),
+        CheckConstraint(sql_in("fitness_level", FitnessLevel), name="fitness_level"),
+        CheckConstraint(sql_in("goal", Goal), name="goal"),
+        CheckConstraint(sql_in("workout_frequency", WORKOUT_FREQUENCIES), name="frequency"),
+        CheckConstraint(sql_in("equipment_type", EquipmentType), name="equipment_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True, nullable=False)
+    first_name: Mapped[str | None] = mapped_column(String(128))
+    gender: Mapped[str] = mapped_column(String(16), nullable=False)
+    age: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    height_cm: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    current_weight_kg: Mapped[float] = mapped_column(Float, nullable=False)
+    fitness_level: Mapped[str] = mapped_column(String(16), nullable=False)
+    goal: Mapped[str] = mapped_column(String(16), nullable=False)
+    target_weight_kg: Mapped[float] = mapped_column(Float, nullable=False)
+    workout_frequency: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    equipment_type: Mapped[str] = mapped_column(String(16), nullable=False)
+
+    workouts: Mapped[list[Workout]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Exercise(TimestampMixin, Base):
+    __tablename__ = "exercises"
+    __table_args__ = (
+        CheckConstraint(sql_in("equipment", Equipment), name="equipment"),
+        CheckConstraint(sql_in("level", FitnessLevel), name="level"),
+        CheckConstraint(sql_in("movement", Movement), name="movement"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    instructions: Mapped[str] = mapped_column(Text, nullable=False)
+    primary_muscles: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    secondary_muscles: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    equipment: Mapped[str] = mapped_column(String(16), nullable=False)
+    level: Mapped[str] = mapped_column(String(16), nullable=False)
+    movement: Mapped[str] = mapped_column(String(24), nullable=False)
+    is_compound: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # Reps of a timed exercise (a plank) are seconds.
+    is_timed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Jumps and sprints: left out for users with BMI >= 35.
+    is_high_impact: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    video_url: Mapped[str] = mapped_column(String(512), nullable=False)
+    image_url: Mapped[str | None] = mapped_column(String(512))
+    # Exercises removed from the catalogue file stay while workouts reference them.
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class Workout(TimestampMixin, Base):
+    """One session given to a user; `created_at` is when it was received."""
+
+    __tablename__ = "workouts"
+    __table_args__ = (
+        CheckConstraint(sql_in("status", WorkoutStatus), name="status"),
+        CheckConstraint(sql_in("source", WorkoutSource), name="source"),
+        CheckConstraint(
+            "(status = 'completed') = (completed_at IS NOT NULL)", name="completed_at_set"
+        ),
+        Index("ix_workouts_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    planned_date: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=WorkoutStatus.PLANNED.value
+    )
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    focus: Mapped[str] = mapped_column(String(32), nullable=False)
+    title: Mapped[str] = mapped_column(String(128), nullable=False)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False)
+    warmup: Mapped[str] = mapped_column(Text, nullable=False)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="workouts")
+    exercises: Mapped[list[WorkoutExercise]] = relationship(
+        back_populates="workout",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="WorkoutExercise.position",
+    )
+
+
+class WorkoutExercise(Base):
+    __tablename__ = "workout_exercises"
+    __table_args__ = (
+        UniqueConstraint("workout_id", "position", name="uq_workout_exercises_position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("sets BETWEEN 1 AND 10", name="sets_range"),
+        CheckConstraint("reps_min BETWEEN 1 AND 300", name="reps_min_range"),
+        CheckConstraint("reps_max BETWEEN reps_min AND 300", name="reps_max_range"),
+        CheckConstraint("rest_seconds BETWEEN 0 AND 600", name="rest_range"),
+        CheckConstraint("weight_kg IS NULL OR weight_kg BETWEEN 0 AND 500", name="weight_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workout_id: Mapped[int] = mapped_column(
+        ForeignKey("workouts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # RESTRICT: an exercise someone trained with is retired (is_active=False), never deleted.
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    sets: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    reps_min: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    reps_max: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    rest_seconds: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    workout: Mapped[Workout] = relationship(back_populates="exercises")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class TelegramFile(TimestampMixin, Base):
+    """Telegram file_ids of our own assets (the welcome video note), reused after upload."""
+
+    __tablename__ = "telegram_files"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(256), nullable=False)
