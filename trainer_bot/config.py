@@ -32,13 +32,27 @@ def normalize_database_url(url: str) -> str:
     return f"{scheme}://{rest}"
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """What migrations need: the database alone, so `make migrate` needs no bot token."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
-    bot_token: SecretStr
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver(cls, value: str) -> str:
+        return normalize_database_url(value.strip())
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class Settings(DatabaseSettings):
+    bot_token: SecretStr
     redis_url: str | None = None
     telegram_api_url: AnyHttpUrl | None = None
 
@@ -67,11 +81,6 @@ class Settings(BaseSettings):
             raise ValueError("BOT_TOKEN does not look like 123456789:ABC... from @BotFather")
         return SecretStr(token)
 
-    @field_validator("database_url")
-    @classmethod
-    def _database_driver(cls, value: str) -> str:
-        return normalize_database_url(value.strip())
-
     @field_validator("redis_url", "proxy_api_key", "telegram_api_url", "log_file", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -88,10 +97,6 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("REDIS_URL must look like redis://localhost:6379/0")
         return value
-
-    @cached_property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
     @property
     def llm_enabled(self) -> bool:

@@ -1,0 +1,1 @@
+"""Screens of the bot: one package per screen family, assembled in `setup.py`."""

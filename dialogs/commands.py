@@ -1,0 +1,87 @@
+"""Command starters: /start, /profile, /help, /cancel. They open dialogs; dialogs do the rest."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import BotCommand, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.states import MenuSG, RegistrationSG, StartSG
+from trainer_bot.services.users import get_user
+from trainer_bot.services.welcome import send_welcome_video_note
+
+logger = logging.getLogger(__name__)
+
+BOT_COMMANDS = [
+    BotCommand(command="start", description="Начать или открыть главное меню"),
+    BotCommand(command="profile", description="Мой профиль"),
+    BotCommand(command="help", description="Что умеет тренер"),
+    BotCommand(command="cancel", description="Отменить и вернуться в меню"),
+]
+HELP_TEXT = (
+    "Я AI-тренер: составляю персональные тренировки под твою цель, опыт и снаряжение.\n\n"
+    "/start — начать или открыть главное меню\n"
+    "/profile — посмотреть и изменить анкету\n"
+    "/cancel — прервать текущее действие и вернуться в меню\n"
+    "/help — эта подсказка"
+)
+
+
+def _in_registration(dialog_manager: DialogManager) -> bool:
+    return (
+        dialog_manager.has_context()
+        and dialog_manager.current_context().state.group is RegistrationSG
+    )
+
+
+async def cmd_start(
+    message: Message, dialog_manager: DialogManager, session: AsyncSession, bot: Bot
+) -> None:
+    user_id = message.chat.id
+    if await get_user(session, user_id) is not None:
+        logger.info("User %s opened the main menu with /start", user_id)
+        await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        return
+    if _in_registration(dialog_manager):
+        logger.info("User %s resumed registration with /start", user_id)
+        await message.answer("Продолжим анкету с того места, где остановились 👇")
+        await dialog_manager.show(ShowMode.SEND)
+        return
+    logger.info("User %s sent /start", user_id)
+    await send_welcome_video_note(bot, message.chat.id, session)
+    await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+async def cmd_profile(message: Message, dialog_manager: DialogManager, session: AsyncSession) -> None:
+    if await get_user(session, message.chat.id) is None:
+        await message.answer("Профиля пока нет — давай заполним анкету 👇")
+        await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        return
+    await dialog_manager.start(MenuSG.profile, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+async def cmd_help(message: Message) -> None:
+    await message.answer(HELP_TEXT)
+
+
+async def cmd_cancel(message: Message, dialog_manager: DialogManager, session: AsyncSession) -> None:
+    if await get_user(session, message.chat.id) is not None:
+        await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        return
+    if _in_registration(dialog_manager):
+        logger.info("User %s cancelled registration", message.chat.id)
+        await message.answer("Анкету отменил. Когда будешь готов — жми «Начать».")
+    await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+def build_commands_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_start, CommandStart())
+    router.message.register(cmd_profile, Command("profile"))
+    router.message.register(cmd_help, Command("help"))
+    router.message.register(cmd_cancel, Command("cancel"))
+    return router

@@ -1,0 +1,77 @@
+"""Error handlers: stale buttons lead back to a working screen; failures get an answer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.api.exceptions import UnknownIntent, UnknownState
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.states import MenuSG, StartSG
+from trainer_bot.services.users import get_user
+
+logger = logging.getLogger(__name__)
+
+STALE_SCREEN_TEXT = "Этот экран устарел — открыл актуальный 👇"
+TEMPORARY_FAILURE_TEXT = (
+    "Сервис временно недоступен — я уже в курсе. Попробуй ещё раз через минуту 🙏"
+)
+UNEXPECTED_FAILURE_TEXT = "Что-то пошло не так. Попробуй ещё раз или нажми /start."
+TEMPORARY_ERRORS = (OperationalError, InterfaceError, DBAPIError, RedisError, OSError, asyncio.TimeoutError)
+
+
+def _user_and_chat(event: ErrorEvent) -> tuple[int | None, int | None]:
+    update = event.update
+    if update.callback_query is not None:
+        message = update.callback_query.message
+        return update.callback_query.from_user.id, message.chat.id if message else None
+    if update.message is not None:
+        from_user = update.message.from_user
+        return (from_user.id if from_user else None), update.message.chat.id
+    return None, None
+
+
+async def on_stale_dialog(
+    event: ErrorEvent, dialog_manager: DialogManager, session: AsyncSession
+) -> None:
+    user_id, chat_id = _user_and_chat(event)
+    logger.info("User %s hit a stale screen (%s), reopening", user_id, type(event.exception).__name__)
+    if event.update.callback_query is not None:
+        await event.update.callback_query.answer(STALE_SCREEN_TEXT)
+    registered = user_id is not None and await get_user(session, user_id) is not None
+    await dialog_manager.start(
+        MenuSG.main if registered else StartSG.greeting,
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,
+    )
+
+
+async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
+    user_id, chat_id = _user_and_chat(event)
+    error = event.exception
+    temporary = isinstance(error, TEMPORARY_ERRORS)
+    if temporary:
+        logger.error("Update for user %s failed, service unavailable: %r", user_id, error)
+    else:
+        logger.exception("Update for user %s failed", user_id, exc_info=error)
+    text = TEMPORARY_FAILURE_TEXT if temporary else UNEXPECTED_FAILURE_TEXT
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(text, show_alert=True)
+        elif chat_id is not None:
+            await bot.send_message(chat_id, text)
+    except TelegramAPIError as answer_error:
+        logger.warning("Could not tell user %s about the failure: %s", user_id, answer_error)
+
+
+def register_error_handlers(dp: Dispatcher) -> None:
+    dp.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, UnknownState))
+    dp.errors.register(on_unexpected_error)

@@ -1,0 +1,193 @@
+"""Registration handlers: the only place the wizard changes state."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
+from aiogram_dialog.widgets.kbd import Button, Select
+
+from dialogs.common import ERROR_KEY
+from dialogs.states import MenuSG, RegistrationSG, StartSG
+from trainer_bot.db.enums import Goal
+from trainer_bot.services import profile_rules as rules
+from trainer_bot.services.profile_rules import ProfileAnswers, Step
+from trainer_bot.services.users import save_profile
+
+logger = logging.getLogger(__name__)
+
+# Set while the user changes one answer from the summary: the next answer returns there.
+EDITING_KEY = "editing"
+
+STEP_STATES = {
+    Step.GENDER: RegistrationSG.gender,
+    Step.AGE: RegistrationSG.age,
+    Step.HEIGHT: RegistrationSG.height,
+    Step.WEIGHT: RegistrationSG.weight,
+    Step.LEVEL: RegistrationSG.level,
+    Step.GOAL: RegistrationSG.goal,
+    Step.TARGET_WEIGHT: RegistrationSG.target_weight,
+    Step.FREQUENCY: RegistrationSG.frequency,
+    Step.EQUIPMENT: RegistrationSG.equipment,
+}
+NOT_TEXT_HINTS = {
+    RegistrationSG.age: "Мне нужен возраст числом, например 27.",
+    RegistrationSG.height: "Мне нужен рост числом в сантиметрах, например 178.",
+    RegistrationSG.weight: "Мне нужен вес числом в килограммах, например 72,5.",
+    RegistrationSG.target_weight: "Мне нужен целевой вес числом в килограммах, например 68.",
+}
+
+
+async def on_registration_start(start_data: Any, manager: DialogManager) -> None:
+    """Editing a saved profile starts on the summary with the answers filled in."""
+    if isinstance(start_data, dict) and isinstance(start_data.get("answers"), dict):
+        manager.dialog_data.update(start_data["answers"])
+
+
+def _fail(manager: DialogManager, message: str) -> None:
+    manager.dialog_data[ERROR_KEY] = message
+
+
+async def _advance(manager: DialogManager) -> None:
+    """Go to the next step, or back to the summary when one answer was being changed."""
+    data = manager.dialog_data
+    data.pop(ERROR_KEY, None)
+    if not data.pop(EDITING_KEY, False):
+        await manager.next()
+        return
+    try:
+        answers = ProfileAnswers.from_dialog_data(data)
+    except (KeyError, ValueError):
+        await manager.next()
+        return
+    problem = rules.first_problem(answers)
+    if problem is None:
+        await manager.switch_to(RegistrationSG.summary)
+        return
+    # The changed answer contradicts another one: ask for that one, then return.
+    step, message = problem
+    data[EDITING_KEY] = True
+    _fail(manager, message)
+    await manager.switch_to(STEP_STATES[step])
+
+
+async def on_choice_selected(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item_id: str
+) -> None:
+    step = Step(widget.widget_id)
+    data = manager.dialog_data
+    if step is Step.GOAL:
+        problem = rules.check_goal(
+            Goal(item_id), int(data[Step.AGE]), int(data[Step.HEIGHT]), float(data[Step.WEIGHT])
+        )
+        if problem:
+            _fail(manager, problem)
+            await callback.answer(problem, show_alert=True)
+            return
+    data[step] = int(item_id) if step is Step.FREQUENCY else item_id
+    await _advance(manager)
+
+
+async def on_age_entered(
+    message: Message, widget: ManagedTextInput[int], manager: DialogManager, age: int
+) -> None:
+    manager.dialog_data[Step.AGE] = age
+    await _advance(manager)
+
+
+async def on_height_entered(
+    message: Message, widget: ManagedTextInput[int], manager: DialogManager, height: int
+) -> None:
+    manager.dialog_data[Step.HEIGHT] = height
+    await _advance(manager)
+
+
+async def on_weight_entered(
+    message: Message, widget: ManagedTextInput[float], manager: DialogManager, weight: float
+) -> None:
+    data = manager.dialog_data
+    problem = rules.check_body_plausible(int(data[Step.AGE]), int(data[Step.HEIGHT]), weight)
+    if problem:
+        _fail(manager, problem)
+        return
+    data[Step.WEIGHT] = weight
+    await _advance(manager)
+
+
+async def on_target_weight_entered(
+    message: Message, widget: ManagedTextInput[float], manager: DialogManager, target: float
+) -> None:
+    data = manager.dialog_data
+    problem = rules.check_target_weight(
+        Goal(data[Step.GOAL]),
+        int(data[Step.AGE]),
+        int(data[Step.HEIGHT]),
+        float(data[Step.WEIGHT]),
+        target,
+    )
+    if problem:
+        _fail(manager, problem)
+        return
+    data[Step.TARGET_WEIGHT] = target
+    await _advance(manager)
+
+
+async def on_invalid_text(
+    message: Message, widget: ManagedTextInput[Any], manager: DialogManager, error: ValueError
+) -> None:
+    _fail(manager, str(error))
+
+
+async def on_not_text(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    state = manager.current_context().state
+    _fail(manager, NOT_TEXT_HINTS.get(state, "Мне нужен ответ текстом."))
+
+
+async def on_text_instead_of_button(
+    message: Message, widget: MessageInput, manager: DialogManager
+) -> None:
+    _fail(manager, "Выбери вариант кнопкой ниже 👇")
+
+
+async def on_back(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    data.pop(ERROR_KEY, None)
+    if data.pop(EDITING_KEY, False):
+        await manager.switch_to(RegistrationSG.summary)
+    elif manager.current_context().state == RegistrationSG.gender:
+        await manager.start(StartSG.greeting, mode=StartMode.RESET_STACK)
+    else:
+        await manager.back()
+
+
+async def on_edit_field(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item_id: str
+) -> None:
+    manager.dialog_data[EDITING_KEY] = True
+    manager.dialog_data.pop(ERROR_KEY, None)
+    await manager.switch_to(STEP_STATES[Step(item_id)])
+
+
+async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    try:
+        answers = ProfileAnswers.from_dialog_data(data)
+    except (KeyError, ValueError):
+        # Only reachable with a damaged state: start the questions again.
+        await callback.answer("Анкета заполнена не до конца — давай пройдём её ещё раз.")
+        await manager.switch_to(RegistrationSG.gender)
+        return
+    problem = rules.first_problem(answers)
+    if problem is not None:
+        step, message = problem
+        data[EDITING_KEY] = True
+        _fail(manager, message)
+        await manager.switch_to(STEP_STATES[step])
+        return
+    user = callback.from_user
+    await save_profile(manager.middleware_data["session"], user.id, user.first_name, answers)
+    await callback.answer("Анкета сохранена ✅")
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={"just_registered": True})

@@ -1,0 +1,15 @@
+"""Assembles every router; dialogs are built per call so each Dispatcher gets its own."""
+
+from aiogram import Router
+
+from dialogs import commands
+from dialogs.menu.dialog import menu_dialog
+from dialogs.registration.dialog import registration_dialog
+from dialogs.start.dialog import start_dialog
+
+
+def build_router() -> Router:
+    router = Router(name="trainer_bot")
+    router.include_router(commands.build_commands_router())
+    router.include_routers(start_dialog(), registration_dialog(), menu_dialog())
+    return router

@@ -1,0 +1,26 @@
+"""The greeting a newcomer sees after the welcome video note."""
+
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.kbd import Start
+from aiogram_dialog.widgets.text import Const, Format
+
+from dialogs.states import RegistrationSG, StartSG
+from dialogs.start.getters import greeting_getter
+
+
+def start_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Format("Привет, {name}! 👋", when="name"),
+            Const("Привет! 👋", when=lambda data, *_: not data.get("name")),
+            Const(
+                "\nЯ твой AI-тренер. Составлю персональную тренировку под твои цели, "
+                "опыт и снаряжение, покажу технику каждого упражнения и помогу не сбиться "
+                "с графика.\n\nСначала пара вопросов о тебе — это займёт минуту."
+            ),
+            Start(Const("🚀 Начать"), id="begin", state=RegistrationSG.gender),
+            state=StartSG.greeting,
+            getter=greeting_getter,
+            preview_data={"name": "Анна"},
+        ),
+    )

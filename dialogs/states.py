@@ -1,0 +1,28 @@
+"""Every StatesGroup in one place, so one dialog can start another without import cycles.
+
+State names are stored in users' dialog stacks in Redis: renaming one is a data migration.
+"""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class StartSG(StatesGroup):
+    greeting = State()
+
+
+class RegistrationSG(StatesGroup):
+    gender = State()
+    age = State()
+    height = State()
+    weight = State()
+    level = State()
+    goal = State()
+    target_weight = State()
+    frequency = State()
+    equipment = State()
+    summary = State()
+
+
+class MenuSG(StatesGroup):
+    main = State()
+    profile = State()

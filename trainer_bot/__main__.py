@@ -1,0 +1,102 @@
+"""Command line: `python -m trainer_bot [run|migrate|preview DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+EXIT_CONFIG = 2
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def _run() -> int:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
+    from trainer_bot.app import StartupError, run_polling
+    from trainer_bot.config import Settings, describe_settings_error
+    from trainer_bot.logging_setup import setup_logging
+
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        return _fail(describe_settings_error(error))
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.proxy_api_key is not None:
+        secrets.append(settings.proxy_api_key.get_secret_value())
+    setup_logging(settings.log_level, settings.log_file, secrets)
+    try:
+        asyncio.run(run_polling(settings))
+    except StartupError as error:
+        logging.getLogger("trainer_bot").error("%s", error)
+        return _fail(f"Start-up failed: {error}")
+    except TelegramUnauthorizedError:
+        return _fail("Telegram rejected BOT_TOKEN: copy the token again from @BotFather")
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _migrate() -> int:
+    from trainer_bot.config import DatabaseSettings, describe_settings_error
+    from trainer_bot.db.engine import create_engine, create_session_factory
+    from trainer_bot.db.migrations import upgrade_to_head
+    from trainer_bot.logging_setup import setup_logging
+    from trainer_bot.services.catalogue_sync import sync_catalogue
+
+    try:
+        settings = DatabaseSettings()
+    except ValidationError as error:
+        return _fail(describe_settings_error(error))
+    setup_logging("INFO", None)
+
+    async def migrate() -> None:
+        await upgrade_to_head(settings.database_url)
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                await sync_catalogue(session)
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(migrate())
+    except Exception as error:  # noqa: BLE001 - one readable line, not a traceback
+        return _fail(f"Migration failed: {type(error).__name__}: {error}")
+    return 0
+
+
+def _preview(target: Path) -> int:
+    from trainer_bot.preview import write_preview
+
+    html, diagram = asyncio.run(write_preview(target))
+    print(f"Preview: {html}\nTransitions: {diagram}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer_bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("migrate", help="apply database migrations and sync the catalogue")
+    preview = commands.add_parser("preview", help="write an HTML preview of every window")
+    preview.add_argument("directory", nargs="?", default="preview", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return _migrate()
+    if args.command == "preview":
+        return _preview(args.directory)
+    return _run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Application assembly: the Bot, the Dispatcher and the polling lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from aiogram_dialog import setup_dialogs
+from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
+from aiogram_dialog.api.protocols import MessageManagerProtocol
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from dialogs.commands import BOT_COMMANDS
+from dialogs.errors import register_error_handlers
+from dialogs.setup import build_router
+from trainer_bot.config import Settings
+from trainer_bot.db.engine import create_engine, create_session_factory
+from trainer_bot.db.migrations import pending_migrations
+from trainer_bot.middlewares.db_session import DbSessionMiddleware
+from trainer_bot.services.catalogue_sync import sync_catalogue
+
+logger = logging.getLogger(__name__)
+
+
+class StartupError(RuntimeError):
+    """A problem that stops the bot at start-up with one readable line."""
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_url is not None:
+        api = TelegramAPIServer.from_base(str(settings.telegram_api_url).rstrip("/"))
+        session = AiohttpSession(api=api)
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+@dataclass
+class StateBackend:
+    storage: BaseStorage
+    events_isolation: BaseEventIsolation
+    redis: Redis | None = None
+
+
+def create_state_backend(redis: Redis | None, key_prefix: str = "fsm") -> StateBackend:
+    if redis is None:
+        return StateBackend(MemoryStorage(), SimpleEventIsolation())
+    # aiogram-dialog keys carry a destiny (stack/context); without it the first update fails.
+    key_builder = DefaultKeyBuilder(prefix=key_prefix, with_destiny=True)
+    return StateBackend(
+        RedisStorage(redis, key_builder=key_builder),
+        RedisEventIsolation(redis, key_builder=key_builder),
+        redis,
+    )
+
+
+def create_dispatcher(
+    *,
+    session_factory: async_sessionmaker[AsyncSession],
+    state: StateBackend,
+    settings: Settings | None = None,
+    message_manager: MessageManagerProtocol | None = None,
+    **workflow_data: Any,
+) -> Dispatcher:
+    dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
+    dp.workflow_data.update(workflow_data)
+    if settings is not None:
+        dp["settings"] = settings
+    db_middleware = DbSessionMiddleware(session_factory)
+    dp.update.outer_middleware(db_middleware)
+    register_error_handlers(dp)
+    dp.include_router(build_router())
+    setup_dialogs(dp, message_manager=message_manager, events_isolation=state.events_isolation)
+    # Background dialog updates skip dp.update middlewares: give them a session too.
+    dp.observers[DIALOG_EVENT_NAME].outer_middleware(db_middleware)
+    return dp
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    bot: Bot
+    dispatcher: Dispatcher
+    state: StateBackend
+    closers: list[Any] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        if self.state.redis is not None:
+            await self.state.redis.aclose()
+        await self.dispatcher.storage.close()
+        await self.engine.dispose()
+
+
+async def prepare_database(engine: AsyncEngine) -> None:
+    if await pending_migrations(engine):
+        raise StartupError("The database schema is not up to date: run `make migrate` first")
+    async with create_session_factory(engine)() as session:
+        await sync_catalogue(session)
+        await session.commit()
+
+
+async def build_application(settings: Settings) -> Application:
+    engine = create_engine(settings.database_url)
+    try:
+        await prepare_database(engine)
+    except StartupError:
+        await engine.dispose()
+        raise
+    except Exception as error:
+        await engine.dispose()
+        raise StartupError(f"Cannot use the database: {type(error).__name__}: {error}") from None
+    redis = None
+    if settings.redis_url:
+        redis = Redis.from_url(settings.redis_url)
+        try:
+            await redis.ping()
+        except Exception as error:
+            await redis.aclose()
+            await engine.dispose()
+            raise StartupError(f"Cannot reach Redis at REDIS_URL: {error}") from None
+    else:
+        logger.warning(
+            "REDIS_URL is not set: dialog state lives in memory and is lost on restart"
+        )
+    state = create_state_backend(redis)
+    dispatcher = create_dispatcher(
+        session_factory=create_session_factory(engine), state=state, settings=settings
+    )
+    return Application(settings, engine, create_bot(settings), dispatcher, state)
+
+
+async def run_polling(settings: Settings) -> None:
+    app = await build_application(settings)
+    try:
+        await app.bot.set_my_commands(BOT_COMMANDS)
+        logger.info("Starting long polling")
+        await app.dispatcher.start_polling(app.bot, close_bot_session=False)
+    finally:
+        await app.close()
+        logger.info("Stopped")

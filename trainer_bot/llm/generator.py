@@ -1,0 +1,310 @@
+"""Workout generation through the LLM: bounded in time, never raising, one log line.
+
+Pipeline per call: HTTP status -> empty choices -> `message.refusal` -> `finish_reason`
+("length" means truncated JSON) -> `json.loads` -> repairs and validation -> at most one
+re-ask listing the errors -> otherwise "fallback" (the caller runs the rule-based
+generator). The whole `generate` runs under `asyncio.timeout(llm_total_budget_seconds)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.config import Settings
+from trainer_bot.llm.client import CallTrace, ChatCompletionsClient
+from trainer_bot.llm.errors import LLMCallError, redact
+from trainer_bot.llm.prompt import build_messages, build_reask_messages, build_response_format
+from trainer_bot.llm.validation import MIN_EXERCISES, validate_plan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["ok", "repaired", "fallback"]
+DEFAULT_TEMPERATURE = 0.5
+LOG_FORMAT = (
+    "llm_workout user_id=%s model=%s outcome=%s reason=%s status=%s finish_reason=%s "
+    "attempts=%d calls=%d latency_ms=%d prompt_tokens=%d completion_tokens=%d "
+    "cached_tokens=%d cost_usd=%.6f repairs=%d breaker=%s detail=%s"
+)
+DETAIL_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class LLMOutcome:
+    plan: WorkoutPlan | None
+    outcome: Outcome
+    # "ok", "repaired", "reask" on success; why it failed on fallback: "no_key",
+    # "circuit_open", "timeout", "connection_error", "http_<status>", "invalid_response",
+    # "empty_choices", "refusal", "length", "content_filter", "invalid_json", "schema",
+    # "validation", "too_few_allowed", "internal_error".
+    reason: str
+    attempts: int  # HTTP attempts, retries and the re-ask included
+    calls: int  # chat completion calls: 1, or 2 with the re-ask
+    latency_ms: int
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float = 0.0
+    status: int | None = None  # the last HTTP status seen
+    finish_reason: str | None = None
+    repairs: tuple[str, ...] = ()
+    # A short, secret-free description of the failure (an upstream error message, the
+    # validation errors); empty on success.
+    detail: str = ""
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.plan is None
+
+
+class _StepError(Exception):
+    """Internal: the pipeline stopped with `reason`; `errors` make a re-ask possible."""
+
+    def __init__(
+        self, reason: str, errors: Sequence[str] = (), content: str = "", detail: str = ""
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = tuple(errors)
+        self.content = content
+        self.detail = detail or "; ".join(self.errors)
+
+    @property
+    def can_reask(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass
+class _Run:
+    """Totals accumulated over the call(s) of one `generate`."""
+
+    trace: CallTrace
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    finish_reason: str | None = None
+
+    def add_usage(self, data: Mapping[str, Any]) -> None:
+        usage = data.get("usage")
+        if not isinstance(usage, dict):
+            return
+        self.prompt_tokens += _int(usage.get("prompt_tokens"))
+        self.completion_tokens += _int(usage.get("completion_tokens"))
+        details = usage.get("prompt_tokens_details")
+        if isinstance(details, dict):
+            self.cached_tokens += _int(details.get("cached_tokens"))
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+class LLMWorkoutGenerator:
+    def __init__(
+        self,
+        settings: Settings,
+        client: ChatCompletionsClient,
+        catalogue: Sequence[CatalogueExercise],
+        *,
+        temperature: float = DEFAULT_TEMPERATURE,
+        log_prompts: bool = False,
+    ) -> None:
+        self._settings = settings
+        self._client = client
+        self._catalogue_slugs = frozenset(e.slug for e in catalogue)
+        # Built once: the same schema for every user keeps the cacheable prefix stable.
+        self._response_format = build_response_format(self._catalogue_slugs)
+        self._temperature = temperature
+        # Opt-in only: prompts and completions hold users' health data.
+        self._log_prompts = log_prompts
+
+    @property
+    def response_format(self) -> dict[str, Any]:
+        return self._response_format
+
+    async def generate(
+        self,
+        *,
+        user_id: int,
+        profile: TrainingProfile,
+        allowed: Sequence[CatalogueExercise],
+        history: Sequence[PastWorkout],
+        session_hint: str,
+    ) -> LLMOutcome:
+        started = time.monotonic()
+        run = _Run(trace=CallTrace())
+        plan: WorkoutPlan | None = None
+        repairs: tuple[str, ...] = ()
+        outcome: Outcome = "fallback"
+        exc_info = False
+        detail = ""
+        try:
+            if self._settings.proxy_api_key is None:
+                raise _StepError("no_key")
+            usable = [e for e in allowed if e.slug in self._catalogue_slugs]
+            if len(usable) < MIN_EXERCISES:
+                raise _StepError("too_few_allowed")
+            deadline = started + self._settings.llm_total_budget_seconds
+            async with asyncio.timeout(self._settings.llm_total_budget_seconds):
+                plan, repairs, reason = await self._run(
+                    run, profile, usable, history, session_hint, deadline
+                )
+            outcome = "ok" if reason == "ok" else "repaired"
+        except _StepError as step:
+            reason, detail = step.reason, step.detail
+        except TimeoutError:
+            reason, detail = "timeout", "total time budget spent"
+        except Exception as error:
+            reason, detail = "internal_error", type(error).__name__
+            exc_info = True
+        result = LLMOutcome(
+            plan=plan,
+            outcome=outcome,
+            reason=reason,
+            attempts=run.trace.attempts,
+            calls=run.calls,
+            latency_ms=round((time.monotonic() - started) * 1000),
+            prompt_tokens=run.prompt_tokens,
+            completion_tokens=run.completion_tokens,
+            cached_tokens=run.cached_tokens,
+            cost_usd=self._cost(run.prompt_tokens, run.completion_tokens),
+            status=run.trace.status,
+            finish_reason=run.finish_reason,
+            repairs=repairs,
+            detail=self._safe(detail)[:DETAIL_LIMIT],
+        )
+        self._log(user_id, result, exc_info=exc_info)
+        return result
+
+    def _cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (
+            prompt_tokens * self._settings.llm_input_price_per_mtok
+            + completion_tokens * self._settings.llm_output_price_per_mtok
+        ) / 1_000_000
+
+    async def _run(
+        self,
+        run: _Run,
+        profile: TrainingProfile,
+        allowed: Sequence[CatalogueExercise],
+        history: Sequence[PastWorkout],
+        session_hint: str,
+        deadline: float,
+    ) -> tuple[WorkoutPlan, tuple[str, ...], str]:
+        allowed_map = {e.slug: e for e in allowed}
+        messages: list[dict[str, str]] = build_messages(profile, allowed, history, session_hint)
+        if self._log_prompts:
+            logger.debug("llm_workout prompt: %s", json.dumps(messages, ensure_ascii=False))
+        first_failure: _StepError | None = None
+        while True:
+            content = await self._call(run, messages, deadline)
+            try:
+                validation = self._interpret(content, allowed_map, profile)
+            except _StepError as step:
+                if first_failure is not None or not step.can_reask:
+                    raise
+                first_failure = step
+                messages = [*messages, *build_reask_messages(step.content, step.errors)]
+                continue
+            if first_failure is not None:
+                return validation[0], validation[1], "reask"
+            return validation[0], validation[1], "repaired" if validation[1] else "ok"
+
+    async def _call(self, run: _Run, messages: list[dict[str, str]], deadline: float) -> str:
+        """One chat completion; returns the message content or raises `_StepError`."""
+        run.calls += 1
+        try:
+            completion = await self._client.create(
+                messages,
+                response_format=self._response_format,
+                temperature=self._temperature,
+                max_completion_tokens=self._settings.llm_max_completion_tokens,
+                deadline=deadline,
+                trace=run.trace,
+            )
+        except LLMCallError as error:
+            if error.reason == "circuit_open":
+                run.calls -= 1  # nothing went out
+            raise _StepError(error.reason, detail=error.description) from None
+        data = completion.data
+        run.add_usage(data)
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise _StepError("empty_choices")
+        choice = choices[0]
+        message = choice.get("message")
+        message = message if isinstance(message, dict) else {}
+        finish_reason = choice.get("finish_reason")
+        run.finish_reason = finish_reason if isinstance(finish_reason, str) else None
+        if message.get("refusal"):
+            raise _StepError("refusal")
+        if run.finish_reason != "stop":
+            raise _StepError(run.finish_reason or "no_finish_reason")
+        content = message.get("content")
+        if self._log_prompts:
+            logger.debug("llm_workout completion: %s", content)
+        if not isinstance(content, str) or not content.strip():
+            raise _StepError("invalid_json", ["the answer was empty"], "")
+        return content
+
+    @staticmethod
+    def _interpret(
+        content: str, allowed: Mapping[str, CatalogueExercise], profile: TrainingProfile
+    ) -> tuple[WorkoutPlan, tuple[str, ...]]:
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as error:
+            raise _StepError(
+                "invalid_json", [f"the answer is not valid JSON ({error.msg})"], content
+            ) from None
+        except ValueError:  # e.g. a number too long to convert
+            raise _StepError("invalid_json", ["the answer is not valid JSON"], content) from None
+        validation = validate_plan(data, allowed, profile=profile)
+        if validation.plan is None:
+            raise _StepError(validation.reason or "validation", validation.errors, content)
+        return validation.plan, validation.repairs
+
+    def _safe(self, text: str) -> str:
+        """Belt and braces: descriptions are redacted at the source, but make sure."""
+        key = self._settings.proxy_api_key
+        return redact(text, [key.get_secret_value()]) if key is not None and text else text
+
+    def _log(self, user_id: int, result: LLMOutcome, *, exc_info: bool) -> None:
+        level = logging.WARNING if result.outcome == "fallback" else logging.INFO
+        args = (
+            user_id,
+            self._settings.llm_model,
+            result.outcome,
+            result.reason,
+            result.status if result.status is not None else "-",
+            result.finish_reason or "-",
+            result.attempts,
+            result.calls,
+            result.latency_ms,
+            result.prompt_tokens,
+            result.completion_tokens,
+            result.cached_tokens,
+            result.cost_usd,
+            len(result.repairs),
+            self._client.breaker.state.value,
+            json.dumps(result.detail, ensure_ascii=False) if result.detail else "-",
+        )
+        logger.log(
+            level,
+            LOG_FORMAT,
+            *args,
+            exc_info=exc_info,
+            extra={
+                "llm_outcome": result.outcome,
+                "llm_reason": result.reason,
+                "llm_attempts": result.attempts,
+            },
+        )

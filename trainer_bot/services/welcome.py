@@ -1,0 +1,43 @@
+"""The welcome video note ("кружок"): uploaded once, then re-sent by its file_id."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import FSInputFile
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trainer_bot.queries import telegram_files
+
+logger = logging.getLogger(__name__)
+
+WELCOME_VIDEO_NOTE = Path(__file__).resolve().parent.parent / "assets" / "welcome_video_note.mp4"
+WELCOME_FILE_KEY = "welcome_video_note"
+
+
+async def send_welcome_video_note(bot: Bot, chat_id: int, session: AsyncSession) -> bool:
+    """Send the greeting video note; a failure is logged and never blocks registration."""
+    file_id = await telegram_files.get_file_id(session, WELCOME_FILE_KEY)
+    if file_id is not None:
+        try:
+            await bot.send_video_note(chat_id, file_id)
+            return True
+        except TelegramBadRequest as error:
+            # A file_id from another bot token or a purged file: upload again.
+            logger.warning("Stored welcome video note is unusable (%s), uploading again", error)
+        except TelegramAPIError as error:
+            logger.warning("Could not send the welcome video note: %s", error)
+            return False
+    try:
+        message = await bot.send_video_note(chat_id, FSInputFile(WELCOME_VIDEO_NOTE), length=384)
+    except (TelegramAPIError, OSError) as error:
+        logger.warning("Could not upload the welcome video note: %s", error)
+        return False
+    if message.video_note is not None:
+        await telegram_files.save_file_id(session, WELCOME_FILE_KEY, message.video_note.file_id)
+        await session.commit()
+        logger.info("Welcome video note uploaded, file_id stored")
+    return True
