@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Message, PhotoSize, Sticker, Update
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
@@ -49,14 +50,29 @@ class UserSession:
 
     async def press(self, label: str, message: Message | None = None) -> str:
         """Press the button whose text matches `label` (a regex, full match)."""
-        callback_id = await self.client.click(message or self.screen(), InlineButtonTextLocator(label))
-        self.messages.assert_answered(callback_id)
+        callback_id = await self.client.click(
+            message or self.screen(), InlineButtonTextLocator(label)
+        )
+        self.assert_answered(callback_id)
         return self.text()
+
+    def assert_answered(self, callback_id: str) -> None:
+        """Every button press must be answered, or Telegram shows a spinner for seconds."""
+        by_handlers = [
+            call.callback_query_id for call in self.harness.bot.calls_of(AnswerCallbackQuery)
+        ]
+        assert callback_id in self.messages.answered_callbacks or callback_id in by_handlers
 
     async def send_sticker(self) -> str:
         sticker = Sticker(
-            file_id="sticker", file_unique_id="sticker", type="regular",
-            width=512, height=512, is_animated=False, is_video=False, emoji="💪",
+            file_id="sticker",
+            file_unique_id="sticker",
+            type="regular",
+            width=512,
+            height=512,
+            is_animated=False,
+            is_video=False,
+            emoji="💪",
         )
         await self._feed(sticker=sticker)
         return self.text()

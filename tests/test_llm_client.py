@@ -15,7 +15,7 @@ from tests.fakes.openai_server import (
     ScriptedResponse,
     completion_response,
     error_response,
-    openai_server,  # noqa: F401 - the fixture
+    openai_server_fixture,  # noqa: F401 - registers the `openai_server` fixture
 )
 from trainer_bot.config import Settings
 from trainer_bot.llm.circuit_breaker import BreakerState, CircuitBreaker
@@ -41,9 +41,12 @@ def make_settings(base_url: str, **overrides: Any) -> Settings:
     )
 
 
-def make_client(base_url: str, *, breaker: CircuitBreaker | None = None, **overrides: Any):
+def make_client(
+    server: FakeOpenAIServer, *, breaker: CircuitBreaker | None = None, **overrides: Any
+) -> ChatCompletionsClient:
     return ChatCompletionsClient(
-        make_settings(base_url, **overrides),
+        make_settings(server.base_url, **overrides),
+        http_client=server.http_client,
         breaker=breaker,
         backoff_base_seconds=0.01,
         backoff_cap_seconds=0.05,
@@ -67,7 +70,7 @@ def assert_no_secret(error: BaseException) -> None:
 async def test_success_sends_standard_fields_and_bearer(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(completion_response({"a": 1}))
     response_format = {"type": "json_schema", "json_schema": {"name": "x", "strict": True}}
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         trace = CallTrace()
         result = await client.create(
             MESSAGES, response_format=response_format, temperature=0.3, trace=trace
@@ -95,7 +98,7 @@ async def test_429_retry_after_is_honoured(openai_server: FakeOpenAIServer) -> N
         error_response(429, "Rate limit", headers={"retry-after": "0.3"}),
         completion_response("{}"),
     )
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         result = await client.create(MESSAGES)
     assert result.attempts == 2
     first, second = openai_server.requests
@@ -108,7 +111,7 @@ async def test_retry_after_ms_wins_over_retry_after(openai_server: FakeOpenAISer
         completion_response("{}"),
     )
     started = time.monotonic()
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         result = await client.create(MESSAGES)
     assert result.attempts == 2
     assert 0.09 <= time.monotonic() - started < 2
@@ -117,7 +120,7 @@ async def test_retry_after_ms_wins_over_retry_after(openai_server: FakeOpenAISer
 async def test_retry_after_beyond_budget_is_not_waited(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(error_response(429, headers={"retry-after": "3600"}))
     started = time.monotonic()
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
     assert caught.value.reason == "http_429" and caught.value.attempts == 1
@@ -127,7 +130,7 @@ async def test_retry_after_beyond_budget_is_not_waited(openai_server: FakeOpenAI
 
 async def test_429_exhausts_two_retries(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(*(error_response(429, headers={"retry-after": "0"}) for _ in range(3)))
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
     assert caught.value.reason == "http_429" and caught.value.status == 429
@@ -135,11 +138,9 @@ async def test_429_exhausts_two_retries(openai_server: FakeOpenAIServer) -> None
 
 
 @pytest.mark.parametrize("status", [408, 409, 500, 502, 503, 504])
-async def test_transient_statuses_are_retried(
-    openai_server: FakeOpenAIServer, status: int
-) -> None:
+async def test_transient_statuses_are_retried(openai_server: FakeOpenAIServer, status: int) -> None:
     openai_server.enqueue(error_response(status), error_response(status), completion_response("{}"))
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         result = await client.create(MESSAGES)
     assert result.attempts == 3 and openai_server.calls == 3
 
@@ -149,7 +150,7 @@ async def test_client_errors_are_never_retried(
     openai_server: FakeOpenAIServer, status: int
 ) -> None:
     openai_server.enqueue(error_response(status, "nope"), completion_response("{}"))
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
         fatal = status in {401, 402, 403}
@@ -162,7 +163,7 @@ async def test_client_errors_are_never_retried(
 async def test_timeouts_are_retried_then_reported(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(*(ScriptedResponse(delay=1.0) for _ in range(3)))
     started = time.monotonic()
-    async with make_client(openai_server.base_url, llm_timeout_seconds=0.2) as client:
+    async with make_client(openai_server, llm_timeout_seconds=0.2) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
     assert caught.value.reason == "timeout" and caught.value.attempts == 3
@@ -172,7 +173,7 @@ async def test_timeouts_are_retried_then_reported(openai_server: FakeOpenAIServe
 async def test_deadline_caps_the_attempt(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(ScriptedResponse(delay=2.0))
     started = time.monotonic()
-    async with make_client(openai_server.base_url, llm_timeout_seconds=10) as client:
+    async with make_client(openai_server, llm_timeout_seconds=10) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES, deadline=time.monotonic() + 0.3)
     assert caught.value.reason == "timeout" and caught.value.attempts == 1
@@ -181,7 +182,7 @@ async def test_deadline_caps_the_attempt(openai_server: FakeOpenAIServer) -> Non
 
 async def test_dropped_connection_is_retried(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(ScriptedResponse(drop_connection=True), completion_response("{}"))
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         result = await client.create(MESSAGES)
     assert result.attempts == 2
 
@@ -189,18 +190,18 @@ async def test_dropped_connection_is_retried(openai_server: FakeOpenAIServer) ->
 async def test_connection_refused_is_a_connection_error() -> None:
     server = FakeOpenAIServer()
     await server.start()
-    url = server.base_url
     await server.stop()  # nothing listens on that port any more
-    async with make_client(url) as client:
+    async with make_client(server) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
+    await server.stop()  # closes the HTTP client the helper made
     assert caught.value.reason == "connection_error" and caught.value.attempts == 3
     assert_no_secret(caught.value)
 
 
 async def test_non_json_200_is_invalid_response(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(ScriptedResponse(body="<html>Bad gateway</html>"))
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
     assert caught.value.reason == "invalid_response" and caught.value.attempts == 1
@@ -209,7 +210,7 @@ async def test_non_json_200_is_invalid_response(openai_server: FakeOpenAIServer)
 
 async def test_echoed_key_is_redacted(openai_server: FakeOpenAIServer) -> None:
     openai_server.enqueue(error_response(401, f"Incorrect API key provided: {API_KEY}."))
-    async with make_client(openai_server.base_url) as client:
+    async with make_client(openai_server) as client:
         with pytest.raises(LLMCallError) as caught:
             await client.create(MESSAGES)
     assert caught.value.reason == "http_401"
@@ -230,7 +231,7 @@ async def test_breaker_short_circuits_then_recovers(openai_server: FakeOpenAISer
     clock = FakeClock()
     breaker = CircuitBreaker(failure_threshold=2, cooldown_seconds=60, clock=clock)
     openai_server.enqueue(error_response(400), error_response(404))
-    async with make_client(openai_server.base_url, breaker=breaker) as client:
+    async with make_client(openai_server, breaker=breaker) as client:
         for _ in range(2):
             with pytest.raises(LLMCallError):
                 await client.create(MESSAGES)

@@ -64,7 +64,17 @@ async def test_happy_path_saves_the_profile(
     assert "раз в неделю" in await user.say("76")
     assert "Где будешь" in await user.press("3 раза")
     summary = await user.press("🏋️ Зал")
-    for expected in ("Мужской", "27", "178 см", "82,5 кг", "1–3 года", "Похудение", "76 кг", "3 раза", "Зал"):
+    for expected in (
+        "Мужской",
+        "27",
+        "178 см",
+        "82,5 кг",
+        "1–3 года",
+        "Похудение",
+        "76 кг",
+        "3 раза",
+        "Зал",
+    ):
         assert expected in summary
     assert "Реалистичный темп" in summary
     assert "Анкета сохранена" in await user.press("✅ Всё верно")
@@ -72,7 +82,11 @@ async def test_happy_path_saves_the_profile(
     row = await saved_user(session_factory)
     assert row is not None
     assert (row.gender, row.age, row.height_cm, row.current_weight_kg) == ("male", 27, 178, 82.5)
-    assert (row.fitness_level, row.goal, row.target_weight_kg) == ("intermediate", "weight_loss", 76)
+    assert (row.fitness_level, row.goal, row.target_weight_kg) == (
+        "intermediate",
+        "weight_loss",
+        76,
+    )
     assert (row.workout_frequency, row.equipment_type, row.first_name) == (3, "gym", "Иван")
 
 
@@ -186,8 +200,15 @@ BACK_CHAIN = [
     ("equipment", "раз в неделю"),
 ]
 ANSWERED = {
-    "gender": "begin", "age": "gender", "height": "age", "weight": "height", "level": "weight",
-    "goal": "level", "target_weight": "goal", "frequency": "target_weight", "equipment": "frequency",
+    "gender": "begin",
+    "age": "gender",
+    "height": "age",
+    "weight": "height",
+    "level": "weight",
+    "goal": "level",
+    "target_weight": "goal",
+    "frequency": "target_weight",
+    "equipment": "frequency",
 }
 
 
@@ -287,3 +308,4 @@ async def test_registered_user_gets_the_menu_on_start_and_profile(user: UserSess
 async def test_help_lists_the_commands(user: UserSession) -> None:
     await user.say("/help")
     assert any("/profile" in text for text in user.harness.bot.sent_texts())
+

@@ -140,6 +140,7 @@ def registration_dialog() -> Dialog:
                 ),
                 width=3,
             ),
+            _back(),
             MessageInput(handlers.on_text_instead_of_button, content_types=ContentType.ANY),
             state=RegistrationSG.summary,
             getter=summary_getter,

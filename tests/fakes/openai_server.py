@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import httpx
 import pytest
 from aiohttp import web
 
@@ -274,7 +275,7 @@ def make_exercise(
         movement=Movement(movement),
         is_compound=is_compound,
         is_timed=is_timed,
-        video_url="https://example.com/video",  # type: ignore[arg-type]
+        video_url="https://example.com/video",
     )
 
 
@@ -292,10 +293,19 @@ class FakeOpenAIServer:
         self.responder: Responder = unscripted_responder
         self._queue: deque[ScriptedResponse] = deque()
         self._runner: web.AppRunner | None = None
+        self._http: httpx.AsyncClient | None = None
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/v1"
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """A plain-HTTP client for this server, closed on `stop()`: building an
+        `httpx.AsyncClient` with TLS verification costs ~50-100 ms, too slow per test."""
+        if self._http is None:
+            self._http = httpx.AsyncClient(verify=False)
+        return self._http
 
     @property
     def calls(self) -> int:
@@ -317,17 +327,22 @@ class FakeOpenAIServer:
         app = web.Application()
         app.router.add_post(CHAT_PATH, self._handle)
         # Cancel a delayed handler when the client gives up, and do not wait for it on stop.
-        self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=0.5
+        )
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self._requested_port))
         self.port = sock.getsockname()[1]
-        site = web.SockSite(self._runner, sock, shutdown_timeout=0.5)
+        site = web.SockSite(self._runner, sock)
         await site.start()
         return self
 
     async def stop(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -370,9 +385,11 @@ class FakeOpenAIServer:
         return web.Response(status=scripted.status, body=raw, headers=headers)
 
 
-@pytest.fixture
-async def openai_server() -> AsyncIterator[FakeOpenAIServer]:
-    """A started fake server with an empty script; stopped after the test."""
+@pytest.fixture(name="openai_server")
+async def openai_server_fixture() -> AsyncIterator[FakeOpenAIServer]:
+    """`openai_server`: a started fake server with an empty script, stopped after the test.
+
+    Import `openai_server_fixture` into a test module or conftest to make it available."""
     server = FakeOpenAIServer()
     await server.start()
     try:

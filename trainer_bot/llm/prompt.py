@@ -18,46 +18,43 @@ from datetime import UTC, datetime
 from typing import Any
 
 from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.db.enums import Equipment
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 CHARS_PER_TOKEN = 3.5
-HISTORY_LIMIT = 4
+HISTORY_LIMIT = 3
 SCHEMA_NAME = "workout"
-ALLOWED_HEADER = "Allowed exercises (slug|name|primary muscles|equipment|flags):"
+ALLOWED_HEADER = (
+    "Allowed exercises by equipment, slug|main muscle|flags "
+    "(none: compound; I isolation, T timed, H high impact):"
+)
 
 SYSTEM_PROMPT = """\
-You are an experienced, careful strength coach (ACSM and NSCA guidelines). Design ONE \
-workout for the user in the next message. Write every text field in Russian: short, \
-concrete, friendly, no markdown.
-
-Rules:
-1. Use only slugs from the user's allowed list. 4-7 exercises, none twice; position 1..n.
-2. Follow the session plan given (focus, theme, reason). Copy its focus id into "focus". \
-Prefer exercises absent from the recent workouts when a fair alternative exists.
-3. Order: compound (C) before isolation (I), large muscles before small, heavy before light.
-4. Sets x reps and rest by goal and level:
-- mass_gain: beginner 2-3 x 8-12, rest 60-120 s; intermediate 3-4 x 6-12, rest 120-180 s \
-compound, 60-90 s isolation; advanced 3-5 x 6-12 (one compound may be 4-6), rest 120-180 s.
-- weight_loss: beginner 2-3 x 10-15, rest 45-90 s; intermediate and advanced 3 x 10-15, \
-rest 30-60 s on light work (supersets ok); advanced may add 10-20 min of conditioning.
-- maintenance: beginner 2-3 x 8-12, intermediate 2-3 x 6-12, advanced 2-4 x 6-12; \
-rest 60-120 s.
-5. Timed exercises (flag T): reps_min and reps_max are seconds (10-180).
-6. Effort: beginners leave 2-3 reps in reserve, others 1-2; never to failure, no max tests \
-for beginners. State the RIR in notes.
-7. weight_kg: for loaded exercises (barbell, dumbbell, kettlebell, machine, cable) a \
-concrete working weight in kg, estimated from sex, body weight, level and the history; \
-dumbbells and kettlebells: one implement; round to 2.5 kg (dumbbells 1 kg). \
-Bodyweight and pullup_bar exercises: null. Notes may say how to adjust the load.
-8. warmup: 5-10 min of general warm-up, then 1-2 light sets (about 50% of the working \
-weight) of the first compound exercise.
-9. About 45-60 minutes in total.
-10. Minors: age 10-13 bodyweight only, light, with an adult nearby; age 14-17 beginner \
-level, reps >= 8, no maximal or power lifts; never mention calorie deficits to minors.
-11. BMI >= 35: low impact, no jumps. BMI < 16 or >= 40: in rationale, advise seeing a \
-doctor. BMI < 18.5: no weight-loss emphasis.
-12. rationale: one sentence on why the session looks like this.
-Answer only with JSON that follows the schema."""
+You are a careful, experienced strength coach (ACSM, NSCA). Design ONE workout for the \
+user below. All text in Russian: short, concrete, friendly, no markdown.
+1. Only slugs from the allowed list; 4-7 exercises, none twice; position 1..n.
+2. Follow the session plan; copy its focus id into "focus". Prefer exercises absent from \
+recent workouts.
+3. Order: compound before isolation, big muscles before small, heavy before light.
+4. Sets x reps, rest by goal and level:
+mass_gain: beginner 2-3x8-12, 60-120 s; intermediate 3-4x6-12, 120-180 s compound, \
+60-90 s isolation; advanced 3-5x6-12 (one compound may be 4-6), 120-180 s.
+weight_loss: beginner 2-3x10-15, 45-90 s; others 3x10-15, 30-60 s, supersets ok; \
+advanced may add 10-20 min of conditioning.
+maintenance: beginner 2-3x8-12, intermediate 2-3x6-12, advanced 2-4x6-12; 60-120 s.
+5. Timed (T): reps_min and reps_max are seconds, 10-180.
+6. Reps in reserve (RIR) in notes: beginners 2-3, others 1-2. Never to failure; no max \
+tests for beginners.
+7. weight_kg: loaded exercises get a concrete working weight in kg from sex, body \
+weight, level, history (per dumbbell; round to 2.5 kg, dumbbells 1 kg). bodyweight and \
+pullup_bar: null.
+8. warmup: 5-10 min general, then 1-2 light sets (~50% weight) of the first compound.
+9. 45-60 min in total.
+10. Age 10-13: bodyweight only, light, adult nearby. 14-17: beginner level, reps >= 8, \
+no maximal or power lifts. No calorie-deficit talk with minors.
+11. BMI >= 35: low impact, no jumps (H). BMI < 16 or >= 40: advise a doctor in \
+rationale. BMI < 18.5: no weight-loss emphasis.
+12. rationale: one sentence: why this session looks like this."""
 
 REASK_TEMPLATE = """\
 Your previous answer cannot be used:
@@ -74,15 +71,42 @@ def _fmt_number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def exercise_flags(exercise: CatalogueExercise) -> str:
+    """Only what differs from the common case (a compound, rep-counted, low-impact lift)."""
+    return (
+        ("" if exercise.is_compound else "I")
+        + ("T" if exercise.is_timed else "")
+        + ("H" if exercise.is_high_impact else "")
+    )
+
+
 def format_exercise_line(exercise: CatalogueExercise) -> str:
-    flags = "C" if exercise.is_compound else "I"
-    if exercise.is_timed:
-        flags += "T"
-    muscles = ",".join(m.value for m in exercise.primary_muscles)
-    return f"{exercise.slug}|{exercise.name}|{muscles}|{exercise.equipment.value}|{flags}"
+    """`slug|main muscle[|flags]`; the equipment is the group header above it.
+
+    Kept to the minimum so the full catalogue (173 exercises) stays under ~2,000 tokens:
+    no Russian name (the slugs are descriptive English and the bot shows the catalogue's
+    names itself: +1,300 tokens) and only the first primary muscle (+200 tokens).
+    """
+    muscle = exercise.primary_muscles[0].value
+    flags = exercise_flags(exercise)
+    return f"{exercise.slug}|{muscle}|{flags}" if flags else f"{exercise.slug}|{muscle}"
 
 
-_LINE = re.compile(r"^([a-z0-9]+(?:_[a-z0-9]+)*)\|[^|\n]*\|[^|\n]*\|([a-z_]+)\|([CIT]+)$")
+def format_allowed(allowed: Iterable[CatalogueExercise]) -> list[str]:
+    """The allowed list grouped under `[equipment]` headers (saves a column per line)."""
+    groups: dict[Equipment, list[CatalogueExercise]] = {}
+    for exercise in allowed:
+        groups.setdefault(exercise.equipment, []).append(exercise)
+    lines = [ALLOWED_HEADER]
+    for equipment in Equipment:
+        if equipment in groups:
+            lines.append(f"[{equipment.value}]")
+            lines.extend(format_exercise_line(e) for e in groups[equipment])
+    return lines
+
+
+_GROUP = re.compile(r"^\[([a-z_]+)\]$")
+_LINE = re.compile(r"^([a-z0-9]+(?:_[a-z0-9]+)*)\|[a-z_]+(?:\|([ITH]+))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +121,14 @@ def parse_allowed_lines(user_message: str) -> list[AllowedLine]:
     """The allowed exercises back from a user message (used by fakes and benchmarks)."""
     _, _, tail = user_message.partition(ALLOWED_HEADER)
     out = []
-    for line in tail.splitlines():
-        match = _LINE.match(line.strip())
-        if match:
-            slug, equipment, flags = match.groups()
-            out.append(AllowedLine(slug, equipment, "C" in flags, "T" in flags))
+    equipment = ""
+    for raw in tail.splitlines():
+        line = raw.strip()
+        if group := _GROUP.match(line):
+            equipment = group.group(1)
+        elif match := _LINE.match(line):
+            slug, flags = match.group(1), match.group(2) or ""
+            out.append(AllowedLine(slug, equipment, "I" not in flags, "T" in flags))
     return out
 
 
@@ -125,7 +152,7 @@ def _format_history(history: Sequence[PastWorkout], now: datetime) -> str:
             received = received.replace(tzinfo=UTC)
         days = max(0, (now - received).days)
         slugs = ",".join(past.exercise_slugs) or "-"
-        lines.append(f"- {days} d ago, {past.status.value}, {past.focus}: {slugs}")
+        lines.append(f"- {days}d ago {past.status.value} {past.focus}: {slugs}")
     return "\n".join(lines)
 
 
@@ -141,8 +168,7 @@ def build_user_message(
         _format_profile(profile),
         f"Session plan: {' '.join(session_hint.split())}",
         _format_history(history, now or datetime.now(UTC)),
-        ALLOWED_HEADER,
-        *(format_exercise_line(e) for e in allowed),
+        *format_allowed(allowed),
     ]
     return "\n".join(parts)
 

@@ -207,6 +207,16 @@ FOCUS_MUSCLES: Final = MappingProxyType(
         FOCUS_LIGHT: frozenset(),
     }
 )
+# Muscles a focus loads only as secondary ones: counted against the weekly ceiling.
+FOCUS_INDIRECT_MUSCLES: Final = MappingProxyType(
+    {
+        FOCUS_UPPER: frozenset({Muscle.FOREARMS, Muscle.LOWER_BACK}),
+        FOCUS_LOWER: frozenset({Muscle.CORE}),
+        FOCUS_PUSH: frozenset({Muscle.CORE}),
+        FOCUS_PULL: frozenset({Muscle.SHOULDERS, Muscle.FOREARMS, Muscle.LOWER_BACK}),
+        FOCUS_LEGS: frozenset({Muscle.CORE}),
+    }
+)
 
 # Safety and consistency of the profile.
 ADULT_AGE: Final = 18

@@ -1,0 +1,89 @@
+"""Data access for the `exercises` table; no business rules here.
+
+Every function takes an `AsyncSession` and never commits: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trainer_bot.db.models import Exercise, WorkoutExercise
+
+
+async def get_all_by_slug(session: AsyncSession) -> dict[str, Exercise]:
+    """Every exercise, active or not, keyed by slug (one query)."""
+    rows = await session.scalars(select(Exercise))
+    return {exercise.slug: exercise for exercise in rows}
+
+
+async def list_active(session: AsyncSession) -> list[Exercise]:
+    rows = await session.scalars(
+        select(Exercise).where(Exercise.is_active.is_(True)).order_by(Exercise.id)
+    )
+    return list(rows)
+
+
+async def get_by_id(session: AsyncSession, exercise_id: int) -> Exercise | None:
+    return await session.get(Exercise, exercise_id)
+
+
+async def get_by_ids(session: AsyncSession, exercise_ids: Iterable[int]) -> dict[int, Exercise]:
+    ids = set(exercise_ids)
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Exercise).where(Exercise.id.in_(ids)))
+    return {exercise.id: exercise for exercise in rows}
+
+
+async def get_by_slug(session: AsyncSession, slug: str) -> Exercise | None:
+    return await session.scalar(select(Exercise).where(Exercise.slug == slug))
+
+
+async def get_by_slugs(session: AsyncSession, slugs: Iterable[str]) -> dict[str, Exercise]:
+    wanted = set(slugs)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Exercise).where(Exercise.slug.in_(wanted)))
+    return {exercise.slug: exercise for exercise in rows}
+
+
+async def referenced_exercise_ids(
+    session: AsyncSession, among: Collection[int] | None = None
+) -> set[int]:
+    """Ids of exercises used by any workout_exercises row, optionally only `among` these."""
+    query = select(WorkoutExercise.exercise_id).distinct()
+    if among is not None:
+        if not among:
+            return set()
+        query = query.where(WorkoutExercise.exercise_id.in_(among))
+    return set(await session.scalars(query))
+
+
+async def add_exercises(
+    session: AsyncSession, values: Sequence[Mapping[str, Any]]
+) -> list[Exercise]:
+    """Insert new rows (column name -> value); the flush sends them as one batch."""
+    exercises = [Exercise(**row) for row in values]
+    session.add_all(exercises)
+    await session.flush()
+    return exercises
+
+
+def update_exercise(exercise: Exercise, changes: Mapping[str, Any]) -> None:
+    """Set changed columns on a loaded row; it is written (one UPDATE) at the next flush."""
+    for column, value in changes.items():
+        setattr(exercise, column, value)
+
+
+async def delete_exercises(session: AsyncSession, exercise_ids: Collection[int]) -> None:
+    """Delete rows by id in one statement (fails on rows a workout still references)."""
+    if not exercise_ids:
+        return
+    await session.execute(
+        delete(Exercise).where(Exercise.id.in_(exercise_ids)),
+        execution_options={"synchronize_session": "fetch"},
+    )

@@ -1,0 +1,882 @@
+"""The rule-based workout: what the user gets when the LLM is unavailable.
+
+Deterministic (same inputs, same plan) and built only from training.md's rules:
+1. `next_session` picks today's focus from the split and the completed history.
+2. Each slot of the focus' blueprint gets the best-fitting allowed exercise: not used in
+   the most recent workouts where an alternative exists, fitting the equipment and level.
+3. Sets are fitted to a per-session budget: weekly hard sets per muscle (training.md)
+   divided by the sessions of the week that train that muscle.
+4. Reps, rest, effort and a starting weight come from the goal x level tables.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import IntEnum
+from functools import lru_cache
+
+from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.db.enums import (
+    HOME_EQUIPMENT,
+    Equipment,
+    EquipmentType,
+    FitnessLevel,
+    Goal,
+    Movement,
+    Muscle,
+)
+from trainer_bot.training import rules
+from trainer_bot.training.rules import LoadScheme
+from trainer_bot.training.schemas import PastWorkout, PlannedExercise, TrainingProfile, WorkoutPlan
+from trainer_bot.training.selection import allowed_exercises
+from trainer_bot.training.split import (
+    BLUEPRINTS,
+    PatternSlot,
+    SessionSlot,
+    completed_newest_first,
+    next_session,
+    weekly_hits,
+)
+from trainer_bot.training.weights import is_loaded, suggest_weight, warmup_weight
+
+# Recency penalty of an exercise used in the last, 2nd, 3rd, 4th completed workout.
+RECENCY_PENALTIES = (8.0, 4.0, 2.0, 1.0)
+# Taking a slot's second-choice movement pattern costs about as much as repeating an
+# exercise from two workouts ago: rotation wins over the exact pattern.
+MOVEMENT_STEP_PENALTY = 3.0
+LEVEL_GAP_PENALTY = 0.5
+SMALL_FIRST_PENALTY = 2.0
+HEAVY_NOT_BARBELL_PENALTY = 1.0
+ISOLATION_IN_MAIN_SLOT_PENALTY = 5.0
+SMALL_MUSCLES = frozenset({Muscle.TRICEPS, Muscle.BICEPS, Muscle.FOREARMS, Muscle.CALVES})
+# Gym users: which equipment suits the main slots (lower is better). Beginners start on
+# machines and dumbbells (a guided path, no spotter needed); experienced lifters on bars.
+GYM_EQUIPMENT_PENALTY_BEGINNER = {
+    Equipment.MACHINE: 0.0,
+    Equipment.DUMBBELL: 0.0,
+    Equipment.CABLE: 0.0,
+    Equipment.BARBELL: 1.0,
+    Equipment.KETTLEBELL: 1.0,
+    Equipment.BODYWEIGHT: 1.5,
+    Equipment.PULLUP_BAR: 2.0,
+}
+GYM_EQUIPMENT_PENALTY_EXPERIENCED = {
+    Equipment.BARBELL: 0.0,
+    Equipment.DUMBBELL: 0.0,
+    Equipment.CABLE: 0.5,
+    Equipment.MACHINE: 0.5,
+    Equipment.PULLUP_BAR: 0.5,
+    Equipment.KETTLEBELL: 1.0,
+    Equipment.BODYWEIGHT: 1.5,
+}
+# Time model for the ~45-60 minute session: seconds per repetition, warm-up minutes.
+SECONDS_PER_REP = 3.0
+WARMUP_ESTIMATE_MIN = 8.0
+MAX_SESSION_MIN = float(rules.SESSION_MINUTES[1])
+# The conditioning block of advanced weight loss: intervals of work / rest.
+CONDITIONING_ROUNDS = 10
+CONDITIONING_SECONDS = (40, 45)
+CONDITIONING_REPS = (12, 15)
+CONDITIONING_REST_S = 45
+CORE_REST_S = 60
+COMPOUND_REST_CAP_S = 120
+REST_STEP_S = 15
+LIGHT_PATTERN_EQUIPMENT = frozenset({Equipment.BODYWEIGHT})
+
+
+# Conditioning drills gentle enough for a light day (the catalogue has no mobility flag).
+MOBILITY_SLUG_WORDS = frozenset({"stretch", "cat", "cow", "inchworm", "march"})
+
+
+def is_mobility_drill(exercise: CatalogueExercise) -> bool:
+    return not MOBILITY_SLUG_WORDS.isdisjoint(exercise.slug.split("_"))
+
+
+class Kind(IntEnum):
+    """Order of exercises in a session: multi-joint, single-joint, trunk, conditioning."""
+
+    COMPOUND = 0
+    ISOLATION = 1
+    CORE = 2
+    CONDITIONING = 3
+
+
+def kind_of(exercise: CatalogueExercise) -> Kind:
+    if exercise.movement is Movement.CONDITIONING:
+        return Kind.CONDITIONING
+    if exercise.movement is Movement.CORE:
+        return Kind.CORE
+    return Kind.COMPOUND if exercise.is_compound else Kind.ISOLATION
+
+
+@dataclass(slots=True)
+class _Draft:
+    exercise: CatalogueExercise
+    sets: int
+    order: int  # blueprint position, keeps large-before-small inside a kind
+    heavy: bool = False
+    rest_override: int = 0
+    kind: Kind = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kind = kind_of(self.exercise)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    exercise: CatalogueExercise
+    primary: frozenset[Muscle]
+    loaded: frozenset[Muscle]  # primary muscles without the stabilisers
+    static: float  # level and equipment fit: lower is better
+    small_first: bool  # the first primary muscle is a small one
+    tiebreak: int
+
+
+@dataclass(slots=True)
+class _Index:
+    by_movement: dict[Movement, list[_Candidate]]
+    by_muscle: dict[Muscle, list[_Candidate]]  # strength exercises by primary muscle
+
+
+@dataclass(slots=True)
+class _Context:
+    profile: TrainingProfile
+    slot: SessionSlot
+    level: FitnessLevel  # effective: children train as beginners
+    goal: Goal  # effective: no weight loss for an underweight adult
+    scheme: LoadScheme
+    rir: tuple[int, int]
+    allowed: list[CatalogueExercise]
+    recency: dict[str, float]
+    index: _Index = field(default_factory=lambda: _Index({}, {}))
+
+    def indexed(self, exercises: Iterable[CatalogueExercise]) -> _Index:
+        """`exercises` grouped for `_pick`, with their slot-independent scores."""
+        beginner = self.level is FitnessLevel.BEGINNER or self.profile.is_minor
+        table = GYM_EQUIPMENT_PENALTY_BEGINNER if beginner else GYM_EQUIPMENT_PENALTY_EXPERIENCED
+        ceiling = rules.LEVEL_RANK[FitnessLevel.BEGINNER if self.profile.is_minor else self.level]
+        gym = self.gym
+        index = _Index({}, {})
+        for exercise in exercises:
+            kind = kind_of(exercise)
+            static = LEVEL_GAP_PENALTY * (ceiling - rules.LEVEL_RANK[exercise.level])
+            if gym and kind not in (Kind.CORE, Kind.CONDITIONING):
+                static += table[exercise.equipment]
+            primary = frozenset(exercise.primary_muscles)
+            candidate = _Candidate(
+                exercise=exercise,
+                primary=primary,
+                loaded=primary - rules.STABILISER_MUSCLES,
+                static=static,
+                small_first=exercise.primary_muscles[0] in SMALL_MUSCLES,
+                tiebreak=_tiebreak(exercise.slug),
+            )
+            index.by_movement.setdefault(exercise.movement, []).append(candidate)
+            if kind in (Kind.COMPOUND, Kind.ISOLATION):
+                for muscle in primary:
+                    index.by_muscle.setdefault(muscle, []).append(candidate)
+        return index
+
+    @property
+    def gym(self) -> bool:
+        return self.profile.equipment is EquipmentType.GYM and not rules.is_child(
+            self.profile.age
+        )
+
+    @property
+    def heavy_day(self) -> bool:
+        """Advanced mass gain: the first compound lift is heavy 4-6 work (adults only)."""
+        return (
+            self.goal is Goal.MASS_GAIN
+            and self.level is FitnessLevel.ADVANCED
+            and not self.profile.is_minor
+        )
+
+    @property
+    def conditioning_day(self) -> bool:
+        return self.goal is Goal.WEIGHT_LOSS and self.level is FitnessLevel.ADVANCED
+
+
+def generate_fallback_workout(
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    *,
+    today: date,
+) -> WorkoutPlan:
+    """One workout by the rules, deterministic for the same inputs."""
+    slot = next_session(profile, history, today=today, catalogue=catalogue)
+    level = rules.effective_level(profile.level, profile.age)
+    goal = rules.effective_goal(profile.goal, profile.age, profile.bmi)
+    ctx = _Context(
+        profile=profile,
+        slot=slot,
+        level=level,
+        goal=goal,
+        scheme=rules.LOAD_SCHEMES[(goal, level)],
+        rir=rules.reps_in_reserve(level, profile.age),
+        allowed=allowed_exercises(profile, catalogue),
+        recency=_recency(completed_newest_first(history, today)),
+    )
+    ctx.index = _cached_index(ctx, catalogue)
+    if slot.is_hard:
+        drafts = _hard_session(ctx)
+        planned = [_plan_hard(ctx, d) for d in drafts]
+        extra = None
+        if ctx.conditioning_day and not any(d.kind is Kind.CONDITIONING for d in drafts):
+            extra = _CARDIO_FINISHER
+    else:
+        drafts = _light_session(ctx)
+        planned = [_plan_light(ctx, d) for d in drafts]
+        extra = None
+    return WorkoutPlan(
+        focus=slot.focus,
+        title=slot.title,
+        rationale=_rationale(ctx, extra),
+        warmup=_warmup(ctx, drafts, planned),
+        exercises=planned,
+    )
+
+
+# --- choosing exercises -------------------------------------------------------------
+
+# The grouped, scored catalogue depends only on the catalogue and a few profile traits;
+# tests and the bot generate many workouts from one catalogue, so it is built once.
+_INDEX_CACHE: dict[tuple[object, ...], tuple[tuple[CatalogueExercise, ...], _Index]] = {}
+_INDEX_CACHE_SIZE = 64
+
+
+def _cached_index(ctx: _Context, catalogue: Sequence[CatalogueExercise]) -> _Index:
+    profile = ctx.profile
+    key = (
+        tuple(map(id, catalogue)),
+        profile.equipment,
+        profile.level,
+        ctx.level,
+        profile.is_minor,
+        rules.is_child(profile.age),
+        profile.bmi >= rules.LOW_IMPACT_BMI,
+    )
+    cached = _INDEX_CACHE.get(key)
+    if cached is not None:
+        return cached[1]
+    index = ctx.indexed(ctx.allowed)
+    if len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
+        _INDEX_CACHE.clear()
+    # The tuple keeps the exercises alive, so their ids in the key stay unique.
+    _INDEX_CACHE[key] = (tuple(catalogue), index)
+    return index
+
+
+def _recency(done_newest_first: Sequence[PastWorkout]) -> dict[str, float]:
+    penalties: dict[str, float] = defaultdict(float)
+    for workout, penalty in zip(done_newest_first, RECENCY_PENALTIES, strict=False):
+        for slug in workout.exercise_slugs:
+            penalties[slug] += penalty
+    return dict(penalties)
+
+
+@lru_cache(maxsize=4096)
+def _tiebreak(slug: str) -> int:
+    # Stable across runs (unlike hash()); spreads choices instead of alphabetical order.
+    return zlib.crc32(slug.encode())
+
+
+def _fits(
+    exercise: CatalogueExercise,
+    muscles: frozenset[Muscle],
+    avoid: frozenset[Muscle],
+) -> bool:
+    primary = frozenset(exercise.primary_muscles) - rules.STABILISER_MUSCLES
+    return primary <= muscles and primary.isdisjoint(avoid)
+
+
+def _pick(
+    ctx: _Context,
+    pattern: PatternSlot,
+    used: set[str],
+    *,
+    first: bool = False,
+    only: Callable[[CatalogueExercise], bool] | None = None,
+    pool: Sequence[_Candidate] | None = None,
+) -> CatalogueExercise | None:
+    """The best allowed exercise for a slot: fits the focus and recovery, least recently
+    used, preferred movement, level and equipment; ties broken by a stable hash. With
+    `pool`, any of its exercises fits, whatever its movement."""
+    best: CatalogueExercise | None = None
+    best_key: tuple[float, int] | None = None
+    muscles, avoid = ctx.slot.muscles, ctx.slot.avoid_muscles
+    heavy_first = first and ctx.heavy_day and ctx.gym
+    groups = (
+        [pool]
+        if pool is not None
+        else [ctx.index.by_movement.get(m, []) for m in pattern.movements]
+    )
+    for step, group in enumerate(groups):
+        for candidate in group:
+            exercise = candidate.exercise
+            if exercise.slug in used:
+                continue
+            if pattern.muscle is not None and pattern.muscle not in candidate.primary:
+                continue
+            if not candidate.loaded <= muscles or not candidate.loaded.isdisjoint(avoid):
+                continue
+            if only is not None and not only(exercise):
+                continue
+            score = ctx.recency.get(exercise.slug, 0.0) + candidate.static
+            score += MOVEMENT_STEP_PENALTY * step
+            if pattern.compound and not exercise.is_compound:
+                score += ISOLATION_IN_MAIN_SLOT_PENALTY
+            if pattern.muscle is None and candidate.small_first:
+                # A close-grip bench press is a triceps lift: a poor pick for a chest slot.
+                score += SMALL_FIRST_PENALTY
+            if heavy_first and exercise.equipment is not Equipment.BARBELL:
+                score += HEAVY_NOT_BARBELL_PENALTY  # heavy 4-6 work belongs on a barbell
+            key = (score, candidate.tiebreak)
+            if best_key is None or key < best_key:
+                best, best_key = exercise, key
+    return best
+
+
+def _contribution(exercise: CatalogueExercise) -> tuple[tuple[Muscle, float], ...]:
+    """Hard sets one set of the exercise adds per muscle (indirect work counts half)."""
+    if kind_of(exercise) is Kind.CONDITIONING:
+        return ()  # metabolic intervals, not hard sets
+    primary = tuple((m, 1.0) for m in exercise.primary_muscles)
+    return primary + tuple((m, rules.INDIRECT_SET_WEIGHT) for m in exercise.secondary_muscles)
+
+
+def _set_range(ctx: _Context, draft: _Draft) -> tuple[int, int]:
+    if draft.kind is Kind.CONDITIONING:
+        return CONDITIONING_ROUNDS, CONDITIONING_ROUNDS
+    return ctx.scheme.sets
+
+
+def _set_seconds(ctx: _Context, draft: _Draft) -> float:
+    reps = _reps(ctx, draft)
+    work = (reps[0] + reps[1]) / 2
+    if not draft.exercise.is_timed:
+        work *= SECONDS_PER_REP
+    return work + _rest(ctx, draft)
+
+
+def _minutes(ctx: _Context, drafts: Iterable[_Draft]) -> float:
+    seconds = sum(d.sets * _set_seconds(ctx, d) for d in drafts)
+    return WARMUP_ESTIMATE_MIN + seconds / 60
+
+
+# --- fitting the session to its volume and time budget --------------------------------
+# Per-session share of the weekly range: floor = weekly minimum / sessions that train the
+# muscle, cap = weekly maximum / the same. A greedy local search moves one set (or one
+# exercise) at a time while that lowers the penalty below; weights say what gives way
+# first: a major muscle under its floor, then a muscle over its cap, then the clock.
+UNDER_FLOOR_PENALTY = 3.0  # per missing hard set of a major muscle
+OVER_CAP_PENALTY = 2.0  # per hard set over the share of the weekly ceiling
+OVER_TIME_PENALTY = 0.5  # per minute past 60 ("about 45-60 minutes")
+HARD_TIME_LIMIT_MIN = 70.0
+PAST_LIMIT_PENALTY = 10.0  # per minute past 70: never worth it
+SHORT_SESSION_MIN = 40.0
+SHORT_SESSION_PENALTY = 0.2  # per minute under 40: fill with useful sets if nothing else
+EXTRA_EXERCISE_PENALTY = 0.5  # prefer the blueprint's exercises to added ones
+COMPOUND_VALUE = 0.75  # multi-joint lifts before machines' single-joint fillers
+
+
+@dataclass(slots=True)
+class _Option:
+    draft: _Draft
+    low: int
+    high: int
+    seconds: float  # one set, with its rest
+    contribution: tuple[tuple[int, float], ...]  # (muscle index, hard sets per set)
+    required: bool  # the opening lift stays
+    extra: bool  # not from the blueprint
+
+    @property
+    def inclusion_cost(self) -> float:
+        """Value of having the exercise at all (negative: a cost)."""
+        value = -EXTRA_EXERCISE_PENALTY if self.extra else 0.0
+        if self.draft.kind is Kind.COMPOUND:
+            value += COMPOUND_VALUE
+        return value
+
+
+_MUSCLES = tuple(Muscle)
+_INDEX = {m: i for i, m in enumerate(_MUSCLES)}
+
+
+@dataclass(slots=True)
+class _Fit:
+    floor: list[float]  # 0 where no floor applies
+    cap: list[float]  # inf where no cap applies
+    base_seconds: float  # warm-up and fixed blocks (conditioning)
+    volume: list[float]
+    seconds: float
+    count: int
+
+    def time_cost(self, seconds: float) -> float:
+        minutes = (self.base_seconds + seconds) / 60
+        cost = 0.0
+        if minutes > MAX_SESSION_MIN:
+            cost += OVER_TIME_PENALTY * (minutes - MAX_SESSION_MIN)
+            if minutes > HARD_TIME_LIMIT_MIN:
+                cost += PAST_LIMIT_PENALTY * (minutes - HARD_TIME_LIMIT_MIN)
+        elif minutes < SHORT_SESSION_MIN:
+            cost += SHORT_SESSION_PENALTY * (SHORT_SESSION_MIN - minutes)
+        return cost
+
+    def delta(self, option: _Option, change: int) -> float:
+        """Change of the penalty if `option` gets `change` more sets."""
+        cost = 0.0
+        floor, cap, volume = self.floor, self.cap, self.volume
+        for index, share in option.contribution:
+            before = volume[index]
+            after = before + share * change
+            low, high = floor[index], cap[index]
+            if before < low:
+                cost -= UNDER_FLOOR_PENALTY * (low - before)
+            if after < low:
+                cost += UNDER_FLOOR_PENALTY * (low - after)
+            if before > high:
+                cost -= OVER_CAP_PENALTY * (before - high)
+            if after > high:
+                cost += OVER_CAP_PENALTY * (after - high)
+        seconds = self.seconds + option.seconds * change
+        return cost + self.time_cost(seconds) - self.time_cost(self.seconds)
+
+    def apply(self, option: _Option, change: int) -> None:
+        for index, share in option.contribution:
+            self.volume[index] += share * change
+        self.seconds += option.seconds * change
+
+
+def _session_fit(ctx: _Context, base_seconds: float) -> _Fit:
+    low, high = rules.WEEKLY_HARD_SETS[ctx.level]
+    hits = weekly_hits(ctx.profile)
+    loads = weekly_hits(ctx.profile, indirect=True)
+    floor = [0.0] * len(_MUSCLES)
+    cap = [math.inf] * len(_MUSCLES)
+    for muscle, index in _INDEX.items():
+        if muscle not in rules.STABILISER_MUSCLES:
+            cap[index] = high / loads[muscle]
+        if (
+            muscle in rules.MAJOR_MUSCLES
+            and muscle in ctx.slot.muscles
+            and muscle not in ctx.slot.avoid_muscles
+        ):
+            # A muscle also loaded indirectly on other days (shoulders in rows) may have a
+            # lower cap than floor: the cap wins, the indirect work makes up the week.
+            floor[index] = min(low / hits[muscle], cap[index])
+    return _Fit(floor, cap, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
+
+
+def _option(ctx: _Context, draft: _Draft, *, required: bool, extra: bool) -> _Option:
+    low, high = _set_range(ctx, draft)
+    contribution = tuple((_INDEX[m], share) for m, share in _contribution(draft.exercise))
+    return _Option(draft, low, high, _set_seconds(ctx, draft), contribution, required, extra)
+
+
+def _single_moves(option: _Option, fit: _Fit, min_count: int, max_count: int) -> list[int]:
+    sets = option.draft.sets
+    if sets == 0:
+        return [option.low] if fit.count < max_count else []
+    moves = []
+    if sets < option.high:
+        moves.append(1)
+    if sets > option.low:
+        moves.append(-1)
+    elif not option.required and fit.count > min_count:
+        moves.append(-sets)
+    return moves
+
+
+def _move_cost(option: _Option, fit: _Fit, change: int) -> float:
+    cost = fit.delta(option, change)
+    if option.draft.sets + change == 0:  # dropped
+        cost += option.inclusion_cost
+    elif option.draft.sets == 0:  # added
+        cost -= option.inclusion_cost
+    return cost
+
+
+def _commit(option: _Option, fit: _Fit, change: int) -> None:
+    was = option.draft.sets
+    option.draft.sets += change
+    fit.apply(option, change)
+    fit.count += (option.draft.sets > 0) - (was > 0)
+
+
+def _optimise(options: list[_Option], fit: _Fit, min_count: int, max_count: int) -> None:
+    """Greedy best-improvement: +1 set, -1 set, drop or add an exercise; when no single
+    move helps, swap one exercise for another. Deterministic (first best wins)."""
+    for option in options:
+        if option.draft.sets:
+            fit.apply(option, option.draft.sets)
+            fit.count += 1
+    while True:
+        best: tuple[float, int, int] | None = None
+        for position, option in enumerate(options):
+            for change in _single_moves(option, fit, min_count, max_count):
+                cost = _move_cost(option, fit, change)
+                if cost < -1e-9 and (best is None or cost < best[0] - 1e-9):
+                    best = (cost, position, change)
+        if best is not None:
+            _commit(options[best[1]], fit, best[2])
+            continue
+        if not _best_swap(options, fit):
+            return
+
+
+def _best_swap(options: list[_Option], fit: _Fit) -> bool:
+    """Replace one exercise by an unused one when that lowers the penalty."""
+    best: tuple[float, int, int] | None = None
+    for out_pos, leaving in enumerate(options):
+        if leaving.draft.sets == 0 or leaving.required:
+            continue
+        removed = leaving.draft.sets
+        cost_out = _move_cost(leaving, fit, -removed)
+        fit.apply(leaving, -removed)
+        for in_pos, joining in enumerate(options):
+            if joining.draft.sets or in_pos == out_pos:
+                continue
+            cost = cost_out + _move_cost(joining, fit, joining.low)
+            if cost < -1e-9 and (best is None or cost < best[0] - 1e-9):
+                best = (cost, out_pos, in_pos)
+        fit.apply(leaving, removed)
+    if best is None:
+        return False
+    _, out_pos, in_pos = best
+    _commit(options[out_pos], fit, -options[out_pos].draft.sets)
+    _commit(options[in_pos], fit, options[in_pos].low)
+    return True
+
+
+def _hard_session(ctx: _Context) -> list[_Draft]:
+    low_count, high_count = rules.EXERCISES_PER_SESSION
+    strength_max = high_count - (1 if ctx.conditioning_day else 0)
+    drafts: list[_Draft] = []
+    spare: list[_Draft] = []  # blueprint slots past the exercise limit: optional
+    used: set[str] = set()
+    for order, pattern in enumerate(ctx.slot.patterns):
+        exercise = _pick(ctx, pattern, used, first=not drafts)
+        if exercise is not None:
+            used.add(exercise.slug)
+            target = drafts if len(drafts) < strength_max else spare
+            target.append(_Draft(exercise, 0, order))
+    _fill_to_minimum(ctx, drafts, used, low_count)
+    drafts.sort(key=lambda d: (d.kind, d.order))
+    if ctx.heavy_day and drafts and drafts[0].kind is Kind.COMPOUND:
+        drafts[0].heavy = is_loaded(drafts[0].exercise)
+    # Candidates the search may add: a multi-joint and a single-joint exercise for each
+    # major muscle the blueprint may leave short, more trunk work for a short session.
+    extras: list[_Draft] = list(spare)
+    wanted: list[tuple[PatternSlot, Sequence[_Candidate] | None, bool]] = []
+    for muscle in sorted(rules.MAJOR_MUSCLES & ctx.slot.muscles):
+        pool = ctx.index.by_muscle.get(muscle, [])
+        wanted += [(PatternSlot((), muscle), pool, True), (PatternSlot((), muscle), pool, False)]
+    wanted.append((PatternSlot((Movement.CORE,)), None, False))
+    for pattern, pool, compound in wanted:
+        exercise = _pick(
+            ctx, pattern, used, pool=pool, only=lambda e, c=compound: e.is_compound is c
+        )
+        if exercise is not None:
+            used.add(exercise.slug)
+            extras.append(_Draft(exercise, 0, len(BLUEPRINTS) + len(extras)))
+    finisher: _Draft | None = None
+    if ctx.conditioning_day:
+        # Intervals need a timed drill (a bike, a rower, mountain climbers).
+        drills = PatternSlot((Movement.CONDITIONING,))
+        exercise = _pick(ctx, drills, used, only=lambda e: e.is_timed) or _pick(
+            ctx, drills, used
+        )
+        if exercise is not None:
+            finisher = _Draft(exercise, CONDITIONING_ROUNDS, len(BLUEPRINTS) + 100)
+    base = WARMUP_ESTIMATE_MIN * 60 + (
+        finisher.sets * _set_seconds(ctx, finisher) if finisher else 0.0
+    )
+    options = []
+    for index, draft in enumerate(drafts):
+        draft.sets = _set_range(ctx, draft)[0]
+        options.append(_option(ctx, draft, required=index == 0, extra=False))
+    options += [_option(ctx, d, required=False, extra=True) for d in extras]
+    _optimise(options, _session_fit(ctx, base), low_count, strength_max)
+    chosen = [o.draft for o in options if o.draft.sets > 0]
+    chosen.sort(key=lambda d: (d.kind, d.order))
+    if finisher is not None:
+        chosen.append(finisher)
+    _stretch_rests(ctx, chosen)
+    return chosen
+
+
+def _stretch_rests(ctx: _Context, drafts: list[_Draft]) -> None:
+    """A short session (a beginner's low weekly volume) gets the longer end of the
+    table's rest range instead of extra sets: fuller recovery between sets."""
+    high = ctx.scheme.rest_compound_s[1]
+    minutes = _minutes(ctx, drafts)
+    for draft in drafts:
+        if draft.kind is not Kind.COMPOUND or draft.heavy:
+            continue
+        rest = _rest(ctx, draft)
+        while minutes < SHORT_SESSION_MIN and rest + REST_STEP_S <= high:
+            rest += REST_STEP_S
+            draft.rest_override = rest
+            minutes += draft.sets * REST_STEP_S / 60
+
+
+def _fill_to_minimum(
+    ctx: _Context, drafts: list[_Draft], used: set[str], minimum: int
+) -> None:
+    """A thin catalogue (home, beginner) may leave slots empty: add whatever fits the
+    focus, trunk work first, so the session still has four exercises."""
+    fillers = (
+        PatternSlot((Movement.CORE,)),
+        *BLUEPRINTS[ctx.slot.focus],
+        PatternSlot(tuple(m for m in Movement if m is not Movement.CONDITIONING)),
+    )
+    for pattern in fillers:
+        if len(drafts) >= minimum:
+            return
+        exercise = _pick(ctx, pattern, used)
+        if exercise is None:
+            continue
+        used.add(exercise.slug)
+        drafts.append(_Draft(exercise, 0, len(BLUEPRINTS) + len(drafts)))
+
+
+def _light_session(ctx: _Context) -> list[_Draft]:
+    """Easy bodyweight work: trunk, hips, an easy squat or push; beginner-level, low
+    impact, preferring muscles that were not trained hard yesterday."""
+    low, high = rules.LIGHT_DAY_EXERCISES
+    pool = [
+        e
+        for e in ctx.allowed
+        if e.equipment in LIGHT_PATTERN_EQUIPMENT
+        and e.level is FitnessLevel.BEGINNER
+        and not e.is_high_impact
+        and (e.movement is not Movement.CONDITIONING or is_mobility_drill(e))
+    ]
+    if len(pool) < low:
+        pool = [e for e in ctx.allowed if e.equipment in HOME_EQUIPMENT] or list(ctx.allowed)
+    rested = [e for e in pool if _fits(e, frozenset(Muscle), ctx.slot.avoid_muscles)]
+    light = replace(ctx, slot=_with_muscles(ctx.slot, frozenset(Muscle), frozenset()))
+    light.index = _Index({}, {})
+    anything = PatternSlot(tuple(Movement))
+    drafts: list[_Draft] = []
+    used: set[str] = set()
+    for candidates in (rested, pool):
+        light.index = light.indexed(candidates)
+        for order, pattern in enumerate((*ctx.slot.patterns, anything, anything)):
+            if len(drafts) >= (high if order < len(ctx.slot.patterns) else low):
+                break
+            exercise = _pick(light, pattern, used)
+            if exercise is not None:
+                used.add(exercise.slug)
+                drafts.append(_Draft(exercise, rules.LIGHT_DAY_SETS, order))
+        if len(drafts) >= low:
+            break
+    drafts.sort(key=lambda d: (d.kind, d.order))
+    return drafts
+
+
+def _with_muscles(
+    slot: SessionSlot, muscles: frozenset[Muscle], avoid: frozenset[Muscle]
+) -> SessionSlot:
+    return SessionSlot(
+        focus=slot.focus,
+        title=slot.title,
+        rationale=slot.rationale,
+        patterns=slot.patterns,
+        muscles=muscles,
+        avoid_muscles=avoid,
+        week_position=slot.week_position,
+        hard_sessions_per_week=slot.hard_sessions_per_week,
+    )
+
+
+# --- sets, reps, rest, notes ----------------------------------------------------------
+
+
+def _round_rest(seconds: float) -> int:
+    return int(round(seconds / 15) * 15)
+
+
+def _rest(ctx: _Context, draft: _Draft) -> int:
+    if draft.rest_override:
+        return draft.rest_override
+    if not ctx.slot.is_hard:
+        return rules.LIGHT_DAY_REST_S
+    kind = draft.kind
+    if kind is Kind.CONDITIONING:
+        return CONDITIONING_REST_S
+    if kind is Kind.CORE:
+        return min(CORE_REST_S, ctx.scheme.rest_isolation_s[1])
+    if draft.heavy:
+        return rules.HEAVY_REST_S[0]
+    if kind is Kind.COMPOUND:
+        # The middle of the range, but not past 2 min: enough to recover for 6-12 reps
+        # and keeps a full session near an hour.
+        low, high = ctx.scheme.rest_compound_s
+        return min(_round_rest((low + high) / 2), max(low, COMPOUND_REST_CAP_S))
+    low, high = ctx.scheme.rest_isolation_s
+    # Long isolation ranges start at a full minute: enough for a curl or a raise.
+    return low if low >= 60 else _round_rest((low + high) / 2)
+
+
+def _reps(ctx: _Context, draft: _Draft) -> tuple[int, int]:
+    exercise = draft.exercise
+    if not ctx.slot.is_hard:
+        return rules.LIGHT_DAY_SECONDS if exercise.is_timed else rules.LIGHT_DAY_REPS
+    if draft.kind is Kind.CONDITIONING:
+        return CONDITIONING_SECONDS if exercise.is_timed else CONDITIONING_REPS
+    if exercise.is_timed:
+        return rules.TIMED_SECONDS[ctx.level]
+    if draft.kind is Kind.CORE:
+        reps = rules.CORE_REPS
+    elif draft.heavy:
+        reps = rules.HEAVY_REPS
+    else:
+        reps = ctx.scheme.reps
+    if ctx.profile.is_minor:
+        reps = (max(reps[0], rules.MINOR_MIN_REPS), max(reps[1], rules.MINOR_MIN_REPS))
+    return reps
+
+
+def _effort_note(ctx: _Context, draft: _Draft) -> str:
+    low, high = ctx.rir
+    if draft.kind is Kind.CONDITIONING:
+        return "Интервалы: работа в ровном темпе, отдых между раундами по таймеру."
+    if draft.exercise.is_timed:
+        return "Держи позицию без рывков, дыхание ровное."
+    return f"Оставляй {low}–{high} повтора в запасе."
+
+
+def _join_note(*parts: str) -> str:
+    note = " ".join(p for p in parts if p)
+    if len(note) <= 300:
+        return note
+    return parts[0][:300]
+
+
+def _plan_hard(ctx: _Context, draft: _Draft) -> PlannedExercise:
+    reps = _reps(ctx, draft)
+    suggestion = suggest_weight(
+        draft.exercise, ctx.profile, reps=reps, reps_in_reserve=ctx.rir
+    )
+    weight = suggestion.weight_kg
+    if rules.is_child(ctx.profile.age):
+        weight = None
+    heavy = "Тяжёлая работа: техника прежде всего." if draft.heavy else ""
+    return PlannedExercise(
+        slug=draft.exercise.slug,
+        sets=draft.sets,
+        reps_min=reps[0],
+        reps_max=reps[1],
+        weight_kg=weight,
+        rest_seconds=_rest(ctx, draft),
+        notes=_join_note(suggestion.note, _effort_note(ctx, draft), heavy),
+    )
+
+
+def _plan_light(ctx: _Context, draft: _Draft) -> PlannedExercise:
+    reps = _reps(ctx, draft)
+    low, high = rules.LIGHT_DAY_REPS_IN_RESERVE
+    unit = "секунд" if draft.exercise.is_timed else "повторов"
+    note = (
+        f"Легко и спокойно: в запасе {low}–{high} {unit}, без напряжения. "
+        "Задача — разогнать кровь и размять суставы."
+    )
+    return PlannedExercise(
+        slug=draft.exercise.slug,
+        sets=draft.sets,
+        reps_min=reps[0],
+        reps_max=reps[1],
+        weight_kg=None,
+        rest_seconds=_rest(ctx, draft),
+        notes=note,
+    )
+
+
+# --- texts ----------------------------------------------------------------------------
+
+_GENERAL_WARMUP_GYM = (
+    "5–7 минут лёгкого кардио (дорожка, велотренажёр или эллипс) в темпе, при котором "
+    "можно разговаривать. Затем суставная разминка: круги плечами и тазом, наклоны, "
+    "10 махов каждой ногой."
+)
+_GENERAL_WARMUP_HOME = (
+    "5–7 минут: бодрая ходьба на месте, круги руками и плечами, наклоны и вращения "
+    "тазом, 10 махов каждой ногой, 10 приседаний без веса."
+)
+_LIGHT_WARMUP = (
+    "8–10 минут мобильности: ходьба на месте, «кошка-корова» 10 раз, круги тазом, "
+    "выпад с поворотом корпуса по 5 на сторону, «червяк» 5 раз, круги руками. "
+    "Всё плавно, без боли."
+)
+_CHILD_NOTE = (
+    "Занимайся вместе со взрослым или тренером: они подстрахуют и подскажут по технике."
+)
+_CARDIO_FINISHER = (
+    "В конце — 10–15 минут кардио в ровном темпе (велотренажёр, эллипс или быстрая ходьба)."
+)
+_GOAL_NOTES = {
+    Goal.MASS_GAIN: "Для роста мышц — рабочие подходы с запасом в пару повторов и полный отдых.",
+    Goal.WEIGHT_LOSS: "Отдых короче обычного: пульс держится выше, а техника остаётся чистой.",
+    Goal.MAINTENANCE: "Для поддержания формы — умеренный объём и чистая техника.",
+}
+_MINOR_GOAL_NOTES = {
+    Goal.WEIGHT_LOSS: "Главное — регулярность и активность: короткий отдых держит темп.",
+}
+_LOW_IMPACT_NOTE = "Упражнения без прыжков — бережно для суставов."
+
+
+def _format_kg(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _warmup(ctx: _Context, drafts: Sequence[_Draft], planned: Sequence[PlannedExercise]) -> str:
+    if not ctx.slot.is_hard:
+        text = _LIGHT_WARMUP
+    else:
+        general = _GENERAL_WARMUP_GYM if ctx.gym else _GENERAL_WARMUP_HOME
+        text = f"{general} {_specific_warmup(drafts, planned)}"
+    if rules.is_child(ctx.profile.age):
+        text = f"{text} {_CHILD_NOTE}"
+    return text[:800]
+
+
+def _specific_warmup(drafts: Sequence[_Draft], planned: Sequence[PlannedExercise]) -> str:
+    for draft, plan in zip(drafts, planned, strict=True):
+        if draft.kind is not Kind.COMPOUND:
+            continue
+        name = draft.exercise.name
+        if plan.weight_kg is not None:
+            light = warmup_weight(draft.exercise, plan.weight_kg)
+            load = f"~50% рабочего веса, около {_format_kg(light)} кг"
+            if draft.exercise.equipment is Equipment.DUMBBELL:
+                load += " на гантель"
+            return f"Перед рабочими подходами «{name}»: 1–2 лёгких подхода по 8–10 повторов ({load})."
+        return (
+            f"Перед рабочими подходами «{name}»: 1–2 лёгких подхода по 6–8 повторов в облегчённом варианте — "
+            "примерно вполсилы (~50% усилия)."
+        )
+    return "Перед первым упражнением: 1–2 лёгких подхода вполсилы (~50% усилия)."
+
+
+def _rationale(ctx: _Context, extra: str | None) -> str:
+    parts = [ctx.slot.rationale]
+    if ctx.slot.is_hard:
+        notes = _MINOR_GOAL_NOTES if ctx.profile.is_minor else _GOAL_NOTES
+        parts.append(notes.get(ctx.goal, _GOAL_NOTES[ctx.goal]))
+    if extra:
+        parts.append(extra)
+    if ctx.profile.bmi >= rules.LOW_IMPACT_BMI:
+        parts.append(_LOW_IMPACT_NOTE)
+    text = parts[0]
+    for part in parts[1:]:
+        if len(text) + 1 + len(part) <= 500:
+            text = f"{text} {part}"
+    return text
