@@ -11,6 +11,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.states import MenuSG, RegistrationSG, StartSG
+from dialogs.workout.handlers import request_workout
 from trainer_bot.services.users import get_user
 from trainer_bot.services.welcome import send_welcome_video_note
 
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 BOT_COMMANDS = [
     BotCommand(command="start", description="Начать или открыть главное меню"),
+    BotCommand(command="workout", description="Получить тренировку"),
     BotCommand(command="profile", description="Мой профиль"),
     BotCommand(command="help", description="Что умеет тренер"),
     BotCommand(command="cancel", description="Отменить и вернуться в меню"),
@@ -25,6 +27,7 @@ BOT_COMMANDS = [
 HELP_TEXT = (
     "Я AI-тренер: составляю персональные тренировки под твою цель, опыт и снаряжение.\n\n"
     "/start — начать или открыть главное меню\n"
+    "/workout — получить тренировку (новая — раз в 12 часов)\n"
     "/profile — посмотреть и изменить анкету\n"
     "/cancel — прервать текущее действие и вернуться в меню\n"
     "/help — эта подсказка"
@@ -64,6 +67,18 @@ async def cmd_profile(message: Message, dialog_manager: DialogManager, session: 
     await dialog_manager.start(MenuSG.profile, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
+async def cmd_workout(
+    message: Message, dialog_manager: DialogManager, session: AsyncSession
+) -> None:
+    user = await get_user(session, message.chat.id)
+    if user is None:
+        await message.answer("Сначала заполним анкету — так тренировка будет именно под тебя 👇")
+        await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        return
+    dialog_manager.show_mode = ShowMode.SEND
+    await request_workout(dialog_manager, user, message.chat.id)
+
+
 async def cmd_help(message: Message) -> None:
     await message.answer(HELP_TEXT)
 
@@ -82,6 +97,7 @@ def build_commands_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_start, CommandStart())
     router.message.register(cmd_profile, Command("profile"))
+    router.message.register(cmd_workout, Command("workout"))
     router.message.register(cmd_help, Command("help"))
     router.message.register(cmd_cancel, Command("cancel"))
     return router

@@ -6,10 +6,11 @@ from dialogs import commands
 from dialogs.menu.dialog import menu_dialog
 from dialogs.registration.dialog import registration_dialog
 from dialogs.start.dialog import start_dialog
+from dialogs.workout.dialog import workout_dialog
 
 
 def build_router() -> Router:
     router = Router(name="trainer_bot")
     router.include_router(commands.build_commands_router())
-    router.include_routers(start_dialog(), registration_dialog(), menu_dialog())
+    router.include_routers(start_dialog(), registration_dialog(), menu_dialog(), workout_dialog())
     return router

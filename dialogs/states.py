@@ -26,3 +26,11 @@ class RegistrationSG(StatesGroup):
 class MenuSG(StatesGroup):
     main = State()
     profile = State()
+
+
+class WorkoutSG(StatesGroup):
+    composing = State()
+    view = State()
+    exercise = State()
+    done = State()
+    cooldown = State()

@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,11 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.fakes.recording_bot import RecordingBot
+from tests.fakes.recording_bot import TEST_BOT_TOKEN, RecordingBot
+from trainer_bot.catalogue import default_catalogue
+from trainer_bot.config import Settings
+from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.app import StateBackend, create_dispatcher, create_state_backend
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import upgrade_to_head
@@ -130,6 +135,24 @@ def tmp_log_dir(tmp_path: Path) -> Iterator[Path]:
     yield path
 
 
+class FakeClock:
+    """An injectable clock: tests move time instead of waiting 12 hours."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+def make_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {"bot_token": TEST_BOT_TOKEN, "log_file": None, **overrides}
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
 @dataclass
 class DialogHarness:
     """A real Dispatcher (dialogs, middlewares, storage) with Telegram faked at the edge."""
@@ -137,6 +160,8 @@ class DialogHarness:
     dp: Dispatcher
     bot: RecordingBot
     messages: MockMessageManager
+    workout_service: WorkoutService
+    clock: FakeClock
 
     def client(self, user_id: int = 1001, first_name: str | None = None) -> BotClient:
         client = BotClient(self.dp, user_id=user_id, chat_id=user_id, bot=self.bot)
@@ -146,13 +171,30 @@ class DialogHarness:
 
 
 def build_harness(
-    session_factory: async_sessionmaker[AsyncSession], state: StateBackend, **workflow_data: Any
+    session_factory: async_sessionmaker[AsyncSession],
+    state: StateBackend,
+    *,
+    settings: Settings | None = None,
+    llm: LLMWorkoutGenerator | None = None,
 ) -> DialogHarness:
+    settings = settings or make_settings()
+    clock = FakeClock()
+    service = WorkoutService(
+        settings=settings,
+        session_factory=session_factory,
+        catalogue=default_catalogue(),
+        llm=llm,
+        clock=clock,
+    )
     messages = MockMessageManager()
     dp = create_dispatcher(
-        session_factory=session_factory, state=state, message_manager=messages, **workflow_data
+        session_factory=session_factory,
+        state=state,
+        settings=settings,
+        message_manager=messages,
+        workout_service=service,
     )
-    return DialogHarness(dp=dp, bot=RecordingBot(), messages=messages)
+    return DialogHarness(dp, RecordingBot(), messages, service, clock)
 
 
 @pytest.fixture

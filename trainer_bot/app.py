@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -23,11 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from dialogs.commands import BOT_COMMANDS
 from dialogs.errors import register_error_handlers
 from dialogs.setup import build_router
+from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import pending_migrations
+from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
 from trainer_bot.services.catalogue_sync import sync_catalogue
+from trainer_bot.services.workouts import WorkoutService
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +86,29 @@ def create_dispatcher(
     dp.update.outer_middleware(db_middleware)
     register_error_handlers(dp)
     dp.include_router(build_router())
-    setup_dialogs(dp, message_manager=message_manager, events_isolation=state.events_isolation)
+    dp["dialog_bg_factory"] = setup_dialogs(
+        dp, message_manager=message_manager, events_isolation=state.events_isolation
+    )
     # Background dialog updates skip dp.update middlewares: give them a session too.
     dp.observers[DIALOG_EVENT_NAME].outer_middleware(db_middleware)
     return dp
+
+
+def create_workout_service(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+) -> tuple[WorkoutService, ChatCompletionsClient | None]:
+    catalogue = default_catalogue()
+    if settings.proxy_api_key is None:
+        logger.warning("PROXY_API_KEY is not set: workouts come from the rule-based generator")
+        return WorkoutService(
+            settings=settings, session_factory=session_factory, catalogue=catalogue
+        ), None
+    client = ChatCompletionsClient(settings)
+    llm = LLMWorkoutGenerator(settings, client, catalogue)
+    service = WorkoutService(
+        settings=settings, session_factory=session_factory, catalogue=catalogue, llm=llm
+    )
+    return service, client
 
 
 @dataclass
@@ -96,9 +118,13 @@ class Application:
     bot: Bot
     dispatcher: Dispatcher
     state: StateBackend
-    closers: list[Any] = field(default_factory=list)
+    workout_service: WorkoutService
+    llm_client: ChatCompletionsClient | None = None
 
     async def close(self) -> None:
+        await self.workout_service.aclose()
+        if self.llm_client is not None:
+            await self.llm_client.aclose()
         await self.bot.session.close()
         if self.state.redis is not None:
             await self.state.redis.aclose()
@@ -138,10 +164,17 @@ async def build_application(settings: Settings) -> Application:
             "REDIS_URL is not set: dialog state lives in memory and is lost on restart"
         )
     state = create_state_backend(redis)
+    session_factory = create_session_factory(engine)
+    workout_service, llm_client = create_workout_service(settings, session_factory)
     dispatcher = create_dispatcher(
-        session_factory=create_session_factory(engine), state=state, settings=settings
+        session_factory=session_factory,
+        state=state,
+        settings=settings,
+        workout_service=workout_service,
     )
-    return Application(settings, engine, create_bot(settings), dispatcher, state)
+    return Application(
+        settings, engine, create_bot(settings), dispatcher, state, workout_service, llm_client
+    )
 
 
 async def run_polling(settings: Settings) -> None:

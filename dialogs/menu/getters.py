@@ -10,18 +10,28 @@ from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.registration.getters import SUMMARY_FIELDS, answer_text
+from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.services.profile_rules import Step
+from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.services.users import answers_from_user, get_user
 
 
 async def menu_getter(
-    dialog_manager: DialogManager, event_from_user: TelegramUser, **_: Any
+    dialog_manager: DialogManager,
+    session: AsyncSession,
+    workout_service: WorkoutService,
+    event_from_user: TelegramUser,
+    **_: Any,
 ) -> dict[str, Any]:
-    start_data = dialog_manager.start_data
-    just_registered = isinstance(start_data, dict) and start_data.get("just_registered")
+    start_data = dialog_manager.start_data if isinstance(dialog_manager.start_data, dict) else {}
+    user = await get_user(session, event_from_user.id)
+    latest = await workout_service.latest(session, user) if user is not None else None
+    planned = latest is not None and latest.status == WorkoutStatus.PLANNED.value
     return {
         "name": escape(event_from_user.first_name or "спортсмен"),
-        "just_registered": bool(just_registered),
+        "just_registered": bool(start_data.get("just_registered")),
+        "notice": start_data.get("notice"),
+        "planned_workout_id": latest.id if planned and latest is not None else None,
     }
 
 

@@ -75,6 +75,10 @@ class User(TimestampMixin, Base):
     target_weight_kg: Mapped[float] = mapped_column(Float, nullable=False)
     workout_frequency: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     equipment_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    # The 12-hour rule is enforced with one conditional UPDATE on this row, which is atomic
+    # on every database and across bot processes (see queries/workouts.py).
+    last_workout_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    workout_generation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     workouts: Mapped[list[Workout]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -11,10 +11,11 @@ Deterministic (same inputs, same plan) and built only from training.md's rules:
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import IntEnum
@@ -33,25 +34,28 @@ from trainer_bot.db.enums import (
 from trainer_bot.training import rules
 from trainer_bot.training.rules import LoadScheme
 from trainer_bot.training.schemas import PastWorkout, PlannedExercise, TrainingProfile, WorkoutPlan
-from trainer_bot.training.selection import allowed_exercises
+from trainer_bot.training.selection import allowed_exercises, is_power_lift
 from trainer_bot.training.split import (
     BLUEPRINTS,
     PatternSlot,
     SessionSlot,
     completed_newest_first,
     next_session,
-    weekly_hits,
+    weekly_focus_counts,
 )
-from trainer_bot.training.weights import is_loaded, suggest_weight, warmup_weight
+from trainer_bot.training.weights import suggest_weight, warmup_weight
 
-# Recency penalty of an exercise used in the last, 2nd, 3rd, 4th completed workout.
+# Recency penalty of an exercise used in the last, 2nd, 3rd, 4th completed workout, and
+# in the last session of the same focus.
 RECENCY_PENALTIES = (8.0, 4.0, 2.0, 1.0)
+SAME_FOCUS_PENALTY = 3.0
 # Taking a slot's second-choice movement pattern costs about as much as repeating an
 # exercise from two workouts ago: rotation wins over the exact pattern.
 MOVEMENT_STEP_PENALTY = 3.0
 LEVEL_GAP_PENALTY = 0.5
+HIGH_REP_THRESHOLD = 10
+ADVANCED_HIGH_REP_PENALTY = 4.0
 SMALL_FIRST_PENALTY = 2.0
-HEAVY_NOT_BARBELL_PENALTY = 1.0
 ISOLATION_IN_MAIN_SLOT_PENALTY = 5.0
 SMALL_MUSCLES = frozenset({Muscle.TRICEPS, Muscle.BICEPS, Muscle.FOREARMS, Muscle.CALVES})
 # Gym users: which equipment suits the main slots (lower is better). Beginners start on
@@ -160,11 +164,18 @@ class _Context:
         beginner = self.level is FitnessLevel.BEGINNER or self.profile.is_minor
         table = GYM_EQUIPMENT_PENALTY_BEGINNER if beginner else GYM_EQUIPMENT_PENALTY_EXPERIENCED
         ceiling = rules.LEVEL_RANK[FitnessLevel.BEGINNER if self.profile.is_minor else self.level]
+        # "Advanced" is training age, not a calisthenics skill: muscle-ups and pistols only
+        # now and then, and not at all for 10-15-rep work.
+        target = min(ceiling, rules.LEVEL_RANK[FitnessLevel.INTERMEDIATE])
+        high_reps = self.scheme.reps[0] >= HIGH_REP_THRESHOLD
         gym = self.gym
         index = _Index({}, {})
         for exercise in exercises:
             kind = kind_of(exercise)
-            static = LEVEL_GAP_PENALTY * (ceiling - rules.LEVEL_RANK[exercise.level])
+            rank = rules.LEVEL_RANK[exercise.level]
+            static = LEVEL_GAP_PENALTY * abs(target - rank)
+            if exercise.level is FitnessLevel.ADVANCED and high_reps:
+                static += ADVANCED_HIGH_REP_PENALTY
             if gym and kind not in (Kind.CORE, Kind.CONDITIONING):
                 static += table[exercise.equipment]
             primary = frozenset(exercise.primary_muscles)
@@ -184,9 +195,7 @@ class _Context:
 
     @property
     def gym(self) -> bool:
-        return self.profile.equipment is EquipmentType.GYM and not rules.is_child(
-            self.profile.age
-        )
+        return self.profile.equipment is EquipmentType.GYM and not rules.is_child(self.profile.age)
 
     @property
     def heavy_day(self) -> bool:
@@ -220,10 +229,10 @@ def generate_fallback_workout(
         goal=goal,
         scheme=rules.LOAD_SCHEMES[(goal, level)],
         rir=rules.reps_in_reserve(level, profile.age),
-        allowed=allowed_exercises(profile, catalogue),
-        recency=_recency(completed_newest_first(history, today)),
+        allowed=[],
+        recency=_recency(completed_newest_first(history, today), slot.focus),
     )
-    ctx.index = _cached_index(ctx, catalogue)
+    ctx.allowed, ctx.index = _cached_index(ctx, catalogue)
     if slot.is_hard:
         drafts = _hard_session(ctx)
         planned = [_plan_hard(ctx, d) for d in drafts]
@@ -237,7 +246,7 @@ def generate_fallback_workout(
     return WorkoutPlan(
         focus=slot.focus,
         title=slot.title,
-        rationale=_rationale(ctx, extra),
+        rationale=_rationale(ctx, drafts, extra),
         warmup=_warmup(ctx, drafts, planned),
         exercises=planned,
     )
@@ -247,11 +256,16 @@ def generate_fallback_workout(
 
 # The grouped, scored catalogue depends only on the catalogue and a few profile traits;
 # tests and the bot generate many workouts from one catalogue, so it is built once.
-_INDEX_CACHE: dict[tuple[object, ...], tuple[tuple[CatalogueExercise, ...], _Index]] = {}
+_Indexed = tuple[tuple[CatalogueExercise, ...], list[CatalogueExercise], _Index]
+_INDEX_CACHE: dict[tuple[object, ...], _Indexed] = {}
 _INDEX_CACHE_SIZE = 64
 
 
-def _cached_index(ctx: _Context, catalogue: Sequence[CatalogueExercise]) -> _Index:
+def _cached_index(
+    ctx: _Context, catalogue: Sequence[CatalogueExercise]
+) -> tuple[list[CatalogueExercise], _Index]:
+    """The exercises the fallback may use and their index. Olympic / power lifts stay
+    out even for adults: they need a coach's eye, not a text plan."""
     profile = ctx.profile
     key = (
         tuple(map(id, catalogue)),
@@ -264,20 +278,27 @@ def _cached_index(ctx: _Context, catalogue: Sequence[CatalogueExercise]) -> _Ind
     )
     cached = _INDEX_CACHE.get(key)
     if cached is not None:
-        return cached[1]
-    index = ctx.indexed(ctx.allowed)
+        return cached[1], cached[2]
+    allowed = [e for e in allowed_exercises(profile, catalogue) if not is_power_lift(e)]
+    index = ctx.indexed(allowed)
     if len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
         _INDEX_CACHE.clear()
     # The tuple keeps the exercises alive, so their ids in the key stay unique.
-    _INDEX_CACHE[key] = (tuple(catalogue), index)
-    return index
+    _INDEX_CACHE[key] = (tuple(catalogue), allowed, index)
+    return allowed, index
 
 
-def _recency(done_newest_first: Sequence[PastWorkout]) -> dict[str, float]:
+def _recency(done_newest_first: Sequence[PastWorkout], focus: str) -> dict[str, float]:
+    """How much each exercise was used lately: in the last workouts, and in the last
+    session of today's focus (so "upper" alternates between two sets of exercises)."""
     penalties: dict[str, float] = defaultdict(float)
     for workout, penalty in zip(done_newest_first, RECENCY_PENALTIES, strict=False):
         for slug in workout.exercise_slugs:
             penalties[slug] += penalty
+    same = next((w for w in done_newest_first if w.focus == focus), None)
+    if same is not None:
+        for slug in same.exercise_slugs:
+            penalties[slug] += SAME_FOCUS_PENALTY
     return dict(penalties)
 
 
@@ -301,7 +322,6 @@ def _pick(
     pattern: PatternSlot,
     used: set[str],
     *,
-    first: bool = False,
     only: Callable[[CatalogueExercise], bool] | None = None,
     pool: Sequence[_Candidate] | None = None,
 ) -> CatalogueExercise | None:
@@ -311,7 +331,6 @@ def _pick(
     best: CatalogueExercise | None = None
     best_key: tuple[float, int] | None = None
     muscles, avoid = ctx.slot.muscles, ctx.slot.avoid_muscles
-    heavy_first = first and ctx.heavy_day and ctx.gym
     groups = (
         [pool]
         if pool is not None
@@ -335,8 +354,6 @@ def _pick(
             if pattern.muscle is None and candidate.small_first:
                 # A close-grip bench press is a triceps lift: a poor pick for a chest slot.
                 score += SMALL_FIRST_PENALTY
-            if heavy_first and exercise.equipment is not Equipment.BARBELL:
-                score += HEAVY_NOT_BARBELL_PENALTY  # heavy 4-6 work belongs on a barbell
             key = (score, candidate.tiebreak)
             if best_key is None or key < best_key:
                 best, best_key = exercise, key
@@ -345,9 +362,12 @@ def _pick(
 
 def _contribution(exercise: CatalogueExercise) -> tuple[tuple[Muscle, float], ...]:
     """Hard sets one set of the exercise adds per muscle (indirect work counts half)."""
-    if kind_of(exercise) is Kind.CONDITIONING:
+    kind = kind_of(exercise)
+    if kind is Kind.CONDITIONING:
         return ()  # metabolic intervals, not hard sets
     primary = tuple((m, 1.0) for m in exercise.primary_muscles)
+    if kind is Kind.CORE:
+        return primary  # the glutes in a plank hold still: no hard set for them
     return primary + tuple((m, rules.INDIRECT_SET_WEIGHT) for m in exercise.secondary_muscles)
 
 
@@ -375,15 +395,31 @@ def _minutes(ctx: _Context, drafts: Iterable[_Draft]) -> float:
 # muscle, cap = weekly maximum / the same. A greedy local search moves one set (or one
 # exercise) at a time while that lowers the penalty below; weights say what gives way
 # first: a major muscle under its floor, then a muscle over its cap, then the clock.
-UNDER_FLOOR_PENALTY = 3.0  # per missing hard set of a major muscle
-OVER_CAP_PENALTY = 2.0  # per hard set over the share of the weekly ceiling
+UNDER_FLOOR_PENALTY = 5.0  # per missing hard set of a major muscle
+OVER_CAP_PENALTY = 3.0  # per hard set over the share of the weekly ceiling
+# Up to 1.5 sets a week over the ceiling are tolerated when the floors need them (glutes
+# are primary in every squat, lunge and hinge); past that the penalty is prohibitive.
+WEEKLY_OVERSHOOT = 1.5
+PAST_LIMIT_VOLUME_PENALTY = 12.0
 OVER_TIME_PENALTY = 0.5  # per minute past 60 ("about 45-60 minutes")
 HARD_TIME_LIMIT_MIN = 70.0
 PAST_LIMIT_PENALTY = 10.0  # per minute past 70: never worth it
 SHORT_SESSION_MIN = 40.0
-SHORT_SESSION_PENALTY = 0.2  # per minute under 40: fill with useful sets if nothing else
+SHORT_SESSION_PENALTY = 0.1  # per minute under 40: fill with useful sets if nothing else
 EXTRA_EXERCISE_PENALTY = 0.5  # prefer the blueprint's exercises to added ones
-COMPOUND_VALUE = 0.75  # multi-joint lifts before machines' single-joint fillers
+# Each exercise costs a little: three sets of one push-up beat three push-up variants.
+EXERCISE_COST = 1.0
+COMPOUND_VALUE = 2.5  # multi-joint lifts before machines' single-joint fillers
+# Aim a set under the weekly ceiling: stray indirect work (glutes in a plank) lands on top.
+CEILING_MARGIN = 0.0
+INDIRECT_SLACK = 0.5
+# Aim half a set over the weekly minimum's share: a session that falls short where the
+# catalogue is thin is then covered by the others.
+FLOOR_MARGIN = 0.5
+# Extra candidates per major muscle: two multi-joint exercises, one single-joint one.
+EXTRA_KINDS = (True, True, True, False)
+CORE_EXTRAS = 2
+START_EXERCISES = 1
 
 
 @dataclass(slots=True)
@@ -394,15 +430,7 @@ class _Option:
     seconds: float  # one set, with its rest
     contribution: tuple[tuple[int, float], ...]  # (muscle index, hard sets per set)
     required: bool  # the opening lift stays
-    extra: bool  # not from the blueprint
-
-    @property
-    def inclusion_cost(self) -> float:
-        """Value of having the exercise at all (negative: a cost)."""
-        value = -EXTRA_EXERCISE_PENALTY if self.extra else 0.0
-        if self.draft.kind is Kind.COMPOUND:
-            value += COMPOUND_VALUE
-        return value
+    value: float  # of having the exercise at all: multi-joint +, added by the search -
 
 
 _MUSCLES = tuple(Muscle)
@@ -413,10 +441,12 @@ _INDEX = {m: i for i, m in enumerate(_MUSCLES)}
 class _Fit:
     floor: list[float]  # 0 where no floor applies
     cap: list[float]  # inf where no cap applies
+    limit: list[float]  # cap + the overshoot tolerated to reach the floors
     base_seconds: float  # warm-up and fixed blocks (conditioning)
     volume: list[float]
     seconds: float
     count: int
+    time_now: float = 0.0  # time_cost(seconds), kept up to date by apply()
 
     def time_cost(self, seconds: float) -> float:
         minutes = (self.base_seconds + seconds) / 60
@@ -432,52 +462,74 @@ class _Fit:
     def delta(self, option: _Option, change: int) -> float:
         """Change of the penalty if `option` gets `change` more sets."""
         cost = 0.0
-        floor, cap, volume = self.floor, self.cap, self.volume
+        floor, cap, limit, volume = self.floor, self.cap, self.limit, self.volume
         for index, share in option.contribution:
             before = volume[index]
             after = before + share * change
-            low, high = floor[index], cap[index]
+            low, high, top = floor[index], cap[index], limit[index]
             if before < low:
                 cost -= UNDER_FLOOR_PENALTY * (low - before)
             if after < low:
                 cost += UNDER_FLOOR_PENALTY * (low - after)
             if before > high:
                 cost -= OVER_CAP_PENALTY * (before - high)
+                if before > top:
+                    cost -= PAST_LIMIT_VOLUME_PENALTY * (before - top)
             if after > high:
                 cost += OVER_CAP_PENALTY * (after - high)
-        seconds = self.seconds + option.seconds * change
-        return cost + self.time_cost(seconds) - self.time_cost(self.seconds)
+                if after > top:
+                    cost += PAST_LIMIT_VOLUME_PENALTY * (after - top)
+        return cost + self.time_cost(self.seconds + option.seconds * change) - self.time_now
 
     def apply(self, option: _Option, change: int) -> None:
         for index, share in option.contribution:
             self.volume[index] += share * change
         self.seconds += option.seconds * change
+        self.time_now = self.time_cost(self.seconds)
 
 
 def _session_fit(ctx: _Context, base_seconds: float) -> _Fit:
-    low, high = rules.WEEKLY_HARD_SETS[ctx.level]
-    hits = weekly_hits(ctx.profile)
-    loads = weekly_hits(ctx.profile, indirect=True)
+    """Per-session volume targets from the weekly range. A muscle trained directly on
+    `direct` days and loaded only indirectly on `indirect` days (shoulders on a pull day)
+    gets the indirect days' expected share set aside: about half the sets of two
+    exercises. The floor never exceeds the cap: the indirect work makes up the week."""
+    low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
+    direct, indirect = weekly_focus_counts(ctx.profile)
+    expected_indirect = rules.INDIRECT_SET_WEIGHT * 2 * sum(ctx.scheme.sets) / 2
+    today_indirect = rules.FOCUS_INDIRECT_MUSCLES.get(ctx.slot.focus, frozenset())
+    ceiling = high - CEILING_MARGIN
     floor = [0.0] * len(_MUSCLES)
     cap = [math.inf] * len(_MUSCLES)
+    sessions = [1] * len(_MUSCLES)  # sessions sharing the muscle's weekly overshoot
     for muscle, index in _INDEX.items():
-        if muscle not in rules.STABILISER_MUSCLES:
-            cap[index] = high / loads[muscle]
-        if (
-            muscle in rules.MAJOR_MUSCLES
-            and muscle in ctx.slot.muscles
-            and muscle not in ctx.slot.avoid_muscles
-        ):
-            # A muscle also loaded indirectly on other days (shoulders in rows) may have a
-            # lower cap than floor: the cap wins, the indirect work makes up the week.
-            floor[index] = min(low / hits[muscle], cap[index])
-    return _Fit(floor, cap, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
+        if muscle in rules.STABILISER_MUSCLES:
+            continue
+        if muscle in ctx.slot.muscles and direct[muscle]:
+            share = ceiling - expected_indirect * indirect[muscle]
+            cap[index] = max(share, expected_indirect) / direct[muscle]
+            sessions[index] = direct[muscle]
+        elif muscle in today_indirect:
+            cap[index] = expected_indirect + INDIRECT_SLACK
+        else:
+            # Not today's muscle: stray indirect work (shoulders in a Pallof press on leg
+            # day) only adds to the week.
+            cap[index] = 0.0
+        trained_today = muscle in ctx.slot.muscles and muscle not in ctx.slot.avoid_muscles
+        if muscle in rules.MAJOR_MUSCLES and trained_today and direct[muscle]:
+            floor[index] = min(low / direct[muscle] + FLOOR_MARGIN, cap[index])
+    limit = [c + WEEKLY_OVERSHOOT / sessions[i] for i, c in enumerate(cap)]
+    fit = _Fit(floor, cap, limit, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
+    fit.time_now = fit.time_cost(0.0)
+    return fit
 
 
 def _option(ctx: _Context, draft: _Draft, *, required: bool, extra: bool) -> _Option:
     low, high = _set_range(ctx, draft)
     contribution = tuple((_INDEX[m], share) for m, share in _contribution(draft.exercise))
-    return _Option(draft, low, high, _set_seconds(ctx, draft), contribution, required, extra)
+    value = -EXERCISE_COST - (EXTRA_EXERCISE_PENALTY if extra else 0.0)
+    if draft.kind is Kind.COMPOUND:
+        value += COMPOUND_VALUE
+    return _Option(draft, low, high, _set_seconds(ctx, draft), contribution, required, value)
 
 
 def _single_moves(option: _Option, fit: _Fit, min_count: int, max_count: int) -> list[int]:
@@ -496,10 +548,11 @@ def _single_moves(option: _Option, fit: _Fit, min_count: int, max_count: int) ->
 
 def _move_cost(option: _Option, fit: _Fit, change: int) -> float:
     cost = fit.delta(option, change)
-    if option.draft.sets + change == 0:  # dropped
-        cost += option.inclusion_cost
-    elif option.draft.sets == 0:  # added
-        cost -= option.inclusion_cost
+    sets = option.draft.sets
+    if sets + change == 0:  # dropped
+        cost += option.value
+    elif sets == 0:  # added
+        cost -= option.value
     return cost
 
 
@@ -527,8 +580,43 @@ def _optimise(options: list[_Option], fit: _Fit, min_count: int, max_count: int)
         if best is not None:
             _commit(options[best[1]], fit, best[2])
             continue
-        if not _best_swap(options, fit):
+        if not _best_swap(options, fit) and not _merge_twins(options, fit):
             return
+
+
+def _merge_twins(options: list[_Option], fit: _Fit) -> bool:
+    """Two exercises for the same muscles at low sets (two pull-up variants at 2 sets)
+    become one at more sets when that costs nothing: the freed slot can take an exercise
+    for a muscle still short of its floor."""
+    included = [o for o in options if o.draft.sets]
+    for keep, drop in itertools.combinations(included, 2):
+        same = keep.draft.exercise.primary_muscles == drop.draft.exercise.primary_muscles
+        if not same or drop.required:
+            continue
+        moved = min(drop.draft.sets, keep.high - keep.draft.sets)
+        if moved < drop.draft.sets:
+            continue
+        if all(v >= f for v, f in zip(fit.volume, fit.floor, strict=True)):
+            return False  # no muscle waits for the freed slot
+        cost = fit.delta(drop, -moved)
+        fit.apply(drop, -moved)
+        cost += fit.delta(keep, moved)
+        fit.apply(drop, moved)
+        if cost <= 1e-9:
+            _commit(drop, fit, -moved)
+            _commit(keep, fit, moved)
+            return True
+    return False
+
+
+def _ensure_minimum(options: list[_Option], fit: _Fit, min_count: int) -> None:
+    """Four exercises at least, even when the volume targets are met with fewer."""
+    while fit.count < min_count:
+        unused = [(_move_cost(o, fit, o.low), i) for i, o in enumerate(options) if not o.draft.sets]
+        if not unused:
+            return
+        _, position = min(unused)
+        _commit(options[position], fit, options[position].low)
 
 
 def _best_swap(options: list[_Option], fit: _Fit) -> bool:
@@ -556,33 +644,34 @@ def _best_swap(options: list[_Option], fit: _Fit) -> bool:
 
 
 def _hard_session(ctx: _Context) -> list[_Draft]:
-    low_count, high_count = rules.EXERCISES_PER_SESSION
-    strength_max = high_count - (1 if ctx.conditioning_day else 0)
+    low_count, strength_max = rules.EXERCISES_PER_SESSION
     drafts: list[_Draft] = []
     spare: list[_Draft] = []  # blueprint slots past the exercise limit: optional
     used: set[str] = set()
     for order, pattern in enumerate(ctx.slot.patterns):
-        exercise = _pick(ctx, pattern, used, first=not drafts)
+        exercise = None
+        if not drafts and ctx.heavy_day:
+            # Heavy 4-6 work belongs on a barbell; without one the day has no heavy lift.
+            exercise = _pick(ctx, pattern, used, only=_is_barbell)
+        exercise = exercise or _pick(ctx, pattern, used)
         if exercise is not None:
             used.add(exercise.slug)
             target = drafts if len(drafts) < strength_max else spare
             target.append(_Draft(exercise, 0, order))
     _fill_to_minimum(ctx, drafts, used, low_count)
-    drafts.sort(key=lambda d: (d.kind, d.order))
+    drafts.sort(key=_session_order)
     if ctx.heavy_day and drafts and drafts[0].kind is Kind.COMPOUND:
-        drafts[0].heavy = is_loaded(drafts[0].exercise)
+        drafts[0].heavy = _is_barbell(drafts[0].exercise)
     # Candidates the search may add: a multi-joint and a single-joint exercise for each
     # major muscle the blueprint may leave short, more trunk work for a short session.
     extras: list[_Draft] = list(spare)
     wanted: list[tuple[PatternSlot, Sequence[_Candidate] | None, bool]] = []
     for muscle in sorted(rules.MAJOR_MUSCLES & ctx.slot.muscles):
-        pool = ctx.index.by_muscle.get(muscle, [])
-        wanted += [(PatternSlot((), muscle), pool, True), (PatternSlot((), muscle), pool, False)]
-    wanted.append((PatternSlot((Movement.CORE,)), None, False))
+        by_muscle = ctx.index.by_muscle.get(muscle, [])
+        wanted += [(PatternSlot((), muscle), by_muscle, c) for c in EXTRA_KINDS]
+    wanted += [(PatternSlot((Movement.CORE,)), None, False)] * CORE_EXTRAS
     for pattern, pool, compound in wanted:
-        exercise = _pick(
-            ctx, pattern, used, pool=pool, only=lambda e, c=compound: e.is_compound is c
-        )
+        exercise = _pick(ctx, pattern, used, pool=pool, only=_kind_filter(compound))
         if exercise is not None:
             used.add(exercise.slug)
             extras.append(_Draft(exercise, 0, len(BLUEPRINTS) + len(extras)))
@@ -590,9 +679,7 @@ def _hard_session(ctx: _Context) -> list[_Draft]:
     if ctx.conditioning_day:
         # Intervals need a timed drill (a bike, a rower, mountain climbers).
         drills = PatternSlot((Movement.CONDITIONING,))
-        exercise = _pick(ctx, drills, used, only=lambda e: e.is_timed) or _pick(
-            ctx, drills, used
-        )
+        exercise = _pick(ctx, drills, used, only=lambda e: e.is_timed) or _pick(ctx, drills, used)
         if exercise is not None:
             finisher = _Draft(exercise, CONDITIONING_ROUNDS, len(BLUEPRINTS) + 100)
     base = WARMUP_ESTIMATE_MIN * 60 + (
@@ -600,16 +687,46 @@ def _hard_session(ctx: _Context) -> list[_Draft]:
     )
     options = []
     for index, draft in enumerate(drafts):
-        draft.sets = _set_range(ctx, draft)[0]
-        options.append(_option(ctx, draft, required=index == 0, extra=False))
+        # Built up from the opening lift: each step adds the set or exercise that helps
+        # most, so a congested muscle steers the choice early (a leg curl, not a lunge).
+        draft.sets = _set_range(ctx, draft)[0] if index < START_EXERCISES else 0
+        options.append(_option(ctx, draft, required=draft.heavy, extra=False))
     options += [_option(ctx, d, required=False, extra=True) for d in extras]
-    _optimise(options, _session_fit(ctx, base), low_count, strength_max)
+    fit = _session_fit(ctx, base)
+    _optimise(options, fit, low_count, strength_max)
+    _ensure_minimum(options, fit, low_count)
     chosen = [o.draft for o in options if o.draft.sets > 0]
-    chosen.sort(key=lambda d: (d.kind, d.order))
-    if finisher is not None:
+    openers = [d for d in drafts if _opens_session(d)]
+    if openers and not any(_opens_session(d) for d in chosen):
+        # The search let go of every big lift: bring the blueprint's first one back.
+        openers[0].sets = _set_range(ctx, openers[0])[0]
+        chosen.append(openers[0])
+    chosen.sort(key=_session_order)
+    # The intervals take the last exercise slot if one is free; otherwise the plan says
+    # "10-15 min of cardio" in words (see generate_fallback_workout).
+    if finisher is not None and len(chosen) < strength_max:
         chosen.append(finisher)
     _stretch_rests(ctx, chosen)
     return chosen
+
+
+def _kind_filter(compound: bool) -> Callable[[CatalogueExercise], bool]:
+    return lambda exercise: exercise.is_compound is compound
+
+
+def _is_barbell(exercise: CatalogueExercise) -> bool:
+    return exercise.equipment is Equipment.BARBELL
+
+
+def _opens_session(draft: _Draft) -> bool:
+    large = not rules.LARGE_MUSCLES.isdisjoint(draft.exercise.primary_muscles)
+    return draft.kind is Kind.COMPOUND and large
+
+
+def _session_order(draft: _Draft) -> tuple[int, bool, bool, int]:
+    """Heavy first, multi-joint before single-joint before trunk and intervals, large
+    muscles before small ones, then the blueprint's order."""
+    return (draft.kind, not draft.heavy, not _opens_session(draft), draft.order)
 
 
 def _stretch_rests(ctx: _Context, drafts: list[_Draft]) -> None:
@@ -627,9 +744,7 @@ def _stretch_rests(ctx: _Context, drafts: list[_Draft]) -> None:
             minutes += draft.sets * REST_STEP_S / 60
 
 
-def _fill_to_minimum(
-    ctx: _Context, drafts: list[_Draft], used: set[str], minimum: int
-) -> None:
+def _fill_to_minimum(ctx: _Context, drafts: list[_Draft], used: set[str], minimum: int) -> None:
     """A thin catalogue (home, beginner) may leave slots empty: add whatever fits the
     focus, trunk work first, so the session still has four exercises."""
     fillers = (
@@ -763,9 +878,7 @@ def _join_note(*parts: str) -> str:
 
 def _plan_hard(ctx: _Context, draft: _Draft) -> PlannedExercise:
     reps = _reps(ctx, draft)
-    suggestion = suggest_weight(
-        draft.exercise, ctx.profile, reps=reps, reps_in_reserve=ctx.rir
-    )
+    suggestion = suggest_weight(draft.exercise, ctx.profile, reps=reps, reps_in_reserve=ctx.rir)
     weight = suggestion.weight_kg
     if rules.is_child(ctx.profile.age):
         weight = None
@@ -784,11 +897,11 @@ def _plan_hard(ctx: _Context, draft: _Draft) -> PlannedExercise:
 def _plan_light(ctx: _Context, draft: _Draft) -> PlannedExercise:
     reps = _reps(ctx, draft)
     low, high = rules.LIGHT_DAY_REPS_IN_RESERVE
-    unit = "секунд" if draft.exercise.is_timed else "повторов"
-    note = (
-        f"Легко и спокойно: в запасе {low}–{high} {unit}, без напряжения. "
-        "Задача — разогнать кровь и размять суставы."
-    )
+    if draft.exercise.is_timed:
+        effort = "Легко и спокойно: заканчивай задолго до усталости, дыши ровно."
+    else:
+        effort = f"Легко и спокойно: в запасе {low}–{high} повторов, без напряжения."
+    note = f"{effort} Задача — разогнать кровь и размять суставы."
     return PlannedExercise(
         slug=draft.exercise.slug,
         sets=draft.sets,
@@ -816,11 +929,13 @@ _LIGHT_WARMUP = (
     "выпад с поворотом корпуса по 5 на сторону, «червяк» 5 раз, круги руками. "
     "Всё плавно, без боли."
 )
-_CHILD_NOTE = (
-    "Занимайся вместе со взрослым или тренером: они подстрахуют и подскажут по технике."
-)
+_CHILD_NOTE = "Занимайся вместе со взрослым или тренером: они подстрахуют и подскажут по технике."
 _CARDIO_FINISHER = (
     "В конце — 10–15 минут кардио в ровном темпе (велотренажёр, эллипс или быстрая ходьба)."
+)
+_HEAVY_NOTE = (
+    "Первое базовое упражнение — тяжёлое, на 4–6 повторов с долгим отдыхом; "
+    "остальные — в диапазоне 6–12."
 )
 _GOAL_NOTES = {
     Goal.MASS_GAIN: "Для роста мышц — рабочие подходы с запасом в пару повторов и полный отдых.",
@@ -858,19 +973,22 @@ def _specific_warmup(drafts: Sequence[_Draft], planned: Sequence[PlannedExercise
             load = f"~50% рабочего веса, около {_format_kg(light)} кг"
             if draft.exercise.equipment is Equipment.DUMBBELL:
                 load += " на гантель"
-            return f"Перед рабочими подходами «{name}»: 1–2 лёгких подхода по 8–10 повторов ({load})."
+            return (
+                f"Перед рабочими подходами «{name}»: 1–2 лёгких подхода по 8–10 повторов ({load})."
+            )
         return (
-            f"Перед рабочими подходами «{name}»: 1–2 лёгких подхода по 6–8 повторов в облегчённом варианте — "
-            "примерно вполсилы (~50% усилия)."
+            f"Перед рабочими подходами «{name}»: 1–2 лёгких подхода по 6–8 повторов "
+            "в облегчённом варианте — примерно вполсилы (~50% усилия)."
         )
     return "Перед первым упражнением: 1–2 лёгких подхода вполсилы (~50% усилия)."
 
 
-def _rationale(ctx: _Context, extra: str | None) -> str:
+def _rationale(ctx: _Context, drafts: Sequence[_Draft], extra: str | None) -> str:
     parts = [ctx.slot.rationale]
     if ctx.slot.is_hard:
         notes = _MINOR_GOAL_NOTES if ctx.profile.is_minor else _GOAL_NOTES
-        parts.append(notes.get(ctx.goal, _GOAL_NOTES[ctx.goal]))
+        heavy = any(d.heavy for d in drafts)
+        parts.append(_HEAVY_NOTE if heavy else notes.get(ctx.goal, _GOAL_NOTES[ctx.goal]))
     if extra:
         parts.append(extra)
     if ctx.profile.bmi >= rules.LOW_IMPACT_BMI:

@@ -41,9 +41,7 @@ LOAD_SCHEMES: Final = MappingProxyType(
         (Goal.MASS_GAIN, FitnessLevel.ADVANCED): LoadScheme(
             (3, 5), (6, 12), (120, 180), (120, 180)
         ),
-        (Goal.WEIGHT_LOSS, FitnessLevel.BEGINNER): LoadScheme(
-            (2, 3), (10, 15), (45, 90), (45, 90)
-        ),
+        (Goal.WEIGHT_LOSS, FitnessLevel.BEGINNER): LoadScheme((2, 3), (10, 15), (45, 90), (45, 90)),
         # 30-60 s is for "light work"; multi-joint lifts keep the beginner's 45-90 s (chosen).
         (Goal.WEIGHT_LOSS, FitnessLevel.INTERMEDIATE): LoadScheme(
             (3, 3), (10, 15), (45, 90), (30, 60)
@@ -114,6 +112,10 @@ MAJOR_MUSCLES: Final = frozenset(
         Muscle.HAMSTRINGS,
         Muscle.GLUTES,
     }
+)
+# A session opens with a multi-joint lift of one of these ("large before small").
+LARGE_MUSCLES: Final = frozenset(
+    {Muscle.CHEST, Muscle.BACK, Muscle.QUADS, Muscle.HAMSTRINGS, Muscle.GLUTES}
 )
 # Stabilisers in nearly every standing lift that recover within a day at these volumes;
 # the ~48 h rule and the weekly ceiling ignore them.
@@ -262,6 +264,15 @@ def max_hard_sessions_per_week(workouts_per_week: int, level: FitnessLevel, age:
     if level is FitnessLevel.BEGINNER:
         return min(frequency, BEGINNER_MAX_HARD_SESSIONS_PER_WEEK)
     return frequency
+
+
+def weekly_hard_sets(level: FitnessLevel, age: int) -> IntRange:
+    """Minors (beginner-level exercises only) aim at the beginner's minimum: youth
+    programmes build volume slowly (NSCA); the ceiling stays their level's."""
+    low, high = WEEKLY_HARD_SETS[level]
+    if age < ADULT_AGE:
+        low = WEEKLY_HARD_SETS[FitnessLevel.BEGINNER][0]
+    return low, high
 
 
 def reps_in_reserve(level: FitnessLevel, age: int) -> IntRange:

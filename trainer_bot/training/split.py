@@ -171,9 +171,7 @@ _SPLIT_WHY_FULL_BODY_5 = (
     "Из пяти дней на старте три силовых на всё тело, остальные — лёгкие, "
     "чтобы успевать восстанавливаться."
 )
-_SPLIT_WHY_UPPER_LOWER_FULL = (
-    "Неделя: верх, низ, всё тело — каждая мышца получает нагрузку дважды."
-)
+_SPLIT_WHY_UPPER_LOWER_FULL = "Неделя: верх, низ, всё тело — каждая мышца получает нагрузку дважды."
 _SPLIT_WHY_FIVE = (
     "Неделя: верх, низ, жим, тяга, ноги — каждая мышца работает дважды, "
     "с отдыхом не меньше 48 часов."
@@ -262,31 +260,26 @@ def week_cycle(profile: TrainingProfile) -> tuple[str, ...]:
     return rules.SPLITS[(rules.normalized_frequency(profile.workouts_per_week), level)]
 
 
-def weekly_hits(profile: TrainingProfile, *, indirect: bool = False) -> dict[Muscle, int]:
-    """How many hard sessions of a regular week train each muscle; with `indirect`, also
-    the sessions that load it as a secondary muscle (rear delts in rows). A muscle no
-    session targets counts as trained in every session."""
+def weekly_focus_counts(profile: TrainingProfile) -> tuple[dict[Muscle, int], dict[Muscle, int]]:
+    """For a regular week of the profile's split: how many hard sessions train each
+    muscle directly, and how many load it only as a secondary one (rear delts in rows)."""
     cycle = week_cycle(profile)
     per_week = rules.max_hard_sessions_per_week(
         profile.workouts_per_week, profile.level, profile.age
     )
     week = [cycle[i % len(cycle)] for i in range(per_week)]
-    hits = {}
-    for muscle in Muscle:
-        count = 0
-        for focus in week:
-            muscles = rules.FOCUS_MUSCLES[focus]
-            if indirect:
-                muscles = muscles | rules.FOCUS_INDIRECT_MUSCLES.get(focus, frozenset())
-            count += muscle in muscles
-        hits[muscle] = count or per_week
-    return hits
+    direct = {m: 0 for m in Muscle}
+    indirect = {m: 0 for m in Muscle}
+    for focus in week:
+        for muscle in rules.FOCUS_MUSCLES[focus]:
+            direct[muscle] += 1
+        for muscle in rules.FOCUS_INDIRECT_MUSCLES.get(focus, frozenset()):
+            indirect[muscle] += 1
+    return direct, indirect
 
 
 def completed_newest_first(history: Sequence[PastWorkout], today: date) -> list[PastWorkout]:
-    done = [
-        w for w in history if w.status is WorkoutStatus.COMPLETED and workout_day(w) <= today
-    ]
+    done = [w for w in history if w.status is WorkoutStatus.COMPLETED and workout_day(w) <= today]
     return sorted(done, key=lambda w: w.received_at, reverse=True)
 
 
@@ -326,7 +319,9 @@ def next_session(
     today = today or datetime.now(UTC).date()
     by_slug = {e.slug: e for e in catalogue or ()}
     cycle = week_cycle(profile)
-    per_week = rules.max_hard_sessions_per_week(profile.workouts_per_week, profile.level, profile.age)
+    per_week = rules.max_hard_sessions_per_week(
+        profile.workouts_per_week, profile.level, profile.age
+    )
     done = completed_newest_first(history, today)
     hard = [w for w in done if is_hard_focus(w.focus)]
     in_last_week = [w for w in hard if (today - workout_day(w)).days < 7]
@@ -349,9 +344,7 @@ def next_session(
     for step in range(len(cycle)):
         focus = cycle[(natural_index + step) % len(cycle)]
         if (rules.FOCUS_MUSCLES[focus] - rules.STABILISER_MUSCLES).isdisjoint(avoid):
-            text = _hard_rationale(
-                profile, cycle, focus, natural, last, this_week + 1, per_week
-            )
+            text = _hard_rationale(profile, cycle, focus, natural, last, this_week + 1, per_week)
             return _slot(focus, text, avoid, this_week + 1, per_week)
     return light(LightReason.RECOVERY)
 
@@ -404,8 +397,7 @@ def _hard_rationale(
         where = "Дополнительная тренировка на этой неделе"
     if focus != natural:
         what = (
-            f"вчера нагружали те же мышцы, поэтому вместо {_AFTER[natural]} "
-            f"сегодня {_TODAY[focus]}"
+            f"вчера нагружали те же мышцы, поэтому вместо {_AFTER[natural]} сегодня {_TODAY[focus]}"
         )
     else:
         what = f"сегодня {_TODAY[focus]}"
@@ -429,7 +421,7 @@ def _light_rationale(
             f"восстановление. Поэтому лёгкий день: мобильность, кор и спокойный темп. {tail}"
         )
     if reason is LightReason.RECOVERY:
-        worked = _WORKED[last] if last in _WORKED else "те же мышцы"
+        worked = _WORKED.get(last or "", "те же мышцы")
         return (
             f"Вчера нагружали {worked} — мышцам нужно около 48 часов на "
             f"восстановление, поэтому сегодня лёгкий день: мобильность и кор. {tail}"
@@ -448,9 +440,7 @@ def _light_rationale(
             f"лёгкие. Силовых за последние 7 дней уже {hard_last_week}."
         )
     else:
-        cap = (
-            f"За последние 7 дней уже {hard_last_week} силовых — это твоя недельная норма."
-        )
+        cap = f"За последние 7 дней уже {hard_last_week} силовых — это твоя недельная норма."
     return (
         f"{cap} Сегодня лёгкий день: мобильность и кор ускорят восстановление "
         f"и не отнимут сил. {tail}"

@@ -322,37 +322,44 @@ def _load_note(
     return f"{start} {check} {grow}"
 
 
-# How to make a bodyweight exercise easier / harder, by movement pattern.
+# How to make a bodyweight exercise easier / harder, by movement pattern. Generic on
+# purpose (range, support, tempo, pauses): they must fit every variant of the pattern,
+# including an already easier one (knee push-ups) or a harder one (pistol squats).
 _BODYWEIGHT_ADJUST: Final = MappingProxyType(
     {
         _M.HORIZONTAL_PUSH: (
-            "упрись руками в скамью или делай с колен",
-            "ноги на возвышение или пауза внизу",
+            "упрись руками повыше (в скамью или стену)",
+            "опускайся за 3 секунды и задержись внизу",
         ),
-        _M.VERTICAL_PUSH: ("меньше наклон корпуса", "ноги на возвышение"),
-        _M.HORIZONTAL_PULL: ("встань ближе к опоре, корпус выше", "ноги на возвышение"),
+        _M.VERTICAL_PUSH: ("поставь руки повыше и уменьши глубину", "опускайся за 3 секунды"),
+        _M.HORIZONTAL_PULL: (
+            "встань ближе к опоре, корпус выше",
+            "задержись на секунду в верхней точке",
+        ),
         _M.VERTICAL_PULL: (
-            "только медленное опускание за 3–5 секунд или с резиновой петлёй",
-            "пауза 1–2 секунды вверху",
+            "возьми резиновую петлю или делай только медленное опускание",
+            "задержись на 1–2 секунды вверху и опускайся медленно",
         ),
-        _M.SQUAT: ("приседай на стул или держись за опору", "пауза 2 секунды внизу"),
+        _M.SQUAT: ("уменьши глубину или держись за опору", "опускайся за 3 секунды, пауза внизу"),
         _M.LUNGE: ("держись за опору, шаг короче", "опускайся за 3 секунды"),
-        _M.HINGE: ("меньше амплитуда", "на одной ноге или с паузой вверху"),
-        _M.ARMS: ("ноги ближе к опоре", "ноги дальше или на возвышение"),
-        _M.SHOULDER_ISOLATION: ("меньше амплитуда", "медленнее, 3 секунды вниз"),
-        _M.LEG_ISOLATION: ("на двух ногах, держась за опору", "на одной ноге"),
-        _M.CORE: ("с колен или меньше амплитуда", "медленнее, с паузой"),
+        _M.HINGE: ("уменьши амплитуду", "медленнее, с паузой 2 секунды вверху"),
+        _M.ARMS: ("уменьши амплитуду", "медленнее, с паузой внизу"),
+        _M.SHOULDER_ISOLATION: ("уменьши амплитуду", "медленнее, 3 секунды вниз"),
+        _M.LEG_ISOLATION: ("держись за опору, меньше амплитуда", "медленнее, с паузой вверху"),
+        _M.CORE: ("уменьши амплитуду или согни ноги", "медленнее, с паузой"),
         _M.CONDITIONING: ("медленнее, без прыжков", "быстрее темп"),
     }
 )
 
 
-def _bodyweight_note(exercise: CatalogueExercise, reps: tuple[int, int], rir: tuple[int, int]) -> str:
+def _bodyweight_note(
+    exercise: CatalogueExercise, reps: tuple[int, int], rir: tuple[int, int]
+) -> str:
     easier, harder = _BODYWEIGHT_ADJUST[exercise.movement]
     if exercise.is_timed:
         return (
             f"Тяжело удержать {reps[0]} с — {easier}. "
-            f"Легко держишь {reps[1]} с — добавь 5–10 секунд или {harder}."
+            f"Легко держишь {reps[1]} с — добавь 5–10 секунд."
         )
     return (
         f"Не выходит {reps[0]} чистых повторов — {easier}. "
@@ -398,9 +405,7 @@ def suggest_weight(
     estimate = raw_weight(exercise, profile, reps)
     weight = round_to_equipment(exercise, estimate)
     rounded_up = exercise.equipment is Equipment.BARBELL and weight > estimate
-    return WeightSuggestion(
-        weight, _load_note(exercise, weight, rounded_up, reps, reps_in_reserve)
-    )
+    return WeightSuggestion(weight, _load_note(exercise, weight, rounded_up, reps, reps_in_reserve))
 
 
 def warmup_weight(exercise: CatalogueExercise, working_kg: float) -> float:

@@ -1,0 +1,145 @@
+"""Workout handlers: request (with background generation), navigation, completion."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.types import CallbackQuery
+from aiogram.utils.chat_action import ChatActionSender
+from aiogram_dialog import BgManagerFactory, DialogManager, ShowMode, StartMode
+from aiogram_dialog.widgets.kbd import Button, Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.states import MenuSG, StartSG, WorkoutSG
+from trainer_bot.db.models import User
+from trainer_bot.services.users import get_user
+from trainer_bot.services.workouts import CompletionOutcome, RequestOutcome, WorkoutService
+
+logger = logging.getLogger(__name__)
+
+WORKOUT_ID = "workout_id"
+POSITION = "position"
+AVAILABLE_AT = "available_at"
+NOTICE = "notice"
+GENERATION_FAILED_TEXT = (
+    "Не получилось сохранить тренировку — сервис временно недоступен. "
+    "Попробуй ещё раз через минуту 🙏"
+)
+
+
+async def on_workout_start(start_data: Any, manager: DialogManager) -> None:
+    if isinstance(start_data, dict):
+        manager.dialog_data.update(start_data)
+
+
+async def request_workout(manager: DialogManager, user: User, chat_id: int) -> None:
+    """What «Получить тренировку» and /workout do."""
+    service: WorkoutService = manager.middleware_data["workout_service"]
+    session: AsyncSession = manager.middleware_data["session"]
+    logger.info("User %s asked for a workout", user.telegram_id)
+    request = await service.request(session, user)
+    if request.outcome is RequestOutcome.COOLDOWN:
+        assert request.available_at is not None
+        await manager.start(
+            WorkoutSG.cooldown,
+            data={
+                AVAILABLE_AT: request.available_at.isoformat(),
+                WORKOUT_ID: request.latest_workout_id,
+            },
+        )
+        return
+    await manager.start(WorkoutSG.composing)
+    if request.outcome is RequestOutcome.STARTED:
+        bot: Bot = manager.middleware_data["bot"]
+        bg_factory: BgManagerFactory = manager.middleware_data["dialog_bg_factory"]
+        service.spawn(
+            _generate_and_show(service, bg_factory, bot, user.id, user.telegram_id, chat_id),
+            name=f"workout-for-{user.telegram_id}",
+        )
+
+
+async def _generate_and_show(
+    service: WorkoutService,
+    bg_factory: BgManagerFactory,
+    bot: Bot,
+    user_id: int,
+    telegram_id: int,
+    chat_id: int,
+) -> None:
+    bg = bg_factory.bg(bot=bot, user_id=telegram_id, chat_id=chat_id)
+    try:
+        async with ChatActionSender.typing(bot=bot, chat_id=chat_id):
+            workout_id = await service.generate_and_save(user_id)
+    except Exception:
+        logger.exception("Workout generation for user %s failed", telegram_id)
+        await bg.start(MenuSG.main, mode=StartMode.RESET_STACK, data={NOTICE: GENERATION_FAILED_TEXT})
+        return
+    await bg.start(
+        WorkoutSG.view,
+        mode=StartMode.RESET_STACK,
+        data={WORKOUT_ID: workout_id},
+        show_mode=ShowMode.EDIT,
+    )
+
+
+async def on_get_workout(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    session: AsyncSession = manager.middleware_data["session"]
+    user = await get_user(session, callback.from_user.id)
+    if user is None:
+        await manager.start(StartSG.greeting, mode=StartMode.RESET_STACK)
+        return
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    await request_workout(manager, user, chat_id)
+
+
+async def on_my_workout(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    service: WorkoutService = manager.middleware_data["workout_service"]
+    session: AsyncSession = manager.middleware_data["session"]
+    user = await get_user(session, callback.from_user.id)
+    latest = await service.latest(session, user) if user is not None else None
+    if latest is None:
+        await callback.answer("Тренировок пока нет — получи первую 💪")
+        return
+    await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest.id})
+
+
+async def on_exercise_selected(
+    callback: CallbackQuery, widget: Select[int], manager: DialogManager, position: int
+) -> None:
+    manager.dialog_data[POSITION] = position
+    await manager.switch_to(WorkoutSG.exercise)
+
+
+async def on_step_exercise(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """«⬅️» / «➡️» between exercises; the getter keeps the position in range."""
+    step = 1 if button.widget_id == "next_exercise" else -1
+    manager.dialog_data[POSITION] = int(manager.dialog_data.get(POSITION, 1)) + step
+
+
+async def on_complete(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    service: WorkoutService = manager.middleware_data["workout_service"]
+    session: AsyncSession = manager.middleware_data["session"]
+    user = await get_user(session, callback.from_user.id)
+    workout_id = manager.dialog_data.get(WORKOUT_ID)
+    if user is None or not isinstance(workout_id, int):
+        await callback.answer("Эта тренировка больше недоступна.")
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+        return
+    result = await service.complete(session, user, workout_id)
+    manager.dialog_data[AVAILABLE_AT] = (
+        result.next_available_at.isoformat() if result.next_available_at else None
+    )
+    if result.outcome is CompletionOutcome.COMPLETED:
+        await callback.answer("Тренировка выполнена 💪")
+        await manager.switch_to(WorkoutSG.done)
+    elif result.outcome is CompletionOutcome.ALREADY_COMPLETED:
+        await callback.answer("Эта тренировка уже отмечена выполненной ✅")
+        await manager.switch_to(WorkoutSG.done)
+    elif result.outcome is CompletionOutcome.REPLACED:
+        await callback.answer("Эту тренировку уже заменила новая — открой «Моя тренировка».", show_alert=True)
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+    else:
+        await callback.answer("Такой тренировки нет.")
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)

@@ -1,0 +1,79 @@
+"""How workouts read in Russian: times, sets and reps, rest, muscles."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from trainer_bot.db.enums import Muscle
+from trainer_bot.db.models import WorkoutExercise
+from trainer_bot.services.profile_rules import format_kg
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+MUSCLE_NAMES = {
+    Muscle.CHEST: "грудь",
+    Muscle.BACK: "спина",
+    Muscle.LOWER_BACK: "поясница",
+    Muscle.SHOULDERS: "плечи",
+    Muscle.BICEPS: "бицепс",
+    Muscle.TRICEPS: "трицепс",
+    Muscle.FOREARMS: "предплечья",
+    Muscle.QUADS: "квадрицепсы",
+    Muscle.HAMSTRINGS: "задняя поверхность бедра",
+    Muscle.GLUTES: "ягодицы",
+    Muscle.CALVES: "икры",
+    Muscle.CORE: "мышцы кора",
+}
+
+
+def muscles_text(muscles: list[str]) -> str:
+    return ", ".join(MUSCLE_NAMES.get(Muscle(m), m) if m in Muscle else m for m in muscles)
+
+
+def duration_text(delta: timedelta) -> str:
+    """'3 ч 20 мин', rounded up to a minute so it never says '0 мин'."""
+    minutes = max(1, math.ceil(delta.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} ч {minutes} мин"
+    return f"{hours} ч" if hours else f"{minutes} мин"
+
+
+def wait_text(now: datetime, moment: datetime, timezone: ZoneInfo) -> str:
+    """'через 3 ч 20 мин, в 21:40' (or 'завтра в 09:10' when it is another day)."""
+    local_now = now.astimezone(timezone)
+    local = moment.astimezone(timezone)
+    days = (local.date() - local_now.date()).days
+    if days == 0:
+        when = f"в {local:%H:%M}"
+    elif days == 1:
+        when = f"завтра в {local:%H:%M}"
+    else:
+        when = f"{local:%d.%m} в {local:%H:%M}"
+    return f"через {duration_text(moment - now)}, {when}"
+
+
+def rest_text(seconds: int) -> str:
+    if seconds < 60 or seconds % 30:
+        return f"{seconds} с"
+    return f"{format_kg(seconds / 60)} мин"
+
+
+def reps_text(item: WorkoutExercise) -> str:
+    reps = f"{item.reps_min}" if item.reps_min == item.reps_max else f"{item.reps_min}–{item.reps_max}"
+    unit = " с" if item.exercise.is_timed else ""
+    return f"{item.sets} × {reps}{unit}"
+
+
+def load_text(item: WorkoutExercise) -> str:
+    return f"{format_kg(item.weight_kg)} кг" if item.weight_kg else "свой вес"
+
+
+def exercise_line(item: WorkoutExercise) -> str:
+    return (
+        f"{item.position}. <b>{escape(item.exercise.name)}</b> — {reps_text(item)}, "
+        f"{load_text(item)}, отдых {rest_text(item.rest_seconds)}"
+    )

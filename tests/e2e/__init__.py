@@ -1,0 +1,1 @@
+"""End-to-end tests: the real bot process over HTTP against fake Telegram and LLM servers."""

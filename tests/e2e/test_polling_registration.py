@@ -1,0 +1,299 @@
+"""The real bot process over real HTTP: registration from /start to the main menu.
+
+The bot (`python -m trainer_bot run`) polls a fake Telegram Bot API server, keeps dialog
+state in real Redis and users in the real Postgres test database; the simulated user
+presses inline buttons (by their callback data, as Telegram would send it) and types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.e2e.bot_process import (
+    E2E_REDIS_URL,
+    FAKE_PROXY_API_KEY,
+    PROJECT_ROOT,
+    E2EBot,
+    FinishedRun,
+    bot_env,
+    e2e_bot,  # noqa: F401 - the fixture
+    run_bot_until_exit,
+)
+from tests.fakes.telegram_server import DEFAULT_TOKEN, ChatMessage, FakeTelegramServer
+from trainer_bot.db.models import TelegramFile, User
+from trainer_bot.services.welcome import WELCOME_FILE_KEY
+
+STEP_TIMEOUT = 5.0
+
+
+class Chat:
+    """One user's private chat with the bot, driven through the fake server."""
+
+    def __init__(self, bot: E2EBot, user_id: int) -> None:
+        self.bot = bot
+        self.telegram = bot.telegram
+        self.user_id = user_id
+
+    async def screen(self, expected: str, *, newer_than: int = 0) -> ChatMessage:
+        """Wait until the newest bot message (with an id above `newer_than`) contains
+        `expected`; returns that message."""
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while True:
+            message = self.telegram.last_message(self.user_id)
+            if (
+                message is not None
+                and message.message_id > newer_than
+                and expected in (message.text or "")
+            ):
+                return message
+            if self.bot.process.returncode is not None:
+                raise AssertionError(f"the bot exited while waiting for {expected!r}")
+            if time.monotonic() > deadline:
+                shown = message.text if message is not None else None
+                recent = [c.short() for c in self.telegram.bot_calls[-8:]]
+                raise AssertionError(
+                    f"{expected!r} is not on screen after {STEP_TIMEOUT:.0f}s; the newest bot "
+                    f"message: {shown!r}; recent calls:\n  " + "\n  ".join(recent)
+                )
+            await asyncio.sleep(0.02)
+
+    async def say(self, text: str, expected: str) -> ChatMessage:
+        """Send a text (or a /command); the answer is a new message below it."""
+        if text.startswith("/"):
+            sent = await self.telegram.send_command(self.user_id, text)
+        else:
+            sent = await self.telegram.send_text(self.user_id, text)
+        return await self.screen(expected, newer_than=sent)
+
+    async def press(self, label: str, expected: str) -> ChatMessage:
+        """Press the inline button `label`; the screen must change and the query be answered."""
+        mark = self.telegram.mark()
+        query_id = await self.telegram.click_button(self.user_id, label)
+        message = await self.screen(expected)
+        await self.telegram.wait_for(
+            lambda call: (
+                call.method.lower() == "answercallbackquery"
+                and str(call.params.get("callback_query_id")) == query_id
+            ),
+            since=mark,
+        )
+        return message
+
+
+async def test_registration_over_polling_saves_the_profile(
+    e2e_bot: E2EBot,  # noqa: F811
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    telegram, process = e2e_bot.telegram, e2e_bot.process
+    ivan = Chat(e2e_bot, e2e_bot.new_user("Иван"))
+    with process.diagnosed():
+        await ivan.say("/start", "Привет, Иван!")
+        first_note, *_ = telegram.calls_of("sendVideoNote")
+        assert first_note.ok and first_note.files, "the first video note must be an upload"
+        assert [m.kind for m in telegram.chat(ivan.user_id).values() if m.sender == "bot"] == [
+            "video_note",
+            "text",
+        ]
+        await ivan.press("🚀 Начать", "Укажи пол")
+        await ivan.press("👨 Мужской", "Сколько тебе лет")
+        # An invalid answer: the error is shown above the same question, the step stays.
+        refused = await ivan.say("двадцать", "напиши только число")
+        assert "⚠️" in refused.text and "Сколько тебе лет" in refused.text
+        assert "Шаг 2 из 9" in refused.text
+        height = await ivan.say("27", "рост в сантиметрах")
+        assert "⚠️" not in height.text and "Шаг 3 из 9" in height.text
+        await ivan.say("178", "Сколько ты сейчас весишь")
+        await ivan.say("82,5", "опыт силовых тренировок")
+        await ivan.press("💪 1–3 года", "Какая у тебя цель")
+        target = await ivan.press("📉 Похудение", "целевой вес")
+        assert "сейчас 82,5 кг" in target.text
+        await ivan.say("76", "раз в неделю")
+        await ivan.press("3 раза", "Где будешь тренироваться")
+        summary = await ivan.press("🏋️ Зал", "Проверь анкету")
+        for expected in (
+            "Пол: Мужской",
+            "Возраст: 27",
+            "Рост: 178 см",
+            "Вес: 82,5 кг",
+            "Опыт: 1–3 года",
+            "Цель: Похудение",
+            "Целевой вес: 76 кг",
+            "Тренировок в неделю: 3 раза",
+            "Где тренируешься: Зал",
+        ):
+            assert expected in summary.text, f"{expected!r} not in the summary:\n{summary.text}"
+        assert "✅ Всё верно" in [button.text for button in summary.buttons]
+
+        menu = await ivan.press("✅ Всё верно", "главное меню")
+        assert "Анкета сохранена ✅" in menu.text and "Иван" in menu.text
+        assert "👤 Мой профиль" in [button.text for button in menu.buttons]
+        answers = [a["text"] for a in telegram.callback_answers.values() if a["text"]]
+        assert "Анкета сохранена ✅" in answers
+
+        again = await ivan.say("/start", "главное меню")
+        assert "Анкета сохранена" not in again.text
+        assert again.message_id > menu.message_id  # a new message below the user's /start
+        assert not telegram.calls_of("sendVideoNote")[1:], "a registered user got the greeting"
+
+        # A second newcomer gets the stored file_id, not a second upload.
+        anna = Chat(e2e_bot, e2e_bot.new_user("Анна"))
+        await anna.say("/start", "Привет, Анна!")
+        first_note, second_note = telegram.calls_of("sendVideoNote")
+        assert second_note.ok and not second_note.files, "the second video note was uploaded"
+        uploaded_id = first_note.result["video_note"]["file_id"]
+        assert second_note.params["video_note"] == uploaded_id
+
+        await telegram.wait_idle(quiet=0.3)
+        assert not telegram.unanswered_callbacks, "some button presses were never answered"
+        # aiogram-dialog answers every callback after the handler, so a handler's own
+        # toast («Анкета сохранена ✅») makes its second answer fail; that one is harmless.
+        failed = [
+            call.short()
+            for call in telegram.bot_calls
+            if not call.ok
+            and not (
+                call.method.lower() == "answercallbackquery"
+                and str(call.params.get("callback_query_id")) in telegram.callback_answers
+            )
+        ]
+        assert not failed, "Telegram refused calls of the bot:\n" + "\n".join(failed)
+        assert not telegram.unknown_methods
+        for user_id in (ivan.user_id, anna.user_id):
+            with_buttons = [m.message_id for m in telegram.chat(user_id).values() if m.buttons]
+            assert len(with_buttons) == 1, f"stale keyboards in chat {user_id}: {with_buttons}"
+
+        commands = [call.params.get("commands") for call in telegram.calls_of("setMyCommands")]
+        assert commands, "setMyCommands was never called"
+        names = [command["command"] for command in commands[-1]]
+        assert names[0] == "start" and {"profile", "help", "cancel"} <= set(names), names
+        assert telegram.commands, "the command list was not stored"
+
+    async with session_factory() as session:
+        row = (
+            await session.execute(select(User).where(User.telegram_id == ivan.user_id))
+        ).scalar_one_or_none()
+        stored_file = await session.get(TelegramFile, WELCOME_FILE_KEY)
+        anna_row = await session.scalar(select(User).where(User.telegram_id == anna.user_id))
+    assert row is not None, "the user row was not saved"
+    assert (row.first_name, row.gender, row.age, row.height_cm) == ("Иван", "male", 27, 178)
+    assert (row.current_weight_kg, row.target_weight_kg) == (82.5, 76)
+    assert (row.fitness_level, row.goal) == ("intermediate", "weight_loss")
+    assert (row.workout_frequency, row.equipment_type) == (3, "gym")
+    assert anna_row is None, "a user who did not finish registration was saved"
+    assert stored_file is not None and stored_file.file_id == uploaded_id
+
+    # The token never leaves the process: not in the logs, not in anything sent.
+    await process.stop()
+    secret = e2e_bot.token.partition(":")[2]
+    log_text = process.log_text()
+    assert "Start" in log_text or "polling" in log_text, "the log file stayed empty"
+    for where, text in (("log file", log_text), ("stderr", process.stderr_text())):
+        assert secret not in text, f"the bot token is in the {where}"
+        assert FAKE_PROXY_API_KEY not in text, f"the ProxyAPI key is in the {where}"
+        assert "Traceback" not in text, f"a traceback in the {where}\n{process.diagnostics()}"
+    for call in telegram.calls:
+        sent = json.dumps(call.params, ensure_ascii=False, default=str)
+        assert secret not in sent, f"the bot token was sent in {call.method}"
+        for upload in call.files.values():
+            assert secret.encode() not in upload.data
+
+
+MALFORMED_TOKEN = "12345-not-a-token"
+
+
+@dataclass
+class StartupFailures:
+    runs: dict[str, asyncio.Task[FinishedRun]]
+    telegram: FakeTelegramServer
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def startup_failures(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[StartupFailures]:
+    """Three misconfigured bot runs, started when the module starts.
+
+    Each run spends ~8 s of CPU importing aiogram before it can fail, so they run in the
+    background, overlapping the polling test, and `test_bad_configuration_...` only
+    collects their results. Each case changes exactly one thing from a valid setup.
+    """
+    tmp_path = tmp_path_factory.mktemp("startup_failures")
+    telegram = await FakeTelegramServer().start()  # only to see that nothing reaches it
+    empty_url = await create_postgres_database("trainer_bot_e2e_empty")
+    valid = {
+        "bot_token": DEFAULT_TOKEN,
+        "database_url": database_url,
+        "redis_url": E2E_REDIS_URL,
+        "telegram_api_url": telegram.url,
+        "log_level": "INFO",
+    }
+    cases = {
+        "missing": {**valid, "bot_token": None},
+        "malformed": {**valid, "bot_token": MALFORMED_TOKEN},
+        "pending": {**valid, "database_url": empty_url},
+    }
+    # An empty working directory, so a developer's .env cannot supply BOT_TOKEN.
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    runs = {}
+    for name, values in cases.items():
+        env = bot_env(**values, log_file=tmp_path / f"{name}.log")
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
+        )
+        runs[name] = asyncio.ensure_future(run_bot_until_exit(env, tmp_path / name, cwd=workdir))
+    try:
+        yield StartupFailures(runs, telegram)
+    finally:
+        for task in runs.values():
+            task.cancel()
+        await asyncio.gather(*runs.values(), return_exceptions=True)
+        await drop_postgres_database(empty_url)
+        await telegram.stop()
+
+
+def _config_error_line(run: FinishedRun) -> str:
+    assert run.returncode == 2, f"exit code {run.returncode}\n{run.stderr}"
+    assert "Traceback" not in run.stderr, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert lines, "nothing on stderr"
+    return lines[-1]
+
+
+async def test_bad_configuration_exits_with_one_readable_line(
+    startup_failures: StartupFailures,
+) -> None:
+    runs = startup_failures.runs
+    missing, bad, pending = await asyncio.gather(
+        runs["missing"], runs["malformed"], runs["pending"]
+    )
+
+    line = _config_error_line(missing)
+    assert len(missing.stderr.strip().splitlines()) == 1, missing.stderr
+    assert line.startswith("Configuration error: BOT_TOKEN is not set"), line
+    assert "@BotFather" in line
+
+    line = _config_error_line(bad)
+    assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+    assert line.startswith("Configuration error: BOT_TOKEN"), line
+    assert "does not look like" in line and MALFORMED_TOKEN not in bad.stderr
+
+    line = _config_error_line(pending)
+    assert line == (
+        "Start-up failed: The database schema is not up to date: run `make migrate` first"
+    ), pending.stderr
+    # Log records may precede it on stderr; the message for the user is a single line.
+    plain = [text for text in pending.stderr.splitlines() if text.strip() and " - " not in text]
+    assert plain == [line], pending.stderr
+    assert DEFAULT_TOKEN.partition(":")[2] not in pending.stderr + pending.log
+    assert not startup_failures.telegram.calls, [c.short() for c in startup_failures.telegram.calls]

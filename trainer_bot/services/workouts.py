@@ -1,0 +1,299 @@
+"""The core loop: the 12-hour rule, generation (LLM, else the rule-based fallback), completion."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.config import Settings
+from trainer_bot.db.base import utcnow
+from trainer_bot.db.enums import (
+    EquipmentType,
+    FitnessLevel,
+    Gender,
+    Goal,
+    WorkoutSource,
+    WorkoutStatus,
+)
+from trainer_bot.db.models import User, Workout, WorkoutExercise
+from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.queries import workouts as workout_queries
+from trainer_bot.training.fallback import generate_fallback_workout
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
+from trainer_bot.training.selection import allowed_exercises
+from trainer_bot.training.split import next_session
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+HISTORY_DEPTH = 10
+# A reservation older than this belongs to a crashed process and may be taken over.
+STALE_RESERVATION = timedelta(minutes=5)
+# Headroom over the LLM budget before the service stops waiting and uses the fallback.
+GENERATION_GRACE_SECONDS = 5.0
+
+
+class RequestOutcome(StrEnum):
+    STARTED = "started"  # this request generates the workout
+    IN_PROGRESS = "in_progress"  # another request is generating it right now
+    COOLDOWN = "cooldown"  # the previous workout is too recent
+
+
+@dataclass(frozen=True, slots=True)
+class WorkoutRequest:
+    outcome: RequestOutcome
+    available_at: datetime | None = None
+    latest_workout_id: int | None = None
+
+
+class CompletionOutcome(StrEnum):
+    COMPLETED = "completed"
+    ALREADY_COMPLETED = "already_completed"
+    REPLACED = "replaced"  # a newer workout made this one skipped
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionResult:
+    outcome: CompletionOutcome
+    next_available_at: datetime | None
+
+
+def profile_of(user: User) -> TrainingProfile:
+    return TrainingProfile(
+        gender=Gender(user.gender),
+        age=user.age,
+        height_cm=user.height_cm,
+        weight_kg=user.current_weight_kg,
+        level=FitnessLevel(user.fitness_level),
+        goal=Goal(user.goal),
+        target_weight_kg=user.target_weight_kg,
+        workouts_per_week=user.workout_frequency,
+        equipment=EquipmentType(user.equipment_type),
+    )
+
+
+def past_workout(workout: Workout) -> PastWorkout:
+    return PastWorkout(
+        received_at=workout.created_at,
+        status=WorkoutStatus(workout.status),
+        focus=workout.focus,
+        exercise_slugs=tuple(item.exercise.slug for item in workout.exercises),
+    )
+
+
+class WorkoutService:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        session_factory: async_sessionmaker[AsyncSession],
+        catalogue: Sequence[CatalogueExercise],
+        llm: LLMWorkoutGenerator | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._settings = settings
+        self._session_factory = session_factory
+        self._catalogue = tuple(catalogue)
+        self._llm = llm
+        self._clock = clock
+        self._cooldown = timedelta(hours=settings.workout_cooldown_hours)
+        self._timezone = ZoneInfo(settings.timezone)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self._timezone
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def available_at(self, user: User) -> datetime | None:
+        """When the next workout can be received; None when it can be right now."""
+        if user.last_workout_at is None:
+            return None
+        moment = user.last_workout_at + self._cooldown
+        return moment if moment > self._clock() else None
+
+    async def request(self, session: AsyncSession, user: User) -> WorkoutRequest:
+        """Claim the next workout for this user, or say why not (committed at once)."""
+        now = self._clock()
+        reserved = await workout_queries.try_reserve_generation(
+            session,
+            user.id,
+            now=now,
+            cooldown_start=now - self._cooldown,
+            stale_before=now - STALE_RESERVATION,
+        )
+        await session.commit()
+        if reserved:
+            return WorkoutRequest(RequestOutcome.STARTED)
+        await session.refresh(user)
+        latest = await workout_queries.latest(session, user.id)
+        latest_id = latest.id if latest is not None else None
+        available_at = self.available_at(user)
+        if available_at is not None:
+            return WorkoutRequest(RequestOutcome.COOLDOWN, available_at, latest_id)
+        return WorkoutRequest(RequestOutcome.IN_PROGRESS, None, latest_id)
+
+    async def generate_and_save(self, user_id: int) -> int:
+        """Build the reserved workout and save it; returns the new workout's id.
+
+        No database connection is held while the LLM thinks: history is read in one
+        session, the result written in another.
+        """
+        try:
+            async with self._session_factory() as session:
+                user = await session.get(User, user_id)
+                if user is None:
+                    raise LookupError(f"user {user_id} vanished during generation")
+                telegram_id = user.telegram_id
+                profile = profile_of(user)
+                history = [
+                    past_workout(w)
+                    for w in await workout_queries.recent_with_exercises(
+                        session, user_id, HISTORY_DEPTH
+                    )
+                ]
+            plan, source = await self._build_plan(telegram_id, profile, history)
+            async with self._session_factory() as session:
+                workout_id = await self._save(session, user_id, plan, source)
+                await session.commit()
+        except BaseException:
+            await self._release(user_id)
+            raise
+        logger.info(
+            "User %s received workout %s (%s, %s, %d exercises)",
+            telegram_id, workout_id, source.value, plan.focus, len(plan.exercises),
+        )
+        return workout_id
+
+    async def _release(self, user_id: int) -> None:
+        try:
+            async with self._session_factory() as session:
+                await workout_queries.release_generation(session, user_id)
+                await session.commit()
+        except Exception:  # noqa: BLE001 - the reservation also expires on its own
+            logger.warning("Could not release the workout reservation of user %s", user_id)
+
+    async def _build_plan(
+        self, telegram_id: int, profile: TrainingProfile, history: Sequence[PastWorkout]
+    ) -> tuple[WorkoutPlan, WorkoutSource]:
+        today = self._clock().astimezone(self._timezone).date()
+        started = time.monotonic()
+        if self._llm is not None:
+            slot = next_session(profile, history, today=today, catalogue=self._catalogue)
+            allowed = allowed_exercises(profile, self._catalogue)
+            budget = self._settings.llm_total_budget_seconds + GENERATION_GRACE_SECONDS
+            try:
+                async with asyncio.timeout(budget):
+                    outcome = await self._llm.generate(
+                        user_id=telegram_id,
+                        profile=profile,
+                        allowed=allowed,
+                        history=history,
+                        session_hint=slot.prompt_hint(),
+                    )
+            except TimeoutError:
+                logger.warning("LLM generation for user %s exceeded %.0f s", telegram_id, budget)
+            else:
+                if outcome.plan is not None:
+                    # The split decides the focus; the model only fills it in.
+                    return outcome.plan.model_copy(update={"focus": slot.focus}), WorkoutSource.LLM
+        plan = generate_fallback_workout(profile, history, self._catalogue, today=today)
+        logger.info(
+            "Fallback workout for user %s built in %.1f ms",
+            telegram_id, (time.monotonic() - started) * 1000,
+        )
+        return plan, WorkoutSource.FALLBACK
+
+    async def _save(
+        self, session: AsyncSession, user_id: int, plan: WorkoutPlan, source: WorkoutSource
+    ) -> int:
+        """One transaction: the new workout, the old planned one skipped, the clock reset."""
+        received_at = self._clock()
+        ids = await workout_queries.exercise_ids_by_slug(
+            session, [item.slug for item in plan.exercises]
+        )
+        missing = [item.slug for item in plan.exercises if item.slug not in ids]
+        if missing:  # the catalogue file and the table disagree: never show a ghost
+            raise LookupError(f"exercises missing from the database: {', '.join(missing)}")
+        await workout_queries.skip_planned(session, user_id)
+        workout = Workout(
+            user_id=user_id,
+            planned_date=received_at.astimezone(self._timezone).date(),
+            status=WorkoutStatus.PLANNED.value,
+            source=source.value,
+            focus=plan.focus,
+            title=plan.title,
+            rationale=plan.rationale,
+            warmup=plan.warmup,
+            created_at=received_at,
+            exercises=[
+                WorkoutExercise(
+                    exercise_id=ids[item.slug],
+                    position=position,
+                    sets=item.sets,
+                    reps_min=min(item.reps_min, item.reps_max),
+                    reps_max=max(item.reps_min, item.reps_max),
+                    weight_kg=item.weight_kg,
+                    rest_seconds=item.rest_seconds,
+                    notes=item.notes,
+                )
+                for position, item in enumerate(plan.exercises, start=1)
+            ],
+        )
+        workout_queries.add_workout(session, workout)
+        await session.flush()
+        await workout_queries.mark_received(session, user_id, received_at)
+        return workout.id
+
+    async def get(self, session: AsyncSession, user: User, workout_id: int) -> Workout | None:
+        return await workout_queries.get_for_user(session, workout_id, user.id)
+
+    async def latest(self, session: AsyncSession, user: User) -> Workout | None:
+        return await workout_queries.latest(session, user.id)
+
+    async def complete(
+        self, session: AsyncSession, user: User, workout_id: int
+    ) -> CompletionResult:
+        now = self._clock()
+        done = await workout_queries.complete(session, workout_id, user.id, now)
+        await session.commit()
+        next_at = self.available_at(user)
+        if done:
+            logger.info("User %s completed workout %s", user.telegram_id, workout_id)
+            return CompletionResult(CompletionOutcome.COMPLETED, next_at)
+        workout = await workout_queries.get_for_user(session, workout_id, user.id)
+        if workout is None:
+            logger.warning("User %s tried to complete foreign workout %s", user.telegram_id, workout_id)
+            return CompletionResult(CompletionOutcome.NOT_FOUND, next_at)
+        if workout.status == WorkoutStatus.COMPLETED.value:
+            return CompletionResult(CompletionOutcome.ALREADY_COMPLETED, next_at)
+        return CompletionResult(CompletionOutcome.REPLACED, next_at)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run in the background; the reference is kept so the task is not collected."""
+        task = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wait_background(self, timeout: float | None = None) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+    async def aclose(self, timeout: float = 10.0) -> None:
+        """On shutdown: let running generations finish, within a bound."""
+        await self.wait_background(timeout)
+        for task in list(self._tasks):
+            task.cancel()
