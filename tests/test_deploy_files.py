@@ -41,7 +41,9 @@ def _require_tool(found: bool, message: str) -> None:
     if found:
         return
     if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI is set, so this is an error (apt-get install -y docker-compose)")
+        pytest.fail(
+            f"{message}; CI is set, so this is an error (apt-get install -y docker-compose)"
+        )
     pytest.skip(message)
 
 
@@ -49,7 +51,10 @@ def _compose_command() -> list[str] | None:
     if binary := shutil.which("docker-compose"):
         return [binary]
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+    if (
+        docker
+        and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0
+    ):
         return [docker, "compose"]
     return None
 
@@ -94,15 +99,29 @@ def rendered_compose(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     (project / ".env").write_text(SAMPLE_ENV, encoding="utf-8")
     # A clean environment: variables of the CI shell (POSTGRES_USER...) must not leak in.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(project)}
-    run = {"cwd": project, "env": env, "capture_output": True, "text": True, "timeout": 60}
-    quiet = subprocess.run([*command, "config", "-q"], **run)  # type: ignore[call-overload]
+
+    def config(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, "config", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    quiet = config("-q")
     assert quiet.returncode == 0, quiet.stderr
-    full = subprocess.run([*command, "config"], **run)  # type: ignore[call-overload]
+    full = config()
     assert full.returncode == 0, full.stderr
     return yaml.safe_load(full.stdout)
 
 
 # --- docker-compose.yml -----------------------------------------------------------------
+
+
+def test_compose_config_is_valid(rendered_compose: dict[str, Any]) -> None:
+    assert set(rendered_compose["services"]) == {"postgres", "redis", "migrate", "bot"}
 
 
 def test_compose_config_overrides_urls_from_env_file(rendered_compose: dict[str, Any]) -> None:
@@ -206,7 +225,9 @@ def test_dockerfile_bakes_in_no_secrets() -> None:
 
 
 def test_dockerfile_installs_runtime_dependencies_only() -> None:
-    runs = " ".join(args for keyword, args in _instructions(DOCKERFILE.read_text()) if keyword == "RUN")
+    runs = " ".join(
+        args for keyword, args in _instructions(DOCKERFILE.read_text()) if keyword == "RUN"
+    )
     assert "[dev]" not in runs
     for tool in ("pytest", "ruff", "mypy", "graphviz", "[tools]", "-e ."):
         assert tool not in runs, tool
@@ -220,7 +241,9 @@ def test_dockerfile_copies_every_runtime_file() -> None:
         if keyword == "COPY" and not args.startswith("--from")
     }
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    packages = {p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]}
+    packages = {
+        p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
     assert {"alembic.ini", "migrations", *packages} <= copied
     allowed = {line[1:].rstrip("/") for line in DOCKERIGNORE.read_text().split() if line[0] == "!"}
     # With the allow-list .dockerignore, whatever is copied must also be allowed.

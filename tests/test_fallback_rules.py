@@ -447,12 +447,12 @@ def test_high_bmi_gets_no_jumps_and_underweight_no_weight_loss(
         assert "без прыжков" in session.plan.rationale
     thin = profile(weight=55, height=180, goal=Goal.WEIGHT_LOSS, level=MID)
     assert thin.bmi < 18.5
+    by_slug = {e.slug: e for e in catalogue}
     for session in simulate(thin, catalogue, weeks=1):
-        for item in session.plan.exercises:
-            if not item.notes or "с" not in item.notes:
-                continue
-            # Maintenance's 6-12 instead of weight loss's 10-15.
-        assert any(e.reps_min < 10 for e in session.plan.exercises)
+        # Weight loss is refused below BMI 18.5: the maintenance row (6-12), no cardio.
+        lifts = [e for e in session.plan.exercises if by_slug[e.slug].movement is not Movement.CORE]
+        assert all((e.reps_min, e.reps_max) in ((6, 12), (30, 45)) for e in lifts)
+        assert "Для поддержания формы" in session.plan.rationale
 
 
 # --- texts ---------------------------------------------------------------------------
@@ -639,7 +639,7 @@ def test_weight_notes_tell_how_to_check_and_progress() -> None:
     assert "больше 3" in loaded.note and "добавь" in loaded.note and "на гантель" in loaded.note
     assert "12" in loaded.note  # double progression: the top of the range
     bodyweight = suggest_weight(_by_slug("push_up"), user, reps=(8, 12), reps_in_reserve=(2, 3))
-    assert bodyweight.weight_kg is None and "с колен" in bodyweight.note
+    assert bodyweight.weight_kg is None and "повыше" in bodyweight.note
     timed = suggest_weight(_by_slug("plank"), user, reps=(20, 40), reps_in_reserve=(2, 3))
     assert timed.weight_kg is None and "секунд" in timed.note
     assisted = suggest_weight(

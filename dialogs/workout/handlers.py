@@ -74,14 +74,12 @@ async def _generate_and_show(
             workout_id = await service.generate_and_save(user_id)
     except Exception:
         logger.exception("Workout generation for user %s failed", telegram_id)
-        await bg.start(MenuSG.main, mode=StartMode.RESET_STACK, data={NOTICE: GENERATION_FAILED_TEXT})
-        return
-    await bg.start(
-        WorkoutSG.view,
-        mode=StartMode.RESET_STACK,
-        data={WORKOUT_ID: workout_id},
-        show_mode=ShowMode.EDIT,
-    )
+        state, data = MenuSG.main, {NOTICE: GENERATION_FAILED_TEXT}
+    else:
+        state, data = WorkoutSG.view, {WORKOUT_ID: workout_id}
+    # fg() runs the screen change as a dialog update and waits until it is shown.
+    async with bg.fg() as manager:
+        await manager.start(state, data=data, mode=StartMode.RESET_STACK)
 
 
 async def on_get_workout(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

@@ -13,7 +13,7 @@ from trainer_bot.services.profile_rules import format_kg
 
 TELEGRAM_TEXT_LIMIT = 4096
 
-MUSCLE_NAMES = {
+MUSCLE_NAMES: dict[str, str] = {
     Muscle.CHEST: "грудь",
     Muscle.BACK: "спина",
     Muscle.LOWER_BACK: "поясница",
@@ -30,7 +30,7 @@ MUSCLE_NAMES = {
 
 
 def muscles_text(muscles: list[str]) -> str:
-    return ", ".join(MUSCLE_NAMES.get(Muscle(m), m) if m in Muscle else m for m in muscles)
+    return ", ".join(MUSCLE_NAMES.get(muscle, muscle) for muscle in muscles)
 
 
 def duration_text(delta: timedelta) -> str:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +45,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 E2E_REDIS_URL = os.environ.get("TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
 FSM_PREFIX = "fsm"
 FAKE_PROXY_API_KEY = "sk-e2e-fake-proxy-key-0123456789abcdef"
-START_TIMEOUT = 60.0  # a ceiling: importing aiogram alone takes ~8 s of CPU here
+START_TIMEOUT = 90.0  # a ceiling: importing aiogram alone can take ~8 s of CPU
 STOP_TIMEOUT = 10.0
 TAIL_LINES = 40
 LINE_WIDTH = 400  # aiogram-dialog DEBUG lines repr whole Chat objects
@@ -56,7 +57,6 @@ def bot_env(**values: str | Path | None) -> dict[str, str]:
     settings_names = {name.lower() for name in Settings.model_fields}
     env = {key: value for key, value in os.environ.items() if key.lower() not in settings_names}
     env["PYTHONUNBUFFERED"] = "1"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     # The fakes live on 127.0.0.1: never route them through a proxy from the environment.
     for name in ("NO_PROXY", "no_proxy"):
         env[name] = ",".join(filter(None, [env.get(name), "127.0.0.1", "localhost"]))
@@ -66,13 +66,29 @@ def bot_env(**values: str | Path | None) -> dict[str, str]:
     return env
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the bot gets SIGTERM if pytest dies, instead of polling a dead fake forever."""
-    import ctypes
+# Loaded here, not in the child: a forked child must not import (the import lock may be
+# held by another thread at fork time).
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
 
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+def _child_setup(niceness: int) -> Callable[[], None]:
+    def setup() -> None:  # pragma: no cover - runs in the child between fork and exec
+        if niceness:
+            os.nice(niceness)
+        if _LIBC is not None:
+            # The bot gets SIGTERM if pytest dies, instead of polling a dead fake forever.
+            _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+
+    return setup
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    log: str
 
 
 @dataclass
@@ -83,12 +99,13 @@ class BotProcess:
     stderr_path: Path
     stdout_path: Path
     log_file: Path | None
-    started_at: float = field(default_factory=time.monotonic)
 
     @classmethod
     def start(
-        cls, env: Mapping[str, str], workdir: Path, *, cwd: Path = PROJECT_ROOT
+        cls, env: Mapping[str, str], workdir: Path, *, cwd: Path = PROJECT_ROOT, niceness: int = 0
     ) -> BotProcess:
+        """Start the bot; `niceness` > 0 yields the CPU to the other processes (the
+        start-up alone costs seconds of CPU importing aiogram)."""
         workdir.mkdir(parents=True, exist_ok=True)
         stderr_path, stdout_path = workdir / "bot.stderr", workdir / "bot.stdout"
         log_file = env.get("LOG_FILE")
@@ -101,7 +118,7 @@ class BotProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=stdout,
                 stderr=stderr,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=_child_setup(niceness),
             )
         return cls(popen, stderr_path, stdout_path, Path(log_file) if log_file else None)
 
@@ -159,6 +176,21 @@ class BotProcess:
                 return code
             await asyncio.sleep(0.05)
 
+    def set_niceness(self, niceness: int) -> None:
+        """Change the CPU priority (lowering it back may need privileges: best effort)."""
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
+
+    async def finished(self, timeout: float = START_TIMEOUT) -> FinishedRun:  # noqa: ASYNC109
+        """Wait for the process to exit by itself (a start-up failure); its output."""
+        code = await self.wait_exit(timeout)
+        if code is None:
+            await self.stop()
+            raise AssertionError(
+                f"the bot did not exit within {timeout:.0f}s\n{self.diagnostics()}"
+            )
+        return FinishedRun(code, self.stdout_text(), self.stderr_text(), self.log_text())
+
     async def stop(self, timeout: float = STOP_TIMEOUT) -> tuple[int, bool]:  # noqa: ASYNC109
         """SIGINT (Ctrl+C), wait, then SIGKILL; returns (exit code, whether it was killed)."""
         if self.returncode is None:
@@ -177,50 +209,32 @@ def _read(path: Path) -> str:
         return ""
 
 
-@dataclass(frozen=True)
-class FinishedRun:
-    returncode: int
-    stdout: str
-    stderr: str
-    log: str
-
-
-async def run_bot_until_exit(
-    env: Mapping[str, str],
-    workdir: Path,
-    *,
-    cwd: Path = PROJECT_ROOT,
-    timeout: float = START_TIMEOUT,  # noqa: ASYNC109
-) -> FinishedRun:
-    """Run the bot expecting it to exit by itself (a start-up failure)."""
-    process = BotProcess.start(env, workdir, cwd=cwd)
-    try:
-        code = await process.wait_exit(timeout)
-    finally:
-        if process.returncode is None:  # timed out or cancelled: never leave it running
-            await process.stop()
-    if code is None:
-        raise AssertionError(f"the bot did not exit within {timeout:.0f}s\n{process.diagnostics()}")
-    return FinishedRun(code, process.stdout_text(), process.stderr_text(), process.log_text())
-
-
-async def delete_fsm_keys(redis_url: str, user_ids: set[int]) -> int:
-    """Delete `fsm:<chat_id>:<user_id>:...` keys of these users only; returns how many."""
-    if not user_ids:
-        return 0
+async def fsm_keys(redis_url: str, user_ids: set[int]) -> list[str]:
+    """`fsm:<chat_id>:<user_id>:...` keys of these users (private chats: both ids match)."""
     wanted = {str(user_id) for user_id in user_ids}
     client = Redis.from_url(redis_url)
     try:
-        keys = []
-        async for key in client.scan_iter(match=f"{FSM_PREFIX}:*", count=1000):
-            parts = key.decode().split(":")
+        found = []
+        async for raw in client.scan_iter(match=f"{FSM_PREFIX}:*", count=1000):
+            key = raw.decode()
+            parts = key.split(":")
             if len(parts) > 2 and (parts[1] in wanted or parts[2] in wanted):
-                keys.append(key)
-        if keys:
-            await client.delete(*keys)
-        return len(keys)
+                found.append(key)
+        return found
     finally:
         await client.aclose()
+
+
+async def delete_fsm_keys(redis_url: str, user_ids: set[int]) -> int:
+    """Delete the FSM keys of these users only; returns how many there were."""
+    keys = await fsm_keys(redis_url, user_ids) if user_ids else []
+    if keys:
+        client = Redis.from_url(redis_url)
+        try:
+            await client.delete(*keys)
+        finally:
+            await client.aclose()
+    return len(keys)
 
 
 @dataclass

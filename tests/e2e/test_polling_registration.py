@@ -23,11 +23,12 @@ from tests.e2e.bot_process import (
     E2E_REDIS_URL,
     FAKE_PROXY_API_KEY,
     PROJECT_ROOT,
+    BotProcess,
     E2EBot,
     FinishedRun,
     bot_env,
     e2e_bot,  # noqa: F401 - the fixture
-    run_bot_until_exit,
+    fsm_keys,
 )
 from tests.fakes.telegram_server import DEFAULT_TOKEN, ChatMessage, FakeTelegramServer
 from trainer_bot.db.models import TelegramFile, User
@@ -139,6 +140,8 @@ async def test_registration_over_polling_saves_the_profile(
         assert "👤 Мой профиль" in [button.text for button in menu.buttons]
         answers = [a["text"] for a in telegram.callback_answers.values() if a["text"]]
         assert "Анкета сохранена ✅" in answers
+        # Dialog state lives in Redis (the e2e db index), under the bot's own "fsm" prefix.
+        assert await fsm_keys(E2E_REDIS_URL, {ivan.user_id}), "no dialog state in Redis"
 
         again = await ivan.say("/start", "главное меню")
         assert "Анкета сохранена" not in again.text
@@ -196,7 +199,9 @@ async def test_registration_over_polling_saves_the_profile(
     await process.stop()
     secret = e2e_bot.token.partition(":")[2]
     log_text = process.log_text()
-    assert "Start" in log_text or "polling" in log_text, "the log file stayed empty"
+    assert "polling" in log_text, "the log file stayed empty"
+    errors = [line for line in log_text.splitlines() if " - ERROR - " in line]
+    assert not errors, "the bot logged errors:\n" + "\n".join(errors)
     for where, text in (("log file", log_text), ("stderr", process.stderr_text())):
         assert secret not in text, f"the bot token is in the {where}"
         assert FAKE_PROXY_API_KEY not in text, f"the ProxyAPI key is in the {where}"
@@ -213,7 +218,7 @@ MALFORMED_TOKEN = "12345-not-a-token"
 
 @dataclass
 class StartupFailures:
-    runs: dict[str, asyncio.Task[FinishedRun]]
+    runs: dict[str, BotProcess]
     telegram: FakeTelegramServer
 
 
@@ -223,9 +228,10 @@ async def startup_failures(
 ) -> AsyncIterator[StartupFailures]:
     """Three misconfigured bot runs, started when the module starts.
 
-    Each run spends ~8 s of CPU importing aiogram before it can fail, so they run in the
-    background, overlapping the polling test, and `test_bad_configuration_...` only
-    collects their results. Each case changes exactly one thing from a valid setup.
+    Each run spends seconds of CPU importing aiogram before it can fail, so they run in
+    the background (niced, so the polling bot keeps the CPU it needs), overlapping the
+    polling test; `test_bad_configuration_...` only collects their results. Each case
+    changes exactly one thing from a valid setup.
     """
     tmp_path = tmp_path_factory.mktemp("startup_failures")
     telegram = await FakeTelegramServer().start()  # only to see that nothing reaches it
@@ -251,13 +257,12 @@ async def startup_failures(
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
         )
-        runs[name] = asyncio.ensure_future(run_bot_until_exit(env, tmp_path / name, cwd=workdir))
+        runs[name] = BotProcess.start(env, tmp_path / name, cwd=workdir, niceness=10)
     try:
         yield StartupFailures(runs, telegram)
     finally:
-        for task in runs.values():
-            task.cancel()
-        await asyncio.gather(*runs.values(), return_exceptions=True)
+        for process in runs.values():
+            await process.stop()  # a no-op for the ones that exited
         await drop_postgres_database(empty_url)
         await telegram.stop()
 
@@ -274,8 +279,10 @@ async def test_bad_configuration_exits_with_one_readable_line(
     startup_failures: StartupFailures,
 ) -> None:
     runs = startup_failures.runs
+    for process in runs.values():
+        process.set_niceness(0)  # nothing to yield to any more
     missing, bad, pending = await asyncio.gather(
-        runs["missing"], runs["malformed"], runs["pending"]
+        *(runs[name].finished() for name in ("missing", "malformed", "pending"))
     )
 
     line = _config_error_line(missing)

@@ -68,7 +68,7 @@ async def skip_planned(session: AsyncSession, user_id: int) -> None:
 
 async def exercise_ids_by_slug(session: AsyncSession, slugs: Sequence[str]) -> dict[str, int]:
     rows = await session.execute(select(Exercise.slug, Exercise.id).where(Exercise.slug.in_(slugs)))
-    return {slug: exercise_id for slug, exercise_id in rows.tuples()}
+    return {slug: exercise_id for slug, exercise_id in rows}
 
 
 def add_workout(session: AsyncSession, workout: Workout) -> None:

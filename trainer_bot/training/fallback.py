@@ -4,8 +4,9 @@ Deterministic (same inputs, same plan) and built only from training.md's rules:
 1. `next_session` picks today's focus from the split and the completed history.
 2. Each slot of the focus' blueprint gets the best-fitting allowed exercise: not used in
    the most recent workouts where an alternative exists, fitting the equipment and level.
-3. Sets are fitted to a per-session budget: weekly hard sets per muscle (training.md)
-   divided by the sessions of the week that train that muscle.
+3. Exercises and sets are fitted to a per-session budget by a small local search: the
+   weekly hard sets per muscle (training.md) shared out over the sessions of the week
+   that train the muscle, the 4-7 exercises and the ~45-60 minutes.
 4. Reps, rest, effort and a starting weight come from the goal x level tables.
 """
 
@@ -233,6 +234,8 @@ def generate_fallback_workout(
         recency=_recency(completed_newest_first(history, today), slot.focus),
     )
     ctx.allowed, ctx.index = _cached_index(ctx, catalogue)
+    if not ctx.allowed:
+        raise ValueError("no catalogue exercise fits this profile")
     if slot.is_hard:
         drafts = _hard_session(ctx)
         planned = [_plan_hard(ctx, d) for d in drafts]
@@ -272,6 +275,7 @@ def _cached_index(
         profile.equipment,
         profile.level,
         ctx.level,
+        ctx.goal,
         profile.is_minor,
         rules.is_child(profile.age),
         profile.bmi >= rules.LOW_IMPACT_BMI,
@@ -395,7 +399,10 @@ def _minutes(ctx: _Context, drafts: Iterable[_Draft]) -> float:
 # muscle, cap = weekly maximum / the same. A greedy local search moves one set (or one
 # exercise) at a time while that lowers the penalty below; weights say what gives way
 # first: a major muscle under its floor, then a muscle over its cap, then the clock.
-UNDER_FLOOR_PENALTY = 5.0  # per missing hard set of a major muscle
+# Per missing hard set of a major muscle: below the weekly minimum's share, and a little
+# for the half-set margin above it (FLOOR_MARGIN).
+UNDER_FLOOR_PENALTY = 1.0
+UNDER_MINIMUM_PENALTY = 4.0
 OVER_CAP_PENALTY = 3.0  # per hard set over the share of the weekly ceiling
 # Up to 1.5 sets a week over the ceiling are tolerated when the floors need them (glutes
 # are primary in every squat, lunge and hinge); past that the penalty is prohibitive.
@@ -404,22 +411,26 @@ PAST_LIMIT_VOLUME_PENALTY = 12.0
 OVER_TIME_PENALTY = 0.5  # per minute past 60 ("about 45-60 minutes")
 HARD_TIME_LIMIT_MIN = 70.0
 PAST_LIMIT_PENALTY = 10.0  # per minute past 70: never worth it
-SHORT_SESSION_MIN = 40.0
-SHORT_SESSION_PENALTY = 0.1  # per minute under 40: fill with useful sets if nothing else
+SHORT_SESSION_MIN = 45.0
+SHORT_SESSION_PENALTY = 0.3  # per minute under 45: fill with useful sets if nothing else
 EXTRA_EXERCISE_PENALTY = 0.5  # prefer the blueprint's exercises to added ones
 # Each exercise costs a little: three sets of one push-up beat three push-up variants.
 EXERCISE_COST = 1.0
+# An exercise done last time weighs 8 x 0.1 = 0.8 against being chosen again.
+RECENCY_WEIGHT = 0.1
 COMPOUND_VALUE = 2.5  # multi-joint lifts before machines' single-joint fillers
-# Aim a set under the weekly ceiling: stray indirect work (glutes in a plank) lands on top.
-CEILING_MARGIN = 0.0
 INDIRECT_SLACK = 0.5
 # Aim half a set over the weekly minimum's share: a session that falls short where the
 # catalogue is thin is then covered by the others.
 FLOOR_MARGIN = 0.5
 # Extra candidates per major muscle: two multi-joint exercises, one single-joint one.
-EXTRA_KINDS = (True, True, True, False)
+EXTRA_KINDS = (True, True, False)
 CORE_EXTRAS = 2
 START_EXERCISES = 1
+REPAIR_CANDIDATES = 2
+# Sort keys of exercises that come from outside the blueprint: after its slots.
+_EXTRA_ORDER = 100
+_LAST_ORDER = 1000
 
 
 @dataclass(slots=True)
@@ -461,6 +472,12 @@ class _Fit:
 
     def delta(self, option: _Option, change: int) -> float:
         """Change of the penalty if `option` gets `change` more sets."""
+        return self.muscle_delta(option, change) + self.time_delta(option, change)
+
+    def time_delta(self, option: _Option, change: int) -> float:
+        return self.time_cost(self.seconds + option.seconds * change) - self.time_now
+
+    def muscle_delta(self, option: _Option, change: int) -> float:
         cost = 0.0
         floor, cap, limit, volume = self.floor, self.cap, self.limit, self.volume
         for index, share in option.contribution:
@@ -469,8 +486,12 @@ class _Fit:
             low, high, top = floor[index], cap[index], limit[index]
             if before < low:
                 cost -= UNDER_FLOOR_PENALTY * (low - before)
+                if before < low - FLOOR_MARGIN:
+                    cost -= UNDER_MINIMUM_PENALTY * (low - FLOOR_MARGIN - before)
             if after < low:
                 cost += UNDER_FLOOR_PENALTY * (low - after)
+                if after < low - FLOOR_MARGIN:
+                    cost += UNDER_MINIMUM_PENALTY * (low - FLOOR_MARGIN - after)
             if before > high:
                 cost -= OVER_CAP_PENALTY * (before - high)
                 if before > top:
@@ -479,7 +500,7 @@ class _Fit:
                 cost += OVER_CAP_PENALTY * (after - high)
                 if after > top:
                     cost += PAST_LIMIT_VOLUME_PENALTY * (after - top)
-        return cost + self.time_cost(self.seconds + option.seconds * change) - self.time_now
+        return cost
 
     def apply(self, option: _Option, change: int) -> None:
         for index, share in option.contribution:
@@ -497,7 +518,7 @@ def _session_fit(ctx: _Context, base_seconds: float) -> _Fit:
     direct, indirect = weekly_focus_counts(ctx.profile)
     expected_indirect = rules.INDIRECT_SET_WEIGHT * 2 * sum(ctx.scheme.sets) / 2
     today_indirect = rules.FOCUS_INDIRECT_MUSCLES.get(ctx.slot.focus, frozenset())
-    ceiling = high - CEILING_MARGIN
+    ceiling = float(high)
     floor = [0.0] * len(_MUSCLES)
     cap = [math.inf] * len(_MUSCLES)
     sessions = [1] * len(_MUSCLES)  # sessions sharing the muscle's weekly overshoot
@@ -523,10 +544,16 @@ def _session_fit(ctx: _Context, base_seconds: float) -> _Fit:
     return fit
 
 
-def _option(ctx: _Context, draft: _Draft, *, required: bool, extra: bool) -> _Option:
+def _option(ctx: _Context, fit: _Fit, draft: _Draft, *, required: bool, extra: bool) -> _Option:
     low, high = _set_range(ctx, draft)
-    contribution = tuple((_INDEX[m], share) for m, share in _contribution(draft.exercise))
+    # Muscles without a floor or a cap today cannot change the penalty: left out.
+    contribution = tuple(
+        (_INDEX[m], share)
+        for m, share in _contribution(draft.exercise)
+        if fit.floor[_INDEX[m]] > 0 or fit.cap[_INDEX[m]] < math.inf
+    )
     value = -EXERCISE_COST - (EXTRA_EXERCISE_PENALTY if extra else 0.0)
+    value -= RECENCY_WEIGHT * ctx.recency.get(draft.exercise.slug, 0.0)
     if draft.kind is Kind.COMPOUND:
         value += COMPOUND_VALUE
     return _Option(draft, low, high, _set_seconds(ctx, draft), contribution, required, value)
@@ -566,22 +593,37 @@ def _commit(option: _Option, fit: _Fit, change: int) -> None:
 def _optimise(options: list[_Option], fit: _Fit, min_count: int, max_count: int) -> None:
     """Greedy best-improvement: +1 set, -1 set, drop or add an exercise; when no single
     move helps, swap one exercise for another. Deterministic (first best wins)."""
-    for option in options:
-        if option.draft.sets:
-            fit.apply(option, option.draft.sets)
-            fit.count += 1
+    # The muscle part of a move's cost only changes when a move touches one of the same
+    # muscles: cached per option and change, dropped when a shared muscle moves.
+    touches = [frozenset(i for i, _ in o.contribution) for o in options]
+    cache: list[dict[int, float]] = [{} for _ in options]
     while True:
         best: tuple[float, int, int] | None = None
         for position, option in enumerate(options):
+            sets = option.draft.sets
             for change in _single_moves(option, fit, min_count, max_count):
-                cost = _move_cost(option, fit, change)
+                muscles = cache[position].get(change)
+                if muscles is None:
+                    muscles = cache[position][change] = fit.muscle_delta(option, change)
+                cost = muscles + fit.time_delta(option, change)
+                if sets + change == 0:
+                    cost += option.value
+                elif sets == 0:
+                    cost -= option.value
                 if cost < -1e-9 and (best is None or cost < best[0] - 1e-9):
                     best = (cost, position, change)
         if best is not None:
-            _commit(options[best[1]], fit, best[2])
+            _, position, change = best
+            _commit(options[position], fit, change)
+            moved = touches[position]
+            for other, touched in enumerate(touches):
+                if touched & moved:
+                    cache[other].clear()
             continue
         if not _best_swap(options, fit) and not _merge_twins(options, fit):
             return
+        for entry in cache:
+            entry.clear()
 
 
 def _merge_twins(options: list[_Option], fit: _Fit) -> bool:
@@ -609,6 +651,66 @@ def _merge_twins(options: list[_Option], fit: _Fit) -> bool:
     return False
 
 
+def _total_cost(options: list[_Option], fit: _Fit) -> float:
+    cost = fit.time_now - sum(o.value for o in options if o.draft.sets)
+    for index, value in enumerate(fit.volume):
+        if value < fit.floor[index]:
+            cost += UNDER_FLOOR_PENALTY * (fit.floor[index] - value)
+            if value < fit.floor[index] - FLOOR_MARGIN:
+                cost += UNDER_MINIMUM_PENALTY * (fit.floor[index] - FLOOR_MARGIN - value)
+        if value > fit.cap[index]:
+            cost += OVER_CAP_PENALTY * (value - fit.cap[index])
+            if value > fit.limit[index]:
+                cost += PAST_LIMIT_VOLUME_PENALTY * (value - fit.limit[index])
+    return cost
+
+
+def _repair(options: list[_Option], fit: _Fit, min_count: int, max_count: int) -> None:
+    """A muscle still short of its floor after the search: try each exercise in its
+    place for one that trains the muscle, search again from there, keep the best."""
+    # Only a real shortfall (below the weekly minimum's share, not just the margin).
+    short = [i for i, v in enumerate(fit.volume) if v < fit.floor[i] - FLOOR_MARGIN - 1e-9]
+    if not short:
+        return
+    muscle = max(short, key=lambda i: fit.floor[i] - fit.volume[i])
+
+    def trains(option: _Option) -> bool:
+        return any(i == muscle for i, _ in option.contribution)
+
+    joining = [o for o in options if not o.draft.sets and trains(o)][:REPAIR_CANDIDATES]
+    # The exercises whose sets do least for the floors are the ones worth giving up.
+    leaving = sorted(
+        (o for o in options if o.draft.sets and not o.required and not trains(o)),
+        key=lambda o: sum(share for i, share in o.contribution if fit.floor[i]),
+    )[:REPAIR_CANDIDATES]
+    best_cost = _total_cost(options, fit)
+    best_state = _snapshot(options, fit)
+    start = best_state
+    for out, into in itertools.product(leaving, joining):
+        _restore(options, fit, start)
+        _commit(out, fit, -out.draft.sets)
+        _commit(into, fit, into.low)
+        _optimise(options, fit, min_count, max_count)
+        cost = _total_cost(options, fit)
+        if cost < best_cost - 1e-9:
+            best_cost, best_state = cost, _snapshot(options, fit)
+    _restore(options, fit, best_state)
+
+
+_State = tuple[list[int], list[float], float, int, float]
+
+
+def _snapshot(options: list[_Option], fit: _Fit) -> _State:
+    return [o.draft.sets for o in options], fit.volume[:], fit.seconds, fit.count, fit.time_now
+
+
+def _restore(options: list[_Option], fit: _Fit, state: _State) -> None:
+    sets, volume, fit.seconds, fit.count, fit.time_now = state
+    for option, count in zip(options, sets, strict=True):
+        option.draft.sets = count
+    fit.volume = volume[:]
+
+
 def _ensure_minimum(options: list[_Option], fit: _Fit, min_count: int) -> None:
     """Four exercises at least, even when the volume targets are met with fewer."""
     while fit.count < min_count:
@@ -621,21 +723,31 @@ def _ensure_minimum(options: list[_Option], fit: _Fit, min_count: int) -> None:
 
 def _best_swap(options: list[_Option], fit: _Fit) -> bool:
     """Replace one exercise by an unused one when that lowers the penalty."""
+    unused = [(p, o) for p, o in enumerate(options) if not o.draft.sets]
+    if not unused:
+        return False
+    touches = {p: frozenset(i for i, _ in o.contribution) for p, o in enumerate(options)}
+    # Muscle part of adding each unused exercise now; recomputed only where it shares a
+    # muscle with the exercise leaving.
+    adding = {p: fit.muscle_delta(o, o.low) for p, o in unused}
     best: tuple[float, int, int] | None = None
     for out_pos, leaving in enumerate(options):
         if leaving.draft.sets == 0 or leaving.required:
             continue
         removed = leaving.draft.sets
-        cost_out = _move_cost(leaving, fit, -removed)
+        cost_out = fit.muscle_delta(leaving, -removed) + leaving.value
         fit.apply(leaving, -removed)
-        for in_pos, joining in enumerate(options):
-            if joining.draft.sets or in_pos == out_pos:
-                continue
-            cost = cost_out + _move_cost(joining, fit, joining.low)
-            if cost < -1e-9 and (best is None or cost < best[0] - 1e-9):
+        for in_pos, joining in unused:
+            if touches[in_pos] & touches[out_pos]:
+                muscles = fit.muscle_delta(joining, joining.low)
+            else:
+                muscles = adding[in_pos]
+            seconds = fit.seconds + joining.seconds * joining.low
+            cost = cost_out + muscles - joining.value + fit.time_cost(seconds)
+            if best is None or cost < best[0]:
                 best = (cost, out_pos, in_pos)
         fit.apply(leaving, removed)
-    if best is None:
+    if best is None or best[0] - fit.time_now >= -1e-9:
         return False
     _, out_pos, in_pos = best
     _commit(options[out_pos], fit, -options[out_pos].draft.sets)
@@ -674,26 +786,31 @@ def _hard_session(ctx: _Context) -> list[_Draft]:
         exercise = _pick(ctx, pattern, used, pool=pool, only=_kind_filter(compound))
         if exercise is not None:
             used.add(exercise.slug)
-            extras.append(_Draft(exercise, 0, len(BLUEPRINTS) + len(extras)))
+            extras.append(_Draft(exercise, 0, _EXTRA_ORDER + len(extras)))
     finisher: _Draft | None = None
     if ctx.conditioning_day:
         # Intervals need a timed drill (a bike, a rower, mountain climbers).
         drills = PatternSlot((Movement.CONDITIONING,))
         exercise = _pick(ctx, drills, used, only=lambda e: e.is_timed) or _pick(ctx, drills, used)
         if exercise is not None:
-            finisher = _Draft(exercise, CONDITIONING_ROUNDS, len(BLUEPRINTS) + 100)
+            finisher = _Draft(exercise, CONDITIONING_ROUNDS, _LAST_ORDER)
     base = WARMUP_ESTIMATE_MIN * 60 + (
         finisher.sets * _set_seconds(ctx, finisher) if finisher else 0.0
     )
+    fit = _session_fit(ctx, base)
     options = []
     for index, draft in enumerate(drafts):
         # Built up from the opening lift: each step adds the set or exercise that helps
         # most, so a congested muscle steers the choice early (a leg curl, not a lunge).
         draft.sets = _set_range(ctx, draft)[0] if index < START_EXERCISES else 0
-        options.append(_option(ctx, draft, required=draft.heavy, extra=False))
-    options += [_option(ctx, d, required=False, extra=True) for d in extras]
-    fit = _session_fit(ctx, base)
+        options.append(_option(ctx, fit, draft, required=draft.heavy, extra=False))
+    options += [_option(ctx, fit, d, required=False, extra=True) for d in extras]
+    for option in options:
+        if option.draft.sets:
+            fit.apply(option, option.draft.sets)
+            fit.count += 1
     _optimise(options, fit, low_count, strength_max)
+    _repair(options, fit, low_count, strength_max)
     _ensure_minimum(options, fit, low_count)
     chosen = [o.draft for o in options if o.draft.sets > 0]
     openers = [d for d in drafts if _opens_session(d)]
@@ -759,7 +876,7 @@ def _fill_to_minimum(ctx: _Context, drafts: list[_Draft], used: set[str], minimu
         if exercise is None:
             continue
         used.add(exercise.slug)
-        drafts.append(_Draft(exercise, 0, len(BLUEPRINTS) + len(drafts)))
+        drafts.append(_Draft(exercise, 0, _EXTRA_ORDER + len(drafts)))
 
 
 def _light_session(ctx: _Context) -> list[_Draft]:
@@ -869,11 +986,17 @@ def _effort_note(ctx: _Context, draft: _Draft) -> str:
     return f"Оставляй {low}–{high} повтора в запасе."
 
 
+NOTES_LIMIT = 300  # PlannedExercise.notes
+
+
 def _join_note(*parts: str) -> str:
-    note = " ".join(p for p in parts if p)
-    if len(note) <= 300:
-        return note
-    return parts[0][:300]
+    """The parts that fit the notes limit, in order of importance."""
+    note = ""
+    for part in filter(None, parts):
+        joined = f"{note} {part}" if note else part
+        if len(joined) <= NOTES_LIMIT:
+            note = joined
+    return note or parts[0][:NOTES_LIMIT]
 
 
 def _plan_hard(ctx: _Context, draft: _Draft) -> PlannedExercise:

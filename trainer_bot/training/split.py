@@ -234,11 +234,16 @@ def is_hard_focus(focus: str) -> bool:
     return focus != FOCUS_LIGHT
 
 
-def workout_day(workout: PastWorkout) -> date:
+def received_utc(workout: PastWorkout) -> datetime:
+    """When the workout was received, in UTC (a naive time is taken as UTC)."""
     received = workout.received_at
-    if received.tzinfo is not None:
-        received = received.astimezone(UTC)
-    return received.date()
+    if received.tzinfo is None:
+        return received.replace(tzinfo=UTC)
+    return received.astimezone(UTC)
+
+
+def workout_day(workout: PastWorkout) -> date:
+    return received_utc(workout).date()
 
 
 def loaded_muscles(
@@ -280,7 +285,7 @@ def weekly_focus_counts(profile: TrainingProfile) -> tuple[dict[Muscle, int], di
 
 def completed_newest_first(history: Sequence[PastWorkout], today: date) -> list[PastWorkout]:
     done = [w for w in history if w.status is WorkoutStatus.COMPLETED and workout_day(w) <= today]
-    return sorted(done, key=lambda w: w.received_at, reverse=True)
+    return sorted(done, key=received_utc, reverse=True)
 
 
 def next_in_cycle(cycle: Sequence[str], hard_foci_newest_first: Sequence[str]) -> int:
