@@ -56,13 +56,19 @@ async def cmd_start(
         return
     logger.info("User %s sent /start", user_id)
     await send_welcome_video_note(bot, message.chat.id, session)
-    await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    await dialog_manager.start(
+        StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
 
 
-async def cmd_profile(message: Message, dialog_manager: DialogManager, session: AsyncSession) -> None:
+async def cmd_profile(
+    message: Message, dialog_manager: DialogManager, session: AsyncSession
+) -> None:
     if await get_user(session, message.chat.id) is None:
         await message.answer("Профиля пока нет — давай заполним анкету 👇")
-        await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await dialog_manager.start(
+            StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
         return
     await dialog_manager.start(MenuSG.profile, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
@@ -73,7 +79,9 @@ async def cmd_workout(
     user = await get_user(session, message.chat.id)
     if user is None:
         await message.answer("Сначала заполним анкету — так тренировка будет именно под тебя 👇")
-        await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await dialog_manager.start(
+            StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
         return
     dialog_manager.show_mode = ShowMode.SEND
     await request_workout(dialog_manager, user, message.chat.id)
@@ -83,14 +91,18 @@ async def cmd_help(message: Message) -> None:
     await message.answer(HELP_TEXT)
 
 
-async def cmd_cancel(message: Message, dialog_manager: DialogManager, session: AsyncSession) -> None:
+async def cmd_cancel(
+    message: Message, dialog_manager: DialogManager, session: AsyncSession
+) -> None:
     if await get_user(session, message.chat.id) is not None:
         await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
         return
     if _in_registration(dialog_manager):
         logger.info("User %s cancelled registration", message.chat.id)
         await message.answer("Анкету отменил. Когда будешь готов — жми «Начать».")
-    await dialog_manager.start(StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    await dialog_manager.start(
+        StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
 
 
 def build_commands_router() -> Router:

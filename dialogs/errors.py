@@ -25,7 +25,14 @@ TEMPORARY_FAILURE_TEXT = (
     "Сервис временно недоступен — я уже в курсе. Попробуй ещё раз через минуту 🙏"
 )
 UNEXPECTED_FAILURE_TEXT = "Что-то пошло не так. Попробуй ещё раз или нажми /start."
-TEMPORARY_ERRORS = (OperationalError, InterfaceError, DBAPIError, RedisError, OSError, asyncio.TimeoutError)
+TEMPORARY_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    DBAPIError,
+    RedisError,
+    OSError,
+    asyncio.TimeoutError,
+)
 
 
 def _user_and_chat(event: ErrorEvent) -> tuple[int | None, int | None]:
@@ -43,7 +50,9 @@ async def on_stale_dialog(
     event: ErrorEvent, dialog_manager: DialogManager, session: AsyncSession
 ) -> None:
     user_id, chat_id = _user_and_chat(event)
-    logger.info("User %s hit a stale screen (%s), reopening", user_id, type(event.exception).__name__)
+    logger.info(
+        "User %s hit a stale screen (%s), reopening", user_id, type(event.exception).__name__
+    )
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(STALE_SCREEN_TEXT)
     registered = user_id is not None and await get_user(session, user_id) is not None

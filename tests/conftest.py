@@ -24,13 +24,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.fakes.recording_bot import TEST_BOT_TOKEN, RecordingBot
+from trainer_bot.app import StateBackend, create_dispatcher, create_state_backend
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
-from trainer_bot.llm import LLMWorkoutGenerator
-from trainer_bot.services.workouts import WorkoutService
-from trainer_bot.app import StateBackend, create_dispatcher, create_state_backend
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import upgrade_to_head
+from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.services.workouts import WorkoutService
 
 POSTGRES_ADMIN_DSN = os.environ.get(
     "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -112,7 +112,7 @@ async def redis() -> AsyncIterator[Redis]:
     client = Redis.from_url(REDIS_URL)
     try:
         await client.ping()
-    except Exception as error:  # noqa: BLE001 - any failure means the service is unusable
+    except Exception as error:
         pytest.exit(f"Redis is not reachable at {REDIS_URL}: {error}", returncode=3)
     yield client
     await client.aclose()

@@ -306,6 +306,5 @@ async def test_registered_user_gets_the_menu_on_start_and_profile(user: UserSess
 
 
 async def test_help_lists_the_commands(user: UserSession) -> None:
-    await user.say("/help")
+    await user.client.send("/help")
     assert any("/profile" in text for text in user.harness.bot.sent_texts())
-

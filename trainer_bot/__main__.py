@@ -1,4 +1,4 @@
-"""Command line: `python -m trainer_bot [run|migrate|preview DIR]`."""
+"""Command line: `python -m trainer_bot [run|migrate|check|preview DIR]`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+EXIT_PROBLEM = 1
 EXIT_CONFIG = 2
 
 
@@ -19,30 +20,57 @@ def _fail(message: str) -> int:
 
 
 def _run() -> int:
-    from aiogram.exceptions import TelegramUnauthorizedError
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from trainer_bot.app import StartupError, run_polling
+    from trainer_bot.app import StartupError, run
     from trainer_bot.config import Settings, describe_settings_error
+    from trainer_bot.health import TELEGRAM_API, redact, settings_secrets
     from trainer_bot.logging_setup import setup_logging
 
     try:
         settings = Settings()
     except ValidationError as error:
         return _fail(describe_settings_error(error))
-    secrets = [settings.bot_token.get_secret_value()]
-    if settings.proxy_api_key is not None:
-        secrets.append(settings.proxy_api_key.get_secret_value())
+    secrets = settings_secrets(settings)
     setup_logging(settings.log_level, settings.log_file, secrets)
     try:
-        asyncio.run(run_polling(settings))
+        asyncio.run(run(settings))
     except StartupError as error:
         logging.getLogger("trainer_bot").error("%s", error)
         return _fail(f"Start-up failed: {error}")
     except TelegramUnauthorizedError:
         return _fail("Telegram rejected BOT_TOKEN: copy the token again from @BotFather")
+    except TelegramNetworkError as error:
+        where = str(settings.telegram_api_url or TELEGRAM_API).rstrip("/")
+        print(
+            redact(
+                f"Start-up failed: cannot reach Telegram at {where} ({error.message}); "
+                "check the network, or TELEGRAM_API_URL",
+                secrets,
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _check() -> int:
+    from trainer_bot.config import Settings, describe_settings_error
+    from trainer_bot.health import redact, run_checks, settings_secrets
+
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problem = describe_settings_error(error).removeprefix("Configuration error: ")
+        print(f"configuration: invalid: {problem}")
+        return EXIT_CONFIG
+    results = asyncio.run(run_checks(settings))
+    secrets = settings_secrets(settings)
+    for result in results:
+        print(redact(result.line(), secrets))
+    return 0 if all(result.ok for result in results) else EXIT_PROBLEM
 
 
 def _migrate() -> int:
@@ -70,7 +98,7 @@ def _migrate() -> int:
 
     try:
         asyncio.run(migrate())
-    except Exception as error:  # noqa: BLE001 - one readable line, not a traceback
+    except Exception as error:  # one readable line, not a traceback
         return _fail(f"Migration failed: {type(error).__name__}: {error}")
     return 0
 
@@ -86,13 +114,18 @@ def _preview(target: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer_bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("run", help="run the bot (BOT_MODE: polling, or webhook); the default")
     commands.add_parser("migrate", help="apply database migrations and sync the catalogue")
+    commands.add_parser(
+        "check", help="check the configuration, database, Redis, Telegram and the LLM endpoint"
+    )
     preview = commands.add_parser("preview", help="write an HTML preview of every window")
     preview.add_argument("directory", nargs="?", default="preview", type=Path)
     args = parser.parse_args(argv)
     if args.command == "migrate":
         return _migrate()
+    if args.command == "check":
+        return _check()
     if args.command == "preview":
         return _preview(args.directory)
     return _run()

@@ -11,9 +11,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiogram_dialog.api.protocols import MessageManagerProtocol
@@ -84,6 +84,7 @@ def create_dispatcher(
         dp["settings"] = settings
     db_middleware = DbSessionMiddleware(session_factory)
     dp.update.outer_middleware(db_middleware)
+    dp.errors.outer_middleware(db_middleware)
     register_error_handlers(dp)
     dp.include_router(build_router())
     dp["dialog_bg_factory"] = setup_dialogs(
@@ -160,9 +161,7 @@ async def build_application(settings: Settings) -> Application:
             await engine.dispose()
             raise StartupError(f"Cannot reach Redis at REDIS_URL: {error}") from None
     else:
-        logger.warning(
-            "REDIS_URL is not set: dialog state lives in memory and is lost on restart"
-        )
+        logger.warning("REDIS_URL is not set: dialog state lives in memory and is lost on restart")
     state = create_state_backend(redis)
     session_factory = create_session_factory(engine)
     workout_service, llm_client = create_workout_service(settings, session_factory)
@@ -181,8 +180,20 @@ async def run_polling(settings: Settings) -> None:
     app = await build_application(settings)
     try:
         await app.bot.set_my_commands(BOT_COMMANDS)
+        # getUpdates answers 409 while a webhook is set (e.g. after running in webhook mode).
+        await app.bot.delete_webhook(drop_pending_updates=False)
         logger.info("Starting long polling")
         await app.dispatcher.start_polling(app.bot, close_bot_session=False)
     finally:
         await app.close()
         logger.info("Stopped")
+
+
+async def run(settings: Settings) -> None:
+    """Run the bot the way BOT_MODE says: long polling (default) or a webhook server."""
+    if settings.bot_mode == "webhook":
+        from trainer_bot.webhook import run_webhook
+
+        await run_webhook(settings)
+    else:
+        await run_polling(settings)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "trainer_bot.sqlite3"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+BotMode = Literal["polling", "webhook"]
+# Telegram's `secret_token` of setWebhook: 1-256 characters, A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def normalize_database_url(url: str) -> str:
@@ -72,6 +76,14 @@ class Settings(DatabaseSettings):
     log_level: LogLevel = "INFO"
     log_file: Path | None = PROJECT_ROOT / "logs" / "trainer_bot.log"
 
+    # How updates arrive: long polling (default) or a webhook served by aiohttp.
+    bot_mode: BotMode = "polling"
+    webhook_url: AnyHttpUrl | None = None  # the public HTTPS URL Telegram POSTs updates to
+    webhook_secret: SecretStr | None = None  # Telegram's secret_token, checked on every POST
+    webhook_host: str = "0.0.0.0"  # the listen address (all interfaces, as in a container)
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/telegram/webhook"
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -97,6 +109,63 @@ class Settings(DatabaseSettings):
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("REDIS_URL must look like redis://localhost:6379/0")
         return value
+
+    @field_validator("bot_mode", mode="before")
+    @classmethod
+    def _lower_mode(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_webhook_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_https(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        if value is not None and value.scheme != "https":
+            raise ValueError(
+                "must start with https:// (Telegram delivers webhooks over HTTPS only)"
+            )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                "(generate one with: openssl rand -hex 32)"
+            )
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith("/") or any(char.isspace() for char in value):
+            raise ValueError("must be a URL path such as /telegram/webhook")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_settings_complete(self) -> Settings:
+        if self.bot_mode != "webhook":
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("WEBHOOK_URL", self.webhook_url),
+                ("WEBHOOK_SECRET", self.webhook_secret),
+            )
+            if value is None
+        ]
+        if missing:
+            raise ValueError(
+                f"BOT_MODE=webhook needs {' and '.join(missing)}: WEBHOOK_URL is the public "
+                "https:// address Telegram sends updates to, WEBHOOK_SECRET a random string "
+                "(openssl rand -hex 32) that Telegram sends back with every update"
+            )
+        return self
 
     @property
     def llm_enabled(self) -> bool:

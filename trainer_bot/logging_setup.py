@@ -14,7 +14,11 @@ from pathlib import Path
 LOG_FORMAT = "%(asctime)s - %(levelname)s - %(name)s - %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
-NOISY_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "aiohttp.access": logging.WARNING}
+NOISY_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+}
 
 
 class RedactingFormatter(logging.Formatter):

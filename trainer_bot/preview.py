@@ -12,7 +12,7 @@ from dialogs.setup import build_router
 
 
 async def write_preview(directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - a CLI tool, not the bot
     dp = Dispatcher()
     dp.include_router(build_router())
     setup_dialogs(dp)

@@ -20,9 +20,7 @@ def menu_dialog() -> Dialog:
                 "Жми «Получить тренировку» — составлю занятие под твою цель и снаряжение.",
                 when=lambda data, *_: not data.get("planned_workout_id"),
             ),
-            Const(
-                "Твоя текущая тренировка ждёт в «Моя тренировка».", when="planned_workout_id"
-            ),
+            Const("Твоя текущая тренировка ждёт в «Моя тренировка».", when="planned_workout_id"),
             Button(Const("🏋️ Получить тренировку"), id="get_workout", on_click=on_get_workout),
             Button(
                 Const("📋 Моя тренировка"),

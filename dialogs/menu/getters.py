@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogs.registration.getters import SUMMARY_FIELDS, answer_text
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.services.profile_rules import Step
-from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.services.users import answers_from_user, get_user
+from trainer_bot.services.workouts import WorkoutService
 
 
 async def menu_getter(

@@ -13,5 +13,6 @@ async def on_edit_profile(callback: CallbackQuery, button: Button, manager: Dial
     session: AsyncSession = manager.middleware_data["session"]
     user = await get_user(session, callback.from_user.id)
     answers = answers_from_user(user) if user is not None else {}
-    await manager.start(RegistrationSG.summary if answers else RegistrationSG.gender,
-                        data={"answers": answers})
+    await manager.start(
+        RegistrationSG.summary if answers else RegistrationSG.gender, data={"answers": answers}
+    )

@@ -52,7 +52,9 @@ def _text_window(question: Format | Const, input_id: str, parse, on_success, sta
         PROGRESS,
         ERROR_LINE,
         question,
-        TextInput(input_id, type_factory=parse, on_success=on_success, on_error=handlers.on_invalid_text),
+        TextInput(
+            input_id, type_factory=parse, on_success=on_success, on_error=handlers.on_invalid_text
+        ),
         MessageInput(handlers.on_not_text, content_types=ContentType.ANY),
         _back(),
         state=state,

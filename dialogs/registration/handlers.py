@@ -77,7 +77,7 @@ async def _advance(manager: DialogManager) -> None:
 async def on_choice_selected(
     callback: CallbackQuery, widget: Select[str], manager: DialogManager, item_id: str
 ) -> None:
-    step = Step(widget.widget_id)
+    step = Step(str(widget.widget_id))
     data = manager.dialog_data
     if step is Step.GOAL:
         problem = rules.check_goal(

@@ -4,8 +4,8 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Start
 from aiogram_dialog.widgets.text import Const, Format
 
-from dialogs.states import RegistrationSG, StartSG
 from dialogs.start.getters import greeting_getter
+from dialogs.states import RegistrationSG, StartSG
 
 
 def start_dialog() -> Dialog:

@@ -55,7 +55,9 @@ def workout_dialog() -> Dialog:
             Format("<i>{rationale}</i>\n", when="found"),
             Format("🔥 <b>Разминка.</b> {warmup}\n", when="found"),
             Format("{lines}\n", when="found"),
-            Format("<i>{source_note}</i>\nНажми на упражнение, чтобы увидеть технику.", when="found"),
+            Format(
+                "<i>{source_note}</i>\nНажми на упражнение, чтобы увидеть технику.", when="found"
+            ),
             Const("Эта тренировка больше недоступна.", when=lambda d, *_: not d.get("found")),
             Column(
                 Select(
@@ -91,8 +93,18 @@ def workout_dialog() -> Dialog:
             Const("Упражнение не найдено.", when=lambda d, *_: not d.get("found")),
             Url(Const("▶ Техника"), Format("{video_url}"), when="found"),
             Row(
-                Button(Const("⬅️"), id="previous_exercise", on_click=handlers.on_step_exercise, when="has_previous"),
-                Button(Const("➡️"), id="next_exercise", on_click=handlers.on_step_exercise, when="has_next"),
+                Button(
+                    Const("⬅️"),
+                    id="previous_exercise",
+                    on_click=handlers.on_step_exercise,
+                    when="has_previous",
+                ),
+                Button(
+                    Const("➡️"),
+                    id="next_exercise",
+                    on_click=handlers.on_step_exercise,
+                    when="has_next",
+                ),
             ),
             SwitchTo(Const("◀️ К тренировке"), id="to_workout", state=WorkoutSG.view),
             state=WorkoutSG.exercise,
@@ -126,7 +138,12 @@ def workout_dialog() -> Dialog:
         Window(
             Const("⏳ Новая тренировка пока недоступна: телу нужно восстановиться.\n"),
             Format("{next_text}"),
-            SwitchTo(Const("📋 Моя тренировка"), id="my_workout", state=WorkoutSG.view, when="has_workout"),
+            SwitchTo(
+                Const("📋 Моя тренировка"),
+                id="my_workout",
+                state=WorkoutSG.view,
+                when="has_workout",
+            ),
             TO_MENU,
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,

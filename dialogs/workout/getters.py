@@ -71,7 +71,9 @@ async def workout_getter(
         "status_line": status_line,
         "source_note": SOURCE_NOTE.get(workout.source, ""),
         "lines": "\n".join(exercise_line(item) for item in workout.exercises),
-        "exercises": [(item.position, f"{item.position}. {item.exercise.name}") for item in workout.exercises],
+        "exercises": [
+            (item.position, f"{item.position}. {item.exercise.name}") for item in workout.exercises
+        ],
         "planned": workout.status == WorkoutStatus.PLANNED.value,
     }
 

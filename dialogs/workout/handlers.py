@@ -6,9 +6,10 @@ import logging
 from typing import Any
 
 from aiogram import Bot
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from aiogram.utils.chat_action import ChatActionSender
-from aiogram_dialog import BgManagerFactory, DialogManager, ShowMode, StartMode
+from aiogram_dialog import BgManagerFactory, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,7 +75,8 @@ async def _generate_and_show(
             workout_id = await service.generate_and_save(user_id)
     except Exception:
         logger.exception("Workout generation for user %s failed", telegram_id)
-        state, data = MenuSG.main, {NOTICE: GENERATION_FAILED_TEXT}
+        state: State = MenuSG.main
+        data: dict[str, Any] = {NOTICE: GENERATION_FAILED_TEXT}
     else:
         state, data = WorkoutSG.view, {WORKOUT_ID: workout_id}
     # fg() runs the screen change as a dialog update and waits until it is shown.
@@ -136,7 +138,9 @@ async def on_complete(callback: CallbackQuery, button: Button, manager: DialogMa
         await callback.answer("Эта тренировка уже отмечена выполненной ✅")
         await manager.switch_to(WorkoutSG.done)
     elif result.outcome is CompletionOutcome.REPLACED:
-        await callback.answer("Эту тренировку уже заменила новая — открой «Моя тренировка».", show_alert=True)
+        await callback.answer(
+            "Эту тренировку уже заменила новая — открой «Моя тренировка».", show_alert=True
+        )
         await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
     else:
         await callback.answer("Такой тренировки нет.")

@@ -63,7 +63,9 @@ def rest_text(seconds: int) -> str:
 
 
 def reps_text(item: WorkoutExercise) -> str:
-    reps = f"{item.reps_min}" if item.reps_min == item.reps_max else f"{item.reps_min}–{item.reps_max}"
+    reps = (
+        f"{item.reps_min}" if item.reps_min == item.reps_max else f"{item.reps_min}–{item.reps_max}"
+    )
     unit = " с" if item.exercise.is_timed else ""
     return f"{item.sets} × {reps}{unit}"
 

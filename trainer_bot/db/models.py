@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer_bot.db.base import Base, TimestampMixin, UTCDateTime, utcnow
+from trainer_bot.db.base import Base, TimestampMixin, UTCDateTime
 from trainer_bot.db.enums import (
     Equipment,
     EquipmentType,
@@ -128,9 +128,7 @@ class Workout(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     planned_date: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(
         String(16), nullable=False, default=WorkoutStatus.PLANNED.value

@@ -25,4 +25,10 @@ class DbSessionMiddleware(BaseMiddleware):
             return await handler(event, data)
         async with self._session_factory() as session:
             data["session"] = session
-            return await handler(event, data)
+            try:
+                return await handler(event, data)
+            finally:
+                # Error handlers run after this scope with the same data: a closed session
+                # left here would silently open a connection nobody closes. They get their
+                # own session from this middleware on dp.errors instead.
+                del data["session"]

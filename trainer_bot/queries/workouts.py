@@ -10,11 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from trainer_bot.db.enums import WorkoutStatus
-from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
+from trainer_bot.db.models import Exercise, User, Workout
 
 
 async def try_reserve_generation(
-    session: AsyncSession, user_id: int, *, now: datetime, cooldown_start: datetime,
+    session: AsyncSession,
+    user_id: int,
+    *,
+    now: datetime,
+    cooldown_start: datetime,
     stale_before: datetime,
 ) -> bool:
     """Atomically claim the right to generate the next workout.

@@ -88,14 +88,10 @@ def parse_height(text: str | None) -> int:
     low, high = HEIGHT_RANGE_CM
     value = _parse_number(text, "178", HEIGHT_UNITS)
     if 0.5 <= value < 3:
-        raise ValueError(
-            f"Похоже, это метры. Напиши рост в сантиметрах: {format_kg(value * 100)}."
-        )
+        raise ValueError(f"Похоже, это метры. Напиши рост в сантиметрах: {format_kg(value * 100)}.")
     height = _whole_number(text, "178", "Рост", HEIGHT_UNITS)
     if not low <= height <= high:
-        raise ValueError(
-            f"Рост нужен в сантиметрах, от {low} до {high}: например 178."
-        )
+        raise ValueError(f"Рост нужен в сантиметрах, от {low} до {high}: например 178.")
     return height
 
 
@@ -103,9 +99,7 @@ def parse_weight(text: str | None) -> float:
     low, high = WEIGHT_RANGE_KG
     weight = _parse_number(text, "72,5", WEIGHT_UNITS)
     if not low <= weight <= high:
-        raise ValueError(
-            f"Вес нужен в килограммах, от {low} до {high}. Можно с десятыми: 72,5."
-        )
+        raise ValueError(f"Вес нужен в килограммах, от {low} до {high}. Можно с десятыми: 72,5.")
     return round(weight, 1)
 
 

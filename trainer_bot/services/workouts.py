@@ -174,7 +174,11 @@ class WorkoutService:
             raise
         logger.info(
             "User %s received workout %s (%s, %s, %d exercises)",
-            telegram_id, workout_id, source.value, plan.focus, len(plan.exercises),
+            telegram_id,
+            workout_id,
+            source.value,
+            plan.focus,
+            len(plan.exercises),
         )
         return workout_id
 
@@ -183,7 +187,7 @@ class WorkoutService:
             async with self._session_factory() as session:
                 await workout_queries.release_generation(session, user_id)
                 await session.commit()
-        except Exception:  # noqa: BLE001 - the reservation also expires on its own
+        except Exception:
             logger.warning("Could not release the workout reservation of user %s", user_id)
 
     async def _build_plan(
@@ -213,7 +217,8 @@ class WorkoutService:
         plan = generate_fallback_workout(profile, history, self._catalogue, today=today)
         logger.info(
             "Fallback workout for user %s built in %.1f ms",
-            telegram_id, (time.monotonic() - started) * 1000,
+            telegram_id,
+            (time.monotonic() - started) * 1000,
         )
         return plan, WorkoutSource.FALLBACK
 
@@ -276,7 +281,9 @@ class WorkoutService:
             return CompletionResult(CompletionOutcome.COMPLETED, next_at)
         workout = await workout_queries.get_for_user(session, workout_id, user.id)
         if workout is None:
-            logger.warning("User %s tried to complete foreign workout %s", user.telegram_id, workout_id)
+            logger.warning(
+                "User %s tried to complete foreign workout %s", user.telegram_id, workout_id
+            )
             return CompletionResult(CompletionOutcome.NOT_FOUND, next_at)
         if workout.status == WorkoutStatus.COMPLETED.value:
             return CompletionResult(CompletionOutcome.ALREADY_COMPLETED, next_at)
@@ -288,12 +295,12 @@ class WorkoutService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def wait_background(self, timeout: float | None = None) -> None:
+    async def wait_background(self, grace_seconds: float | None = None) -> None:
         if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout)
+            await asyncio.wait(list(self._tasks), timeout=grace_seconds)
 
-    async def aclose(self, timeout: float = 10.0) -> None:
+    async def aclose(self, grace_seconds: float = 10.0) -> None:
         """On shutdown: let running generations finish, within a bound."""
-        await self.wait_background(timeout)
+        await self.wait_background(grace_seconds)
         for task in list(self._tasks):
             task.cancel()

@@ -1,0 +1,155 @@
+"""The embedded defaults end to end: SQLite file, in-memory dialog state, no Redis, no LLM."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.conftest import DialogHarness, build_harness
+from tests.dialog_helpers import UserSession
+from tests.test_registration_dialog import fill_until
+from trainer_bot.app import create_state_backend
+from trainer_bot.catalogue import default_catalogue
+from trainer_bot.config import PROJECT_ROOT
+from trainer_bot.db.engine import create_engine, create_session_factory
+from trainer_bot.db.migrations import alembic_config, upgrade_to_head
+from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
+from trainer_bot.services.catalogue_sync import sync_catalogue
+
+USER_ID = 616161
+
+
+@pytest.fixture
+async def sqlite_factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'trainer_bot.sqlite3'}"
+    await upgrade_to_head(url)
+    engine = create_engine(url)  # creates the data directory, as on a fresh checkout
+    factory = create_session_factory(engine)
+    async with factory() as session:
+        await sync_catalogue(session)
+        await session.commit()
+    try:
+        yield factory
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def sqlite_harness(
+    sqlite_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[DialogHarness]:
+    harness = build_harness(sqlite_factory, create_state_backend(None))
+    try:
+        yield harness
+    finally:
+        await harness.workout_service.aclose()
+
+
+def assert_utc(value: object) -> None:
+    assert getattr(value, "tzinfo", None) is not None, repr(value)
+    assert value.utcoffset() == timedelta(0), repr(value)  # type: ignore[attr-defined]
+
+
+async def test_register_get_and_complete_a_workout_on_sqlite(
+    sqlite_harness: DialogHarness, sqlite_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    harness = sqlite_harness
+    user = UserSession(harness, USER_ID, first_name="Олег")
+    await fill_until(user)
+    assert "Анкета сохранена" in await user.press("✅ Всё верно")
+
+    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
+    await harness.workout_service.wait_background()
+    assert "Разминка" in user.text()
+    assert "Отличная работа" in await user.press("✅ Завершить тренировку")
+
+    async with sqlite_factory() as session:
+        saved = (
+            await session.execute(select(User).where(User.telegram_id == USER_ID))
+        ).scalar_one()
+        (workout,) = (await session.execute(select(Workout))).scalars().all()
+        items = await session.scalar(
+            select(func.count())
+            .select_from(WorkoutExercise)
+            .where(WorkoutExercise.workout_id == workout.id)
+        )
+        exercises = await session.scalar(select(func.count()).select_from(Exercise))
+    assert (saved.age, saved.height_cm, saved.current_weight_kg, saved.goal) == (
+        27,
+        178,
+        82.5,
+        "weight_loss",
+    )
+    assert workout.user_id == saved.id and workout.status == "completed"
+    assert workout.source == "fallback"
+    assert items is not None and 4 <= items <= 7
+    assert exercises == len(default_catalogue())
+    for value in (
+        saved.created_at,
+        saved.updated_at,
+        saved.last_workout_at,
+        workout.created_at,
+        workout.completed_at,
+    ):
+        assert_utc(value)
+    assert workout.completed_at == harness.clock() == workout.created_at
+    assert saved.last_workout_at == workout.created_at
+    assert workout.completed_at - saved.created_at < timedelta(days=365 * 10)
+
+    # The 12-hour rule compares stored times with the clock: on SQLite too.
+    await user.press("◀️ В меню")
+    harness.clock.advance(hours=11)
+    assert "через 1 ч" in await user.press("🏋️ Получить тренировку")
+    await user.press("◀️ В меню")
+    harness.clock.advance(hours=1)
+    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
+    await harness.workout_service.wait_background()
+    assert "Разминка" in user.text()
+    async with sqlite_factory() as session:
+        statuses = (await session.execute(select(Workout.status).order_by(Workout.id))).all()
+    assert [status for (status,) in statuses] == ["completed", "planned"]
+
+
+def run_migrate(database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL"}}
+    env["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "trainer_bot", "migrate"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_migrate_command_without_bot_token_is_idempotent(tmp_path: Path) -> None:
+    database = tmp_path / "fresh" / "bot.sqlite3"
+    url = f"sqlite:///{database}"  # the plain scheme a user writes; the driver is picked
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    snapshots = []
+    for _ in range(2):
+        result = run_migrate(url, PROJECT_ROOT)
+        assert result.returncode == 0, result.stderr
+        assert "BOT_TOKEN" not in result.stderr
+        with sqlite3.connect(database) as connection:
+            version = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            exercises = connection.execute(
+                "SELECT slug, name, updated_at FROM exercises ORDER BY slug"
+            ).fetchall()
+        connection.close()
+        assert version == [(head,)]
+        snapshots.append(exercises)
+    assert len(snapshots[0]) == len(default_catalogue())
+    assert snapshots[0] == snapshots[1], "the second run must change nothing"
