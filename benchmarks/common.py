@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from dialogs.registration.options import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
 from trainer_bot.app import StateBackend, create_dispatcher, create_state_backend
 from trainer_bot.catalogue import default_catalogue
-from trainer_bot.config import PROJECT_ROOT, Settings
+from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.db.migrations import upgrade_to_head
@@ -325,6 +325,7 @@ class CannedBot(Bot):
 class SqlCell:
     statements: int = 0
     checkouts: int = 0  # connection checkouts: each costs a pre-ping round trip
+    redis: int = 0  # Redis commands (FSM storage, dialog stack and context, locks)
     texts: list[str] | None = None  # the statements themselves, when asked for
 
 
@@ -332,7 +333,8 @@ _SQL_CELL: ContextVar[SqlCell | None] = ContextVar("bench_sql_cell", default=Non
 
 
 class SqlCounter:
-    """Counts statements (`before_cursor_execute`) and pool checkouts per labelled step.
+    """Counts statements (`before_cursor_execute`), pool checkouts and, when given the
+    client, Redis commands per labelled step.
 
     The label lives in a context variable: SQLAlchemy's greenlets inherit the asyncio
     task's context, so concurrent users never mix their counts.
@@ -343,14 +345,30 @@ class SqlCounter:
         self.samples: dict[str, list[SqlCell]] = defaultdict(list)
         self.unattributed = SqlCell()
         self.keep_texts = keep_texts
+        self._redis: Redis | None = None
 
-    def install(self) -> None:
+    def install(self, redis: Redis | None = None) -> None:
         event.listen(self._engine, "before_cursor_execute", self._on_execute)
         event.listen(self._engine, "checkout", self._on_checkout)
+        if redis is not None:
+            inner = redis.execute_command
+
+            async def counted(*args: Any, **options: Any) -> Any:
+                cell = _SQL_CELL.get() or self.unattributed
+                cell.redis += 1
+                if cell.texts is not None:
+                    cell.texts.append(f"redis {args[0]}")
+                return await inner(*args, **options)
+
+            redis.execute_command = counted  # type: ignore[method-assign]
+            self._redis = redis
 
     def remove(self) -> None:
         event.remove(self._engine, "before_cursor_execute", self._on_execute)
         event.remove(self._engine, "checkout", self._on_checkout)
+        if self._redis is not None:
+            del self._redis.execute_command  # the class's method again
+            self._redis = None
 
     def _on_execute(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         cell = _SQL_CELL.get() or self.unattributed
@@ -400,7 +418,11 @@ def label_background_screens(dp: Dispatcher, counter: SqlCounter, label: str) ->
             factory = getattr(middleware, "bg_manager_factory", None)
             if factory is not None:
                 inner = factory.bg
-                factory.bg = lambda *a, **k: _LabelledBgManager(inner(*a, **k), counter, label)
+
+                def labelled(*args: Any, _inner: Any = inner, **kwargs: Any) -> Any:
+                    return _LabelledBgManager(_inner(*args, **kwargs), counter, label)
+
+                factory.bg = labelled
                 return
     raise RuntimeError("aiogram-dialog's bg manager factory was not found")
 

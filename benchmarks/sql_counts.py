@@ -62,7 +62,7 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
         await warm.run(workout_script(), WORKOUT_DONE)
         ours.screens.forget(warm.user_id)
     counter.samples.clear()
-    counter.install()
+    counter.install(env.redis)
     try:
         for index in range(1000, 1000 + max(1, cfg.sequential_users)):
             one = user(index, timed=True)
@@ -84,6 +84,7 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
             cells = counter.samples.get(step, [])
             statements = [c.statements for c in cells]
             checkouts = [c.checkouts for c in cells]
+            redis_commands = [c.redis for c in cells]
             worst = max(statements, default=0)
             background = step == BG_GENERATE
             ok = worst <= target
@@ -100,6 +101,7 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
                     f"{mean(statements):.1f}",
                     f"{mean(checkouts):.1f}",
                     f"{mean(statements) + 3 * mean(checkouts):.0f}",
+                    f"{mean(redis_commands):.0f}",
                     ms(percentile(times, 50)),
                     ms(percentile(times, 99)),
                     f"<= {target}",
@@ -109,7 +111,8 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
     notes = [
         f"{cfg.sequential_users} users one at a time after {max(1, cfg.warmup_users)} "
         "warm-up users; ms: that update's latency (p50/p99), bg rows: the background task",
-        "round trips ~ statements + 3 x checkouts (pre-ping, BEGIN, COMMIT or ROLLBACK)",
+        "round trips ~ statements + 3 x checkouts (pre-ping, BEGIN, COMMIT or ROLLBACK); "
+        "redis cmds: mean Redis commands of the step (state, dialog stack/context, locks)",
         "misses: " + ("; ".join(misses) if misses else "none"),
     ]
     if counter.unattributed.statements:
@@ -124,6 +127,7 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
             "mean",
             "checkouts",
             "~round trips",
+            "redis cmds",
             "p50 ms",
             "p99 ms",
             "target",
@@ -133,6 +137,8 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
         notes,
     )
     examples = {
-        label: cells[0].texts for label, cells in counter.samples.items() if cells and cells[0].texts
+        label: cells[0].texts
+        for label, cells in counter.samples.items()
+        if cells and cells[0].texts
     }
     return {"figures": figures, "misses": misses, "examples": examples}

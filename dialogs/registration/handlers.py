@@ -85,7 +85,6 @@ async def on_choice_selected(
         )
         if problem:
             _fail(manager, problem)
-            await callback.answer(problem, show_alert=True)
             return
     data[step] = int(item_id) if step is Step.FREQUENCY else item_id
     await _advance(manager)
@@ -177,7 +176,7 @@ async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogMan
         answers = ProfileAnswers.from_dialog_data(data)
     except (KeyError, ValueError):
         # Only reachable with a damaged state: start the questions again.
-        await callback.answer("Анкета заполнена не до конца — давай пройдём её ещё раз.")
+        _fail(manager, "Анкета заполнена не до конца — давай пройдём её ещё раз.")
         await manager.switch_to(RegistrationSG.gender)
         return
     problem = rules.first_problem(answers)
@@ -189,5 +188,4 @@ async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogMan
         return
     user = callback.from_user
     await save_profile(manager.middleware_data["session"], user.id, user.first_name, answers)
-    await callback.answer("Анкета сохранена ✅")
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={"just_registered": True})

@@ -100,9 +100,14 @@ async def on_my_workout(callback: CallbackQuery, button: Button, manager: Dialog
     user = await get_user(session, callback.from_user.id)
     latest = await service.latest(session, user) if user is not None else None
     if latest is None:
-        await callback.answer("Тренировок пока нет — получи первую 💪")
+        await _back_to_menu(manager, "Тренировок пока нет — получи первую 💪")
         return
     await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest.id})
+
+
+async def _back_to_menu(manager: DialogManager, notice: str) -> None:
+    """Handlers never answer callbacks themselves: aiogram-dialog answers every one."""
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={NOTICE: notice})
 
 
 async def on_exercise_selected(
@@ -124,24 +129,17 @@ async def on_complete(callback: CallbackQuery, button: Button, manager: DialogMa
     user = await get_user(session, callback.from_user.id)
     workout_id = manager.dialog_data.get(WORKOUT_ID)
     if user is None or not isinstance(workout_id, int):
-        await callback.answer("Эта тренировка больше недоступна.")
-        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+        await _back_to_menu(manager, "Эта тренировка больше недоступна.")
         return
     result = await service.complete(session, user, workout_id)
     manager.dialog_data[AVAILABLE_AT] = (
         result.next_available_at.isoformat() if result.next_available_at else None
     )
-    if result.outcome is CompletionOutcome.COMPLETED:
-        await callback.answer("Тренировка выполнена 💪")
-        await manager.switch_to(WorkoutSG.done)
-    elif result.outcome is CompletionOutcome.ALREADY_COMPLETED:
-        await callback.answer("Эта тренировка уже отмечена выполненной ✅")
+    if result.outcome in (CompletionOutcome.COMPLETED, CompletionOutcome.ALREADY_COMPLETED):
         await manager.switch_to(WorkoutSG.done)
     elif result.outcome is CompletionOutcome.REPLACED:
-        await callback.answer(
-            "Эту тренировку уже заменила новая — открой «Моя тренировка».", show_alert=True
+        await _back_to_menu(
+            manager, "Эту тренировку уже заменила новая — она в «📋 Моя тренировка»."
         )
-        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
     else:
-        await callback.answer("Такой тренировки нет.")
-        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+        await _back_to_menu(manager, "Такой тренировки нет.")

@@ -17,14 +17,14 @@ import socket
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tests.conftest import PER_TEST_TABLES
 from tests.e2e.bot_process import (
     FAKE_PROXY_API_KEY,
     START_TIMEOUT,
@@ -152,7 +152,10 @@ class Chat:
             query_ids.append(await self.telegram.click_button(self.user_id, label))
             updates.append(latest_update(self.telegram))
         await asyncio.gather(
-            *(self.cluster.deliver(update, replica) for update, replica in zip(updates, targets))
+            *(
+                self.cluster.deliver(update, replica)
+                for update, replica in zip(updates, targets, strict=True)
+            )
         )
         return query_ids
 
@@ -216,6 +219,9 @@ async def cluster(
         stops = await asyncio.gather(*(replica.process.stop() for replica in replicas))
         await http.aclose()
         await delete_fsm_keys(REDIS_URL, started.user_ids)
+        # The rows the replicas wrote; only now: TRUNCATE waits for their transactions.
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {', '.join(PER_TEST_TABLES)} CASCADE"))
         await llm.stop()
         await telegram.stop()
     for index, (code, killed) in enumerate(stops):
@@ -246,6 +252,13 @@ async def _wait_until_serving(cluster: Cluster) -> None:
                 f"{START_TIMEOUT:.0f}s\n{cluster.diagnostics()}"
             )
         await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+def db(engine: AsyncEngine, cluster: Cluster) -> async_sessionmaker[AsyncSession]:
+    """Sessions on the replicas' database. Not conftest's `session_factory`: its per-test
+    TRUNCATE would run while the module's replicas are still up; `cluster` cleans up."""
+    return create_session_factory(engine)
 
 
 # --- the tests ---------------------------------------------------------------------------------
@@ -309,13 +322,13 @@ def assert_profile(user: User | None) -> None:
 
 
 async def test_double_taps_on_both_replicas_keep_one_consistent_state(
-    cluster: Cluster, session_factory: async_sessionmaker[AsyncSession]
+    cluster: Cluster, db: async_sessionmaker[AsyncSession]
 ) -> None:
     chat = Chat(cluster, "Иван")
     llm_calls = len(cluster.llm.requests)
     with _Diagnosed(cluster):
         await register(chat, double_taps=True)
-        user, workouts = await stored_user(session_factory, chat.user_id)
+        user, workouts = await stored_user(db, chat.user_id)
         assert_profile(user)
         assert workouts == 0
         assert set(cluster.delivered) == {0, 1}, "both replicas must have had updates"
@@ -324,7 +337,7 @@ async def test_double_taps_on_both_replicas_keep_one_consistent_state(
         await chat.tap("🏋️ Получить тренировку", replicas=[0, 1])
         await chat.screen("Разминка")
         await cluster.telegram.wait_idle(quiet=0.5, timeout=STEP_TIMEOUT)
-        user, workouts = await stored_user(session_factory, chat.user_id)
+        user, workouts = await stored_user(db, chat.user_id)
         assert workouts == 1, f"{workouts} workouts for one double tap"
         assert user is not None and user.last_workout_at is not None
         assert len(cluster.llm.requests) == llm_calls + 1, "the workout was generated twice"
@@ -332,7 +345,7 @@ async def test_double_taps_on_both_replicas_keep_one_consistent_state(
 
 
 async def test_user_journey_alternating_replicas(
-    cluster: Cluster, session_factory: async_sessionmaker[AsyncSession]
+    cluster: Cluster, db: async_sessionmaker[AsyncSession]
 ) -> None:
     chat = Chat(cluster, "Мария")
     llm_calls = len(cluster.llm.requests)
@@ -350,11 +363,11 @@ async def test_user_journey_alternating_replicas(
         cooldown = await chat.press("🏋️ Получить тренировку", "Новая тренировка пока недоступна")
         assert "через" in (cooldown.text or ""), cooldown.text
         await cluster.telegram.wait_idle(quiet=0.3, timeout=STEP_TIMEOUT)
-        user, workouts = await stored_user(session_factory, chat.user_id)
+        user, workouts = await stored_user(db, chat.user_id)
         assert_profile(user)
         assert workouts == 1
         assert len(cluster.llm.requests) == llm_calls + 1
-        async with session_factory() as session:
+        async with db() as session:
             status = await session.scalar(
                 select(Workout.status).join(User).where(User.telegram_id == chat.user_id)
             )
