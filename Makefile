@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format typecheck preview migrate install clean
+.PHONY: run test lint format preview migrate install lock clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package (`make lock` refreshes it), so a new release
+# upstream cannot break main overnight.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable > requirements.lock
 
 install: $(STAMP)
 
