@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format preview migrate install lock clean
+.PHONY: run test lint format preview migrate install lock clean bench
 
 # requirements.lock pins every package (`make lock` refreshes it), so a new release
 # upstream cannot break main overnight.
@@ -31,6 +31,10 @@ run: migrate
 ## The whole test suite; needs PostgreSQL and Redis running (see README).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Benchmarks: five tables of figures next to targets; needs PostgreSQL and Redis (~5 min).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 import time
+from importlib import metadata
 
 from benchmarks import generation, llm_cost, memory, sql_counts, throughput
 from benchmarks.common import (
@@ -63,17 +64,14 @@ async def _versions() -> tuple[str, str]:
 
 
 def _header(cfg: BenchConfig, postgres: str, redis_version: str) -> None:
-    try:
-        import aiogram
-        import aiogram_dialog
-        import sqlalchemy
-
-        libraries = (
-            f"aiogram {aiogram.__version__}, aiogram-dialog {aiogram_dialog.__version__}, "
-            f"SQLAlchemy {sqlalchemy.__version__}"
-        )
-    except Exception:
-        libraries = "unknown"
+    names = ("aiogram", "aiogram-dialog", "SQLAlchemy", "asyncpg", "redis", "pydantic")
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} ?")
+    libraries = ", ".join(found)
     print("trainer_bot benchmarks")
     print(f"  machine: {os.cpu_count()} CPUs ({_cpu_model()}), load average {_load()}")
     print(f"  Python {platform.python_version()}; PostgreSQL {postgres}; Redis {redis_version}")
@@ -95,9 +93,13 @@ async def _in_process(cfg: BenchConfig) -> None:
             order = [(1, throughput.run), (2, sql_counts.run), (3, generation.run)]
             for number, table in order:
                 if number in cfg.tables:
+                    started = time.perf_counter()
                     await table(cfg, env)
+                    print(f"  (table {number}: {time.perf_counter() - started:.0f} s)", flush=True)
     if 4 in cfg.tables:
+        started = time.perf_counter()
         llm_cost.run(cfg)
+        print(f"  (table 4: {time.perf_counter() - started:.0f} s)", flush=True)
     if problems.count:
         print(f"log warnings/errors during tables 1-4: {problems.count}; first ones:")
         for line in problems.first:
@@ -110,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         asyncio.run(_in_process(cfg))
         if 5 in cfg.tables:
+            table_started = time.perf_counter()
             memory.run(cfg)
+            print(f"  (table 5: {time.perf_counter() - table_started:.0f} s)", flush=True)
     except ServiceUnavailableError as error:
         print(f"benchmarks need PostgreSQL and Redis: {error}", file=sys.stderr)
         return 3

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -61,6 +62,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 BENCH_BOT_TOKEN = "123456789:BENCH-token-never-real-abcdefghij"
 # Telegram sends unix times; a fixed one keeps updates identical from run to run.
 FIXED_DATE = 1_772_442_000
+FIXED_DATETIME = datetime.fromtimestamp(FIXED_DATE, UTC)
 
 
 # --- configuration ------------------------------------------------------------------
@@ -206,7 +208,7 @@ async def bench_env() -> AsyncIterator[BenchEnv]:
 
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"bot_token": BENCH_BOT_TOKEN, "log_file": None, **overrides}
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 # --- fake Telegram --------------------------------------------------------------------
@@ -297,10 +299,10 @@ class CannedBot(Bot):
             markup = method.reply_markup
             markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
             if self._screens is not None:
-                self._screens.record(chat_id, message_id, method.text, markup)
+                self._screens.record(chat_id, message_id, method.text or "", markup)
             return Message(
                 message_id=message_id,
-                date=FIXED_DATE,
+                date=FIXED_DATETIME,
                 chat=Chat(id=chat_id, type="private"),
                 text=method.text,
                 reply_markup=markup,
@@ -309,7 +311,7 @@ class CannedBot(Bot):
             file_id = method.video_note if isinstance(method.video_note, str) else "bench-note"
             return Message(
                 message_id=next(self._message_ids),
-                date=FIXED_DATE,
+                date=FIXED_DATETIME,
                 chat=Chat(id=int(method.chat_id), type="private"),
                 video_note=VideoNote(
                     file_id=file_id, file_unique_id=file_id, length=384, duration=7
@@ -358,7 +360,7 @@ class SqlCounter:
                 cell.redis += 1
                 if cell.texts is not None:
                     cell.texts.append(f"redis {args[0]}")
-                return await inner(*args, **options)
+                return await inner(*args, **options)  # type: ignore[no-untyped-call]
 
             redis.execute_command = counted  # type: ignore[method-assign]
             self._redis = redis

@@ -110,7 +110,7 @@ def run(cfg: BenchConfig) -> dict[str, object]:
         f"{profile.gender.value}, {profile.age} y, {profile.level.value}, {profile.goal.value}, "
         f"{profile.workouts_per_week}/week, {profile.equipment.value}"
     )
-    rows = [
+    rows: list[list[object]] = [
         ["allowed exercises (largest subset)", size.allowed_count, "", "", ""],
         ["system prompt", f"{size.system_chars:,}", size.system_tokens, "", ""],
         [

@@ -16,6 +16,7 @@ import json
 import subprocess
 import sys
 import time
+from typing import Any
 
 from benchmarks.common import (
     REGISTRATION_DONE,
@@ -111,7 +112,7 @@ def run(cfg: BenchConfig) -> dict[str, object]:
     if done.returncode != 0:
         print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
         raise RuntimeError(f"the memory benchmark's subprocess failed ({done.returncode})")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     mib = 1024
     end = result["rss_end_kib"] / mib
     per_user = (result["rss_end_kib"] - result["rss_ready_kib"]) / max(1, result["users"])

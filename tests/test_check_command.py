@@ -21,7 +21,7 @@ from aiohttp import web
 
 from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
 from tests.e2e.bot_process import PROJECT_ROOT, bot_env
-from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegramServer
 from tests.fakes.telegram_server import telegram_server as telegram_server  # the fixture
 from trainer_bot.health import (
     check_configuration,
@@ -103,36 +103,69 @@ class CheckRun:
     lines: dict[str, str] = field(default_factory=dict)
 
 
-async def run_check(tmp_path: Path, **values: Any) -> CheckRun:
-    """`python -m trainer_bot check` with exactly these settings (an empty working
+async def start_cli(command: str, tmp_path: Path, **values: Any) -> asyncio.subprocess.Process:
+    """`python -m trainer_bot <command>` with exactly these settings (an empty working
     directory: a developer's .env cannot add any)."""
     env = bot_env(log_file="", **values)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     workdir = tmp_path / "cwd"
     workdir.mkdir(exist_ok=True)
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "trainer_bot",
-        "check",
+        command,
         cwd=workdir,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def finish(process: asyncio.subprocess.Process) -> CheckRun:
     try:
         out, err = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT)
     except TimeoutError:
         process.kill()
         await process.wait()
-        raise AssertionError(f"`check` did not finish within {RUN_TIMEOUT:.0f}s") from None
+        raise AssertionError(f"the command did not finish within {RUN_TIMEOUT:.0f}s") from None
     assert process.returncode is not None
-    run = CheckRun(process.returncode, out.decode(), err.decode())
+    return CheckRun(process.returncode, out.decode(), err.decode())
+
+
+async def run_check(tmp_path: Path, **values: Any) -> CheckRun:
+    run = await finish(await start_cli("check", tmp_path, **values))
     for line in run.stdout.splitlines():
         name, _, message = line.partition(": ")
         run.lines[name] = message
     return run
+
+
+@pytest.fixture(scope="module")
+async def unreachable_telegram_run(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m trainer_bot run` with nothing listening at TELEGRAM_API_URL, started
+    when the module starts (importing the bot costs seconds of CPU); collected below."""
+    process = await start_cli(
+        "run",
+        tmp_path_factory.mktemp("unreachable_telegram"),
+        bot_token=DEFAULT_TOKEN,
+        telegram_api_url=f"http://127.0.0.1:{closed_port()}",
+        database_url=database_url,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _start_early(unreachable_telegram_run: asyncio.subprocess.Process) -> None:
+    """Start the slow subprocess before the first test of the module."""
 
 
 def assert_no_secrets(run: CheckRun, *secrets: str) -> None:
@@ -211,23 +244,39 @@ async def test_problems_exit_1_and_say_what_is_wrong(
 async def test_invalid_configuration_exits_2_before_any_check(
     tmp_path: Path, telegram_server: FakeTelegramServer
 ) -> None:
-    run = await run_check(
-        tmp_path,
-        bot_token=telegram_server.token,
-        telegram_api_url=telegram_server.url,
-        bot_mode="webhook",
-        webhook_url="http://bot.example.com/telegram/webhook",  # not https, no secret
+    invalid, missing = await asyncio.gather(
+        run_check(
+            tmp_path,
+            bot_token=telegram_server.token,
+            telegram_api_url=telegram_server.url,
+            bot_mode="webhook",
+            webhook_url="http://bot.example.com/telegram/webhook",  # not https, no secret
+        ),
+        run_check(tmp_path, telegram_api_url=telegram_server.url),
     )
-    assert run.returncode == 2, run.stdout + run.stderr
-    assert len(run.stdout.splitlines()) == 1, run.stdout
-    line = run.stdout.strip()
+    assert invalid.returncode == 2, invalid.stdout + invalid.stderr
+    assert len(invalid.stdout.splitlines()) == 1, invalid.stdout
+    line = invalid.stdout.strip()
     assert line.startswith("configuration: invalid: "), line
     assert "WEBHOOK_URL: must start with https://" in line
     assert not telegram_server.calls, "checks ran on an invalid configuration"
 
-    missing = await run_check(tmp_path, telegram_api_url=telegram_server.url)
-    assert missing.returncode == 2
+    assert missing.returncode == 2, missing.stdout + missing.stderr
     assert missing.stdout.startswith("configuration: invalid: BOT_TOKEN is not set")
+
+
+async def test_run_with_telegram_unreachable_exits_1_with_one_line(
+    unreachable_telegram_run: asyncio.subprocess.Process,
+) -> None:
+    run = await finish(unreachable_telegram_run)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+    # Log records (stderr carries them too) precede the one line meant for the user.
+    plain = [line for line in run.stderr.splitlines() if line.strip() and " - " not in line]
+    assert len(plain) == 1, run.stderr
+    assert plain[0].startswith("Start-up failed: cannot reach Telegram at http://127.0.0.1:")
+    assert plain[0].endswith("check the network, or TELEGRAM_API_URL")
+    assert DEFAULT_TOKEN.partition(":")[2] not in run.stderr + run.stdout
 
 
 # --- the checks one by one, in-process ----------------------------------------------------

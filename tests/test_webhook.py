@@ -25,12 +25,18 @@ from tests.conftest import make_settings
 from tests.e2e.bot_process import delete_fsm_keys
 from tests.fakes.telegram_server import ChatMessage, FakeTelegramServer
 from tests.fakes.telegram_server import telegram_server as telegram_server  # the fixture
-from trainer_bot.app import Application, build_application
+from trainer_bot.app import Application, StartupError, build_application
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine
 from trainer_bot.db.models import TelegramFile
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
-from trainer_bot.webhook import HEALTH_PATH, SECRET_HEADER, create_webhook_app, register_webhook
+from trainer_bot.webhook import (
+    HEALTH_PATH,
+    SECRET_HEADER,
+    create_webhook_app,
+    register_webhook,
+    run_webhook,
+)
 
 # A Redis db index of its own: the bot keeps its fixed "fsm" key prefix.
 REDIS_URL = os.environ.get("TEST_WEBHOOK_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -130,7 +136,8 @@ async def test_updates_need_the_secret_header(webhook: Webhook) -> None:
     assert registration.params["url"] == WEBHOOK_URL
     assert registration.params["secret_token"] == SECRET
     assert registration.params.get("drop_pending_updates") is not True
-    assert {"message", "callback_query"} <= set(registration.params["allowed_updates"])
+    allowed = set(registration.params["allowed_updates"])
+    assert {"message", "callback_query"} <= allowed and "aiogd_update" not in allowed, allowed
     assert telegram.webhook_url == WEBHOOK_URL
     assert telegram.calls_of("setMyCommands"), "the command list was not set"
 
@@ -219,3 +226,34 @@ async def test_shutdown_lets_updates_in_progress_finish(
         "the update in progress was cut off by the shutdown"
     )
     assert took < 5, f"the shutdown took {took:.1f}s"
+
+
+async def test_start_up_failures_are_one_readable_error(
+    telegram_server: FakeTelegramServer,
+    database_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        settings = webhook_settings(
+            telegram_server, database_url, webhook_host="127.0.0.1", webhook_port=port
+        )
+        with pytest.raises(StartupError, match=rf"^Cannot listen on 127\.0\.0\.1:{port} "):
+            await run_webhook(settings)
+    assert not telegram_server.calls_of("setWebhook")
+
+    telegram_server.fail_next(
+        "setWebhook",
+        status=400,
+        description="Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+    )
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    settings = webhook_settings(
+        telegram_server, database_url, webhook_host="127.0.0.1", webhook_port=port
+    )
+    with pytest.raises(StartupError, match=r"^Telegram refused WEBHOOK_URL: .*HTTPS URL must be"):
+        await run_webhook(settings)

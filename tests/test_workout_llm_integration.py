@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,6 @@ from tests.fakes.openai_server import (
     completion_response,
     empty_choices_response,
     error_response,
-    openai_server_fixture,  # noqa: F401 - registers the `openai_server` fixture
     plan_from_request,
     plan_payload,
     refusal_response,
@@ -122,17 +121,37 @@ def llm_settings(server: FakeOpenAIServer, **overrides: Any) -> Settings:
     return make_settings(**values)
 
 
+@pytest.fixture(scope="module")
+async def shared_openai_server() -> AsyncIterator[FakeOpenAIServer]:
+    """One fake server for the module (starting one per test costs more than the test)."""
+    async with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server(shared_openai_server: FakeOpenAIServer) -> Iterator[FakeOpenAIServer]:
+    """The shared server with an empty script and no recorded requests."""
+    shared_openai_server.reset()
+    yield shared_openai_server
+    shared_openai_server.reset()
+
+
 @pytest.fixture
 async def make_env(
     openai_server: FakeOpenAIServer, session_factory: SessionFactory
 ) -> AsyncIterator[Callable[..., Env]]:
-    """Builds the real client stack (its own httpx client), closed after the test."""
+    """Builds the real client stack, closed after the test. `own_http=True` lets the client
+    build (and close) its own httpx client, as in production; otherwise it shares the
+    server's plain-HTTP one (a TLS-ready httpx client costs ~100 ms to build)."""
     clients: list[ChatCompletionsClient] = []
 
-    def build(**overrides: Any) -> Env:
+    def build(*, own_http: bool = False, **overrides: Any) -> Env:
         settings = llm_settings(openai_server, **overrides)
         client = ChatCompletionsClient(
-            settings, backoff_base_seconds=0.01, backoff_cap_seconds=0.05
+            settings,
+            http_client=None if own_http else openai_server.http_client,
+            backoff_base_seconds=0.01,
+            backoff_cap_seconds=0.05,
         )
         clients.append(client)
         generator = LLMWorkoutGenerator(settings, client, CATALOGUE)
@@ -252,7 +271,8 @@ def check(
 # --- success paths -------------------------------------------------------------------------
 
 
-async def test_success(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+async def test_success(make_env: Callable[..., Env], caplog: pytest.LogCaptureFixture) -> None:
+    env = make_env(own_http=True)
     env.server.enqueue(good_response())
     workout = await get_workout(env)
     message = check(env, workout, caplog, source="llm", outcome="ok", reason="ok", attempts=1)

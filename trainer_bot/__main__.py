@@ -42,12 +42,10 @@ def _run() -> int:
         return _fail("Telegram rejected BOT_TOKEN: copy the token again from @BotFather")
     except TelegramNetworkError as error:
         where = str(settings.telegram_api_url or TELEGRAM_API).rstrip("/")
+        problem = redact(f"cannot reach Telegram at {where} ({error.message})", secrets)
+        logging.getLogger("trainer_bot").error("%s", problem)
         print(
-            redact(
-                f"Start-up failed: cannot reach Telegram at {where} ({error.message}); "
-                "check the network, or TELEGRAM_API_URL",
-                secrets,
-            ),
+            f"Start-up failed: {problem}; check the network, or TELEGRAM_API_URL",
             file=sys.stderr,
         )
         return EXIT_PROBLEM
@@ -58,7 +56,6 @@ def _run() -> int:
 
 def _check() -> int:
     from trainer_bot.config import Settings, describe_settings_error
-    from trainer_bot.health import redact, run_checks, settings_secrets
 
     try:
         settings = Settings()
@@ -66,6 +63,8 @@ def _check() -> int:
         problem = describe_settings_error(error).removeprefix("Configuration error: ")
         print(f"configuration: invalid: {problem}")
         return EXIT_CONFIG
+    from trainer_bot.health import redact, run_checks, settings_secrets
+
     results = asyncio.run(run_checks(settings))
     secrets = settings_secrets(settings)
     for result in results:

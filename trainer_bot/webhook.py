@@ -25,6 +25,7 @@ from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiohttp import web
 
 from dialogs.commands import BOT_COMMANDS
@@ -150,7 +151,10 @@ async def register_webhook(application: Application) -> None:
             url=str(settings.webhook_url),
             secret_token=settings.webhook_secret.get_secret_value(),
             drop_pending_updates=False,
-            allowed_updates=application.dispatcher.resolve_used_update_types(),
+            # Without aiogram-dialog's internal event type: it is not a Telegram update.
+            allowed_updates=application.dispatcher.resolve_used_update_types(
+                skip_events={DIALOG_EVENT_NAME}
+            ),
         )
     except TelegramBadRequest as error:
         raise StartupError(f"Telegram refused WEBHOOK_URL: {error.message}") from None

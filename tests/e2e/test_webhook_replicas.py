@@ -229,6 +229,12 @@ async def cluster(
         assert not killed, f"replica {index} ignored SIGINT\n{process.diagnostics()}"
         assert code == 0, f"replica {index} exited with {code}\n{process.diagnostics()}"
     assert not telegram.internal_errors, "\n".join(telegram.internal_errors)
+    token_secret = telegram.token.partition(":")[2]
+    for index, replica in enumerate(replicas):
+        output = replica.process.log_text() + replica.process.stderr_text()
+        assert "Serving webhook updates" in output, f"replica {index} logged nothing"
+        for name, value in (("webhook secret", secret), ("bot token", token_secret)):
+            assert value not in output, f"the {name} is in the output of replica {index}"
 
 
 async def _wait_until_serving(cluster: Cluster) -> None:

@@ -1,0 +1,74 @@
+"""Fixtures of the resilience suite: a database of its own, per-test engines and harnesses.
+
+The suite breaks things on purpose (terminates database backends, disallows connections,
+deletes Redis keys), so it never touches the shared test database: it creates its own
+(migrated, catalogue synced) once per run and drops it at the end. Rows are not truncated
+between tests: every test uses fresh Telegram user ids instead, so a connection left
+behind by a failure under test cannot block the next test's clean-up.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tests.conftest import (
+    DialogHarness,
+    build_harness,
+    create_postgres_database,
+    drop_postgres_database,
+)
+from trainer_bot.app import create_state_backend
+from trainer_bot.db.engine import create_engine, create_session_factory
+from trainer_bot.db.migrations import upgrade_to_head
+from trainer_bot.services.catalogue_sync import sync_catalogue
+
+_user_ids = itertools.count(810_000_001)
+
+
+def new_user_id() -> int:
+    """A Telegram user id no other test of this run uses."""
+    return next(_user_ids)
+
+
+@pytest.fixture(scope="session")
+async def resilience_database_url() -> AsyncIterator[str]:
+    url = await create_postgres_database(prefix="trainer_bot_resilience")
+    try:
+        await upgrade_to_head(url)
+        engine = create_engine(url)
+        try:
+            async with create_session_factory(engine)() as session:
+                await sync_catalogue(session)
+                await session.commit()
+        finally:
+            await engine.dispose()
+        yield url
+    finally:
+        await drop_postgres_database(url)  # WITH (FORCE): leftover connections die too
+
+
+@pytest.fixture
+async def res_engine(resilience_database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine of this test only (its pool is not shared with other tests)."""
+    engine = create_engine(resilience_database_url, pool_timeout=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def res_session_factory(res_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_session_factory(res_engine)
+
+
+@pytest.fixture
+def res_harness(
+    res_session_factory: async_sessionmaker[AsyncSession], redis: Redis, redis_prefix: str
+) -> Iterator[DialogHarness]:
+    """The conftest harness (real Dispatcher, RedisStorage under the test's key prefix)
+    on the resilience database."""
+    yield build_harness(res_session_factory, create_state_backend(redis, key_prefix=redis_prefix))

@@ -1,0 +1,152 @@
+"""Postgres restarted or unreachable while the bot runs.
+
+The shared server is never restarted: the suite's own database stands in for it. A restart
+is simulated by terminating every backend of that database (pooled connections die as
+they do on a restart); an outage by `ALLOW_CONNECTIONS false` plus termination, or by an
+engine pointed at a closed port.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from dialogs.errors import TEMPORARY_FAILURE_TEXT
+from tests.conftest import POSTGRES_ADMIN_DSN, DialogHarness, build_harness
+from tests.dialog_helpers import UserSession
+from tests.resilience.conftest import new_user_id
+from tests.resilience.support import register, user_row
+from trainer_bot.app import create_state_backend
+from trainer_bot.db.engine import create_engine, create_session_factory
+
+
+class DatabaseControl:
+    """Admin actions on the suite's database (through the `postgres` maintenance db)."""
+
+    def __init__(self, url: str) -> None:
+        self.name = url.rsplit("/", 1)[1]
+
+    async def _run(self, *statements: str) -> None:
+        admin = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
+        try:
+            for statement in statements:
+                await admin.execute(statement)
+        finally:
+            await admin.close()
+
+    def _terminate(self) -> str:
+        return (
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{self.name}' AND pid <> pg_backend_pid()"
+        )
+
+    async def restart(self) -> None:
+        """Every open connection dies, as on a server restart; new ones are accepted."""
+        await self._run(self._terminate())
+
+    async def go_down(self) -> None:
+        await self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false', self._terminate())
+
+    async def come_back(self) -> None:
+        await self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+
+
+@pytest.fixture
+async def database(resilience_database_url: str) -> AsyncIterator[DatabaseControl]:
+    control = DatabaseControl(resilience_database_url)
+    try:
+        yield control
+    finally:
+        await control.come_back()
+
+
+def temporary_answers(harness: DialogHarness, since: int) -> list[str]:
+    """Every "temporarily unavailable" text the user got after call number `since`, as a
+    message or as a callback alert."""
+    found = []
+    for call in harness.bot.calls[since:]:
+        if isinstance(call, SendMessage | AnswerCallbackQuery) and call.text:
+            found.append(call.text)
+    return [text for text in found if text == TEMPORARY_FAILURE_TEXT]
+
+
+async def test_connections_killed_by_a_restart_are_replaced_silently(
+    res_harness: DialogHarness,
+    res_engine: AsyncEngine,
+    res_session_factory: async_sessionmaker[AsyncSession],
+    database: DatabaseControl,
+) -> None:
+    user = await register(res_harness, new_user_id())
+    assert res_engine.pool.checkedin() >= 1, "no pooled connection to kill"
+    calls = len(res_harness.bot.calls)
+
+    await database.restart()
+
+    # pool_pre_ping notices the dead connections and makes new ones: no error at all.
+    assert "Твой профиль" in await user.press("👤 Мой профиль")
+    assert "главное меню" in await user.say("/start")
+    assert temporary_answers(res_harness, calls) == []
+    newcomer = UserSession(res_harness, new_user_id(), first_name="Анна")
+    assert "Привет, Анна" in await newcomer.say("/start")
+    assert await user_row(res_session_factory, user.user_id) is not None
+
+
+async def test_outage_gets_a_short_answer_and_the_bot_recovers_without_restart(
+    res_harness: DialogHarness,
+    res_session_factory: async_sessionmaker[AsyncSession],
+    database: DatabaseControl,
+) -> None:
+    user = await register(res_harness, new_user_id())
+    menu = user.screen()
+    newcomer = UserSession(res_harness, new_user_id(), first_name="Анна")
+    calls = len(res_harness.bot.calls)
+
+    await database.go_down()
+    await user.say("/profile")  # a command: the answer is a message
+    await user.press("🏋️ Получить тренировку", message=menu)  # a button: a callback alert
+    await newcomer.client.send("/start")  # someone new
+    assert temporary_answers(res_harness, calls) == [TEMPORARY_FAILURE_TEXT] * 3
+
+    await database.come_back()  # same process, same engine, same Dispatcher
+    assert "Твой профиль" in await user.say("/profile")
+    assert "главное меню" in await user.press("◀️ В меню")
+    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
+    await res_harness.workout_service.wait_background()
+    assert "Разминка" in user.text()
+    assert "Привет, Анна" in await newcomer.say("/start")
+    assert len(temporary_answers(res_harness, calls)) == 3, "failures after the recovery"
+    saved = await user_row(res_session_factory, user.user_id)
+    assert saved is not None and saved.last_workout_at is not None
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+async def unreachable_engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(
+        f"postgresql+asyncpg://postgres@127.0.0.1:{_closed_port()}/nowhere",
+        connect_args={"timeout": 2},
+    )
+    yield engine
+    await engine.dispose()
+
+
+async def test_unreachable_database_gets_the_short_answer(
+    unreachable_engine: AsyncEngine, redis: Redis, redis_prefix: str
+) -> None:
+    harness = build_harness(
+        create_session_factory(unreachable_engine),
+        create_state_backend(redis, key_prefix=redis_prefix),
+    )
+    await UserSession(harness, new_user_id()).client.send("/start")
+    assert harness.bot.sent_texts() == [TEMPORARY_FAILURE_TEXT]
