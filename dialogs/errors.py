@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram_dialog import DialogManager, ShowMode, StartMode
-from aiogram_dialog.api.exceptions import UnknownIntent, UnknownState
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,6 +63,16 @@ async def on_stale_dialog(
     )
 
 
+async def on_outdated_button(event: ErrorEvent) -> None:
+    """A button of a dialog that is still in the stack but not on top (a double tap).
+
+    The screen on top is the right one: answer the tap and keep the user's progress.
+    """
+    callback = event.update.callback_query
+    if callback is not None:
+        await callback.answer("Этот экран уже обновился — смотри сообщение ниже 👇")
+
+
 async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
     user_id, chat_id = _user_and_chat(event)
     error = event.exception
@@ -83,4 +93,5 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
 
 def register_error_handlers(dp: Dispatcher) -> None:
     dp.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, UnknownState))
+    dp.errors.register(on_outdated_button, ExceptionTypeFilter(OutdatedIntent))
     dp.errors.register(on_unexpected_error)

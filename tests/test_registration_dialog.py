@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from aiogram.methods import SendVideoNote
+from aiogram.methods import AnswerCallbackQuery, SendVideoNote
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -308,3 +308,18 @@ async def test_registered_user_gets_the_menu_on_start_and_profile(user: UserSess
 async def test_help_lists_the_commands(user: UserSession) -> None:
     await user.client.send("/help")
     assert any("/profile" in text for text in user.harness.bot.sent_texts())
+
+
+async def test_double_tap_on_a_button_that_opens_a_dialog_keeps_progress(
+    user: UserSession,
+) -> None:
+    await user.say("/start")
+    greeting = user.screen()
+    await user.press("🚀 Начать")
+    await user.press("👨 Мужской")
+    # The second tap lands on a dialog that is below the wizard in the stack.
+    await user.press("🚀 Начать", message=greeting)
+    assert "Сколько тебе лет" in user.text()
+    answers = [call.text or "" for call in user.harness.bot.calls_of(AnswerCallbackQuery)]
+    assert any("уже обновился" in text for text in answers), answers
+    assert not any("пошло не так" in text for text in answers)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from aiogram.enums import ContentType
 from aiogram_dialog import Dialog, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
-from aiogram_dialog.widgets.media import StaticMedia
+from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.states import MenuSG, WorkoutSG
@@ -82,7 +81,8 @@ def workout_dialog() -> Dialog:
             preview_data=PREVIEW_WORKOUT,
         ),
         Window(
-            StaticMedia(url=Format("{image_url}"), type=ContentType.PHOTO, when="image_url"),
+            # A link preview, not a photo: a photo caption is limited to 1,024 characters.
+            LinkPreview(Format("{image_url}"), show_above_text=True, when="image_url"),
             Format("<b>{name}</b> · {counter}\n", when="found"),
             Format("📋 {scheme}", when="found"),
             Format("💬 {notes}", when="notes"),

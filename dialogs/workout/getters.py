@@ -78,12 +78,19 @@ async def workout_getter(
     }
 
 
-def _fit(parts: dict[str, str], shrinkable: str, limit: int) -> dict[str, str]:
-    """Shorten one part so the whole message stays within Telegram's limit."""
-    overflow = sum(len(v) for v in parts.values()) + 200 - limit
-    if overflow > 0:
-        parts[shrinkable] = parts[shrinkable][: max(0, len(parts[shrinkable]) - overflow - 1)] + "…"
-    return parts
+# Labels, emoji and line breaks the exercise window adds around the getter's values.
+EXERCISE_WINDOW_LABELS = 160
+
+
+def _utf16_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units of the parsed text."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _shorten(text: str, budget: int) -> str:
+    if _utf16_length(text) <= budget:
+        return text
+    return text[: max(0, budget - 1)].rstrip() + "…"
 
 
 async def exercise_getter(
@@ -98,23 +105,26 @@ async def exercise_getter(
     dialog_manager.dialog_data[POSITION] = position
     item = workout.exercises[positions.index(position)]
     exercise = item.exercise
-    parts = _fit(
-        {
-            "name": escape(exercise.name),
-            "description": escape(exercise.description),
-            "instructions": escape(exercise.instructions),
-            "notes": escape(item.notes or ""),
-        },
-        "instructions",
-        TELEGRAM_TEXT_LIMIT,
-    )
-    return {
-        "found": True,
-        **parts,
+    fields = {
+        "name": exercise.name,
         "counter": f"{position} из {len(positions)}",
         "scheme": f"{reps_text(item)} · {load_text(item)} · отдых {rest_text(item.rest_seconds)}",
+        "notes": item.notes or "",
+        "description": exercise.description,
         "primary": muscles_text(exercise.primary_muscles),
         "secondary": muscles_text(exercise.secondary_muscles),
+    }
+    # The instructions give way so the whole message fits Telegram's limit; shortened
+    # before escaping, so an HTML entity is never cut in half.
+    budget = (
+        TELEGRAM_TEXT_LIMIT
+        - EXERCISE_WINDOW_LABELS
+        - sum(_utf16_length(value) for value in fields.values())
+    )
+    fields["instructions"] = _shorten(exercise.instructions, budget)
+    return {
+        "found": True,
+        **{key: escape(value) for key, value in fields.items()},
         "video_url": exercise.video_url,
         "image_url": exercise.image_url,
         "has_previous": position > positions[0],
