@@ -63,7 +63,8 @@ class Settings(DatabaseSettings):
     proxy_api_url: AnyHttpUrl = AnyHttpUrl("https://api.proxyapi.ru/openai/v1")
     proxy_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
-    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=300)
+    # Per HTTP attempt; well under the total budget so a timed-out attempt can be retried.
+    llm_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     llm_total_budget_seconds: float = Field(default=45.0, gt=0, le=600)
     llm_max_completion_tokens: int = Field(default=1200, ge=200, le=16000)
     # Prices in USD per 1M tokens, used only to estimate the cost in logs.
@@ -90,7 +91,7 @@ class Settings(DatabaseSettings):
         token = value.get_secret_value().strip()
         bot_id, sep, secret = token.partition(":")
         if not (sep and bot_id.isdigit() and len(secret) >= 10):
-            raise ValueError("BOT_TOKEN does not look like 123456789:ABC... from @BotFather")
+            raise ValueError("does not look like 123456789:ABC... (copy it from @BotFather)")
         return SecretStr(token)
 
     @field_validator("redis_url", "proxy_api_key", "telegram_api_url", "log_file", mode="before")
@@ -180,7 +181,7 @@ def describe_settings_error(error: Exception) -> str:
         return f"Configuration error: {error}"
     problems = []
     for item in error.errors():
-        name = ".".join(str(part) for part in item["loc"]).upper() or "settings"
+        name = ".".join(str(part) for part in item["loc"]).upper()
         if name == "BOT_TOKEN" and item["type"] == "missing":
             problems.append(
                 "BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), "
@@ -188,5 +189,5 @@ def describe_settings_error(error: Exception) -> str:
             )
         else:
             message = item["msg"].removeprefix("Value error, ")
-            problems.append(f"{name}: {message}")
+            problems.append(f"{name}: {message}" if name else message)
     return "Configuration error: " + "; ".join(problems)
