@@ -203,6 +203,7 @@ async def test_registration_flow_logs_actions_but_never_the_token(
     assert "HTTP Request" not in text
     assert "aiogram.event - Request to https://api.telegram.org/bot***/sendMessage" in text
     assert " - INFO - dialogs.commands - User 31337 sent /start" in text
+    assert " - INFO - dialogs.start.handlers - User 31337 started registration" in text
     assert " - INFO - trainer_bot.services.users - User 31337 completed registration" in text
     # aiogram reports each handled update; the line carries the bot id, not the token.
     assert "aiogram.event - Update id=" in text

@@ -20,17 +20,20 @@ def _fail(message: str) -> int:
 
 
 def _run() -> int:
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-
-    from trainer_bot.app import StartupError, run
     from trainer_bot.config import Settings, describe_settings_error
-    from trainer_bot.health import TELEGRAM_API, redact, settings_secrets
-    from trainer_bot.logging_setup import setup_logging
 
+    # Validate first: a configuration mistake is reported before seconds of imports.
     try:
         settings = Settings()
     except ValidationError as error:
         return _fail(describe_settings_error(error))
+
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from trainer_bot.app import StartupError, run
+    from trainer_bot.health import TELEGRAM_API, redact, settings_secrets
+    from trainer_bot.logging_setup import setup_logging
+
     secrets = settings_secrets(settings)
     setup_logging(settings.log_level, settings.log_file, secrets)
     try:

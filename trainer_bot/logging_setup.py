@@ -52,4 +52,4 @@ def setup_logging(level: str, log_file: Path | None, secrets: Iterable[str] = ()
         root.addHandler(handler)
     root.setLevel(level)
     for name, noisy_level in NOISY_LOGGERS.items():
-        logging.getLogger(name).setLevel(max(noisy_level, logging.getLevelName(level)))
+        logging.getLogger(name).setLevel(max(noisy_level, root.getEffectiveLevel()))

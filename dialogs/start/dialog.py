@@ -5,6 +5,7 @@ from aiogram_dialog.widgets.kbd import Start
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.start.getters import greeting_getter
+from dialogs.start.handlers import on_begin
 from dialogs.states import RegistrationSG, StartSG
 
 
@@ -18,7 +19,7 @@ def start_dialog() -> Dialog:
                 "опыт и снаряжение, покажу технику каждого упражнения и помогу не сбиться "
                 "с графика.\n\nСначала пара вопросов о тебе — это займёт минуту."
             ),
-            Start(Const("🚀 Начать"), id="begin", state=RegistrationSG.gender),
+            Start(Const("🚀 Начать"), id="begin", state=RegistrationSG.gender, on_click=on_begin),
             state=StartSG.greeting,
             getter=greeting_getter,
             preview_data={"name": "Анна"},

@@ -29,7 +29,6 @@ from trainer_bot.app import StateBackend, create_dispatcher
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.models import User, Workout
-from trainer_bot.llm import LLMWorkoutGenerator
 from trainer_bot.services.workouts import WorkoutService
 
 _ids = itertools.count(5_000_000)
@@ -168,14 +167,11 @@ class LiveBot:
         state: StateBackend,
         *,
         settings: Settings | None = None,
-        llm: LLMWorkoutGenerator | None = None,
+        service: WorkoutService | None = None,
     ) -> LiveBot:
         settings = settings or make_settings(bot_token=server.token, telegram_api_url=server.url)
-        service = WorkoutService(
-            settings=settings,
-            session_factory=session_factory,
-            catalogue=default_catalogue(),
-            llm=llm,
+        service = service or WorkoutService(
+            settings=settings, session_factory=session_factory, catalogue=default_catalogue()
         )
         dp = create_dispatcher(
             session_factory=session_factory, state=state, settings=settings, workout_service=service

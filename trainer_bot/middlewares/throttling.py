@@ -10,7 +10,8 @@ down) or after `max_window` seconds of continuous flooding (so a long flood logs
 
 Buckets live in process memory by default. With Redis they live in Redis (one Lua script
 call per update, atomic), so several replicas share one limit per user. If Redis fails,
-the limiter lets the update through (a rate limit must never take the bot down).
+the limiter lets updates through (a rate limit must never take the bot down) and does
+not call Redis again for a few seconds: an outage costs one slow call, not one per update.
 
 Other users are never slowed: the only shared state is a dict lookup or one Redis round
 trip per update, and a flooder's dropped updates cost no database or dialog work.
@@ -40,7 +41,7 @@ DEFAULT_MAX_WINDOW = 60.0  # seconds; a flood longer than this is logged again
 THROTTLED_TEXT = "Не так быстро 🙂 Подожди секунду."
 MESSAGE, CALLBACK = "message", "callback"
 _PRUNE_EVERY = 1024  # hits between sweeps of idle in-memory buckets
-_REDIS_WARNING_INTERVAL = 60.0
+_REDIS_RETRY_AFTER = 5.0  # seconds without Redis calls after a failure (fail open meanwhile)
 
 Clock = Callable[[], float]
 
@@ -202,12 +203,15 @@ class RedisRateLimiter:
         self._script = redis.register_script(_TOKEN_BUCKET_LUA)
         # A bucket left alone this long is full again: the same as no key at all.
         self._ttl_ms = math.ceil((burst / rate) * 1000) + 1000
-        self._last_warning = -math.inf
+        self._skip_until = -math.inf  # time.monotonic(): Redis failed, fail open until then
+        self._down = False
 
     def key(self, user_id: int) -> str:
         return f"{self.key_prefix}:{user_id}"
 
     async def hit(self, user_id: int, kind: str) -> Decision:
+        if time.monotonic() < self._skip_until:
+            return Decision(allowed=True)
         now = self._clock()
         try:
             allowed, notify, started = await self._script(
@@ -215,10 +219,14 @@ class RedisRateLimiter:
                 args=[repr(now), self.burst, repr(self.rate), kind, self.max_window, self._ttl_ms],
             )
         except (RedisError, OSError) as error:
-            if now - self._last_warning >= _REDIS_WARNING_INTERVAL:
-                self._last_warning = now
-                logger.warning("Rate limit skipped, Redis is unavailable: %r", error)
+            self._skip_until = time.monotonic() + _REDIS_RETRY_AFTER
+            if not self._down:
+                self._down = True
+                logger.warning("Rate limit off, Redis is unavailable: %r", error)
             return Decision(allowed=True)
+        if self._down:
+            self._down = False
+            logger.info("Rate limit back on, Redis answers again")
         return Decision(bool(allowed), bool(notify), bool(started))
 
 
