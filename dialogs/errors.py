@@ -49,7 +49,7 @@ def _user_and_chat(event: ErrorEvent) -> tuple[int | None, int | None]:
 async def on_stale_dialog(
     event: ErrorEvent, dialog_manager: DialogManager, session: AsyncSession
 ) -> None:
-    user_id, chat_id = _user_and_chat(event)
+    user_id, _ = _user_and_chat(event)
     logger.info(
         "User %s hit a stale screen (%s), reopening", user_id, type(event.exception).__name__
     )

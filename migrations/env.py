@@ -13,8 +13,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from trainer_bot.config import DEFAULT_SQLITE_PATH, normalize_database_url
-from trainer_bot.db.engine import create_engine
 from trainer_bot.db.base import UTCDateTime
+from trainer_bot.db.engine import create_engine
 from trainer_bot.db.models import Base
 
 config = context.config

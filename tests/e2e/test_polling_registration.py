@@ -158,11 +158,7 @@ async def test_registration_over_polling_saves_the_profile(
         assert not telegram.unanswered_callbacks, "some button presses were never answered"
         # Handlers leave callback answers to aiogram-dialog: no call may fail, not even a
         # second answer to the same button press.
-        failed = [
-            call.short()
-            for call in telegram.bot_calls
-            if not call.ok
-        ]
+        failed = [call.short() for call in telegram.bot_calls if not call.ok]
         assert not failed, "Telegram refused calls of the bot:\n" + "\n".join(failed)
         assert not telegram.unknown_methods
         for user_id in (ivan.user_id, anna.user_id):
