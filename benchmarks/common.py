@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import logging
 import math
@@ -769,6 +770,40 @@ def print_table(
     for note in notes:
         print(f"  {note}")
     print(flush=True)
+
+
+class GcPauses:
+    """Garbage collector pauses while active (`with GcPauses() as pauses:`), by generation:
+    a full (generation 2) collection walks every tracked object, and aiogram's imported
+    models alone are hundreds of thousands of them."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append(time.perf_counter() - self._started)
+
+    def summary(self) -> str:
+        parts = []
+        for generation in (2, 1, 0):
+            values = self.pauses[generation]
+            if values:
+                parts.append(
+                    f"gen{generation} {len(values)}x (max {ms(max(values))} ms, "
+                    f"total {ms(sum(values))} ms)"
+                )
+        return ", ".join(parts) or "none"
 
 
 class LogProblems(logging.Handler):

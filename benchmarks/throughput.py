@@ -26,6 +26,7 @@ from benchmarks.common import (
     WORKOUT_STEPS,
     BenchConfig,
     BenchEnv,
+    GcPauses,
     Latencies,
     ScreenRecorder,
     SimUser,
@@ -75,6 +76,7 @@ class SystemResult:
     name: str
     registration: FlowResult = field(default_factory=FlowResult)
     workout: FlowResult = field(default_factory=FlowResult)
+    gc_pauses: str = ""
 
 
 def _user_factory(system: System, latencies: Latencies | None) -> Callable[[int], SimUser]:
@@ -134,7 +136,11 @@ async def _pass(
 async def measure(system: System, cfg: BenchConfig) -> SystemResult:
     result = SystemResult(system.name)
     await _pass(system, 0, max(1, cfg.warmup_users), cfg.concurrency)
-    loaded, reg_seconds, work_seconds = await _pass(system, 1_000_000, cfg.users, cfg.concurrency)
+    pauses = GcPauses()
+    with pauses:
+        loaded, reg_seconds, work_seconds = await _pass(
+            system, 1_000_000, cfg.users, cfg.concurrency
+        )
     result.registration.updates = len(loaded.values(REGISTRATION_STEPS))
     result.registration.seconds = reg_seconds
     result.registration.loaded = loaded.values(REGISTRATION_STEPS)
@@ -142,9 +148,11 @@ async def measure(system: System, cfg: BenchConfig) -> SystemResult:
     result.workout.seconds = work_seconds
     result.workout.loaded = loaded.values(WORKOUT_STEPS)
     if cfg.sequential_users:
-        alone, _, _ = await _pass(system, 2_000_000, cfg.sequential_users, 1)
+        with pauses:
+            alone, _, _ = await _pass(system, 2_000_000, cfg.sequential_users, 1)
         result.registration.alone = alone.values(REGISTRATION_STEPS)
         result.workout.alone = alone.values(WORKOUT_STEPS)
+    result.gc_pauses = pauses.summary()
     return result
 
 
@@ -216,6 +224,9 @@ async def run(cfg: BenchConfig, env: BenchEnv) -> dict[str, object]:
         f"trainer_bot workout flow wall time includes its {cfg.users} background fallback "
         "generations (click -> workout on screen: see table 3)",
     ]
+    notes.append("garbage collector pauses during the measured passes:")
+    for result in results:
+        notes.append(f"  {result.name}: {result.gc_pauses}")
     for system in all_systems:
         if system.failures:
             notes.append(

@@ -57,7 +57,8 @@ class TelegramRetryMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates):  # polling has its own back-off
+        polling = isinstance(method, GetUpdates)  # (a flag: no narrowing of `method`)
+        if polling:  # polling has its own back-off
             return await make_request(bot, method)
         waited = 0.0
         attempt = 0

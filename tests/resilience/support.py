@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from collections.abc import Iterable
@@ -18,8 +19,8 @@ from aiogram.enums import ParseMode
 from aiogram.types import CallbackQuery, Message, Update
 from redis.asyncio import Redis
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
 
 from tests.conftest import DialogHarness, make_settings
 from tests.dialog_helpers import UserSession
@@ -89,9 +90,7 @@ async def workouts_of(
             .options(selectinload(Workout.exercises))
             .order_by(Workout.id)
         )
-        return [
-            WorkoutRow(w.id, w.status, w.completed_at, len(w.exercises)) for w in rows.all()
-        ]
+        return [WorkoutRow(w.id, w.status, w.completed_at, len(w.exercises)) for w in rows.all()]
 
 
 def callback_update(user: UserSession, data: str, message: Message | None = None) -> Update:
@@ -144,7 +143,9 @@ def http_bot(server: FakeTelegramServer) -> Bot:
     """A Bot as `create_bot` makes it for TELEGRAM_API_URL, but without any request
     middleware: what aiogram does by itself."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(server.url))
-    return Bot(server.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return Bot(
+        server.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+    )
 
 
 @dataclass
@@ -188,10 +189,8 @@ class LiveBot:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # polling already stopped
             await self.dp.stop_polling()
-        except RuntimeError:
-            pass  # polling already stopped
         if self._task is not None:
             await asyncio.wait_for(self._task, 10)
         await self.service.aclose()

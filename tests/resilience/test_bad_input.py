@@ -92,8 +92,9 @@ numbers = st.one_of(
     st.integers(min_value=-20, max_value=320).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),  # nan, inf, 1e+300, -0.0
     st.floats(min_value=-5, max_value=400).map(lambda x: f"{x:.2f}".replace(".", ",")),
-    st.tuples(st.integers(-5, 400), st.integers(0, 999), st.sampled_from([".", ",", ", ", ".."]))
-    .map(lambda t: f"{t[0]}{t[2]}{t[1]}"),
+    st.tuples(
+        st.integers(-5, 400), st.integers(0, 999), st.sampled_from([".", ",", ", ", ".."])
+    ).map(lambda t: f"{t[0]}{t[2]}{t[1]}"),
     st.tuples(st.integers(0, 400), units).map(lambda t: f"{t[0]}{t[1]}"),
     st.sampled_from(["−70", "+80", "٢٧", "２７", "²⁷", "1⁄2", "7️⃣", "0x50", "1e2", "80 80"]),
 )

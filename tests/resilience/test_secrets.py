@@ -51,7 +51,9 @@ class RawRecords(logging.Handler):
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "aiohttp.access")}
+    levels = {
+        name: logging.getLogger(name).level for name in ("httpx", "httpcore", "aiohttp.access")
+    }
     try:
         yield
     finally:
@@ -119,7 +121,11 @@ async def test_no_secret_in_the_log_file_or_in_what_the_bot_sent(
     assert FAKE_API_KEY in openai_server.requests[0].headers.get("Authorization", "")
 
     token = telegram_server.token
-    secrets = {"bot token": token, "bot token secret": token.partition(":")[2], "API key": FAKE_API_KEY}
+    secrets = {
+        "bot token": token,
+        "bot token secret": token.partition(":")[2],
+        "API key": FAKE_API_KEY,
+    }
     log_text = log_file.read_text(encoding="utf-8")
     assert "LLM" in log_text or "llm" in log_text, "the log says nothing about the workout"
     assert len(log_text.splitlines()) > 50, "the DEBUG log is suspiciously short"
@@ -132,9 +138,7 @@ async def test_no_secret_in_the_log_file_or_in_what_the_bot_sent(
         for upload in call.files.values():
             assert all(secret.encode() not in upload.data for secret in secrets.values())
 
-    redacted_away = [
-        line[:160] for line in raw.lines if any(s in line for s in secrets.values())
-    ]
+    redacted_away = [line[:160] for line in raw.lines if any(s in line for s in secrets.values())]
     with capsys.disabled():
         print(
             f"\n[secrets] {len(log_text.splitlines())} log lines, none with a secret; "

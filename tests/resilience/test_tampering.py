@@ -45,7 +45,9 @@ class Pair:
 Snapshot = tuple[tuple[object, ...], list[WorkoutRow]]
 
 
-async def snapshot(factory: async_sessionmaker[AsyncSession], *users: UserSession) -> list[Snapshot]:
+async def snapshot(
+    factory: async_sessionmaker[AsyncSession], *users: UserSession
+) -> list[Snapshot]:
     found = []
     for user in users:
         row = await user_row(factory, user.user_id)

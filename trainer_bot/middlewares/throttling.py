@@ -198,7 +198,6 @@ class RedisRateLimiter:
         self.rate = rate
         self.max_window = max_window
         self.key_prefix = key_prefix
-        self._redis = redis
         self._clock = clock
         self._script = redis.register_script(_TOKEN_BUCKET_LUA)
         # A bucket left alone this long is full again: the same as no key at all.
