@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendVideoNote
 from sqlalchemy import func, select
@@ -323,3 +325,14 @@ async def test_double_tap_on_a_button_that_opens_a_dialog_keeps_progress(
     answers = [call.text or "" for call in user.harness.bot.calls_of(AnswerCallbackQuery)]
     assert any("уже обновился" in text for text in answers), answers
     assert not any("пошло не так" in text for text in answers)
+
+
+async def test_first_starts_racing_to_store_the_video_note_all_get_the_greeting(
+    harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    users = [UserSession(harness, 7000 + n) for n in range(3)]
+    await asyncio.gather(*(user.client.send("/start") for user in users))
+    for user in users:
+        assert "AI-тренер" in user.text()
+    async with session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(TelegramFile)) == 1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.db.models import TelegramFile
@@ -14,9 +15,11 @@ async def get_file_id(session: AsyncSession, key: str) -> str | None:
 
 
 async def save_file_id(session: AsyncSession, key: str, file_id: str) -> None:
-    row = await session.get(TelegramFile, key)
-    if row is None:
-        session.add(TelegramFile(key=key, file_id=file_id))
-    else:
-        row.file_id = file_id
-    await session.flush()
+    """Insert or overwrite; safe when several first /start updates race to store it."""
+    try:
+        async with session.begin_nested():
+            session.add(TelegramFile(key=key, file_id=file_id))
+    except IntegrityError:
+        await session.execute(
+            update(TelegramFile).where(TelegramFile.key == key).values(file_id=file_id)
+        )
