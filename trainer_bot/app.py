@@ -32,6 +32,7 @@ from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
 from trainer_bot.services.catalogue_sync import sync_catalogue
 from trainer_bot.services.workouts import WorkoutService
+from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +46,14 @@ def create_bot(settings: Settings) -> Bot:
     if settings.telegram_api_url is not None:
         api = TelegramAPIServer.from_base(str(settings.telegram_api_url).rstrip("/"))
         session = AiohttpSession(api=api)
-    return Bot(
+    bot = Bot(
         settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    # Flood control (429 retry_after) is waited out briefly instead of failing the update.
+    bot.session.middleware(TelegramRetryMiddleware())
+    return bot
 
 
 @dataclass

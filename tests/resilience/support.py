@@ -189,12 +189,19 @@ class LiveBot:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        with contextlib.suppress(RuntimeError):  # polling already stopped
-            await self.dp.stop_polling()
-        if self._task is not None:
-            await asyncio.wait_for(self._task, 10)
-        await self.service.aclose()
-        await self.bot.session.close()
+        try:
+            # Updates still being handled would otherwise reopen the closed bot session.
+            await self.server.wait_idle(quiet=0.1)
+            with contextlib.suppress(RuntimeError):  # polling already stopped
+                await self.dp.stop_polling()
+            if self._task is not None:
+                await asyncio.wait_for(self._task, 10)
+            in_flight = list(getattr(self.dp, "_handle_update_tasks", ()))
+            if in_flight:
+                await asyncio.wait(in_flight, timeout=5)
+            await self.service.aclose()
+        finally:
+            await self.bot.session.close()
 
 
 STEP_TIMEOUT = 8.0

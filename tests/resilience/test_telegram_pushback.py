@@ -207,11 +207,6 @@ async def test_other_errors_are_not_retried(
     assert sleep.delays == [] and statuses(telegram_server, "sendMessage") == [400]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: create_bot (trainer_bot/app.py) to register "
-    "bot.session.middleware(TelegramRetryMiddleware())",
-)
 async def test_create_bot_retries_flood_control() -> None:
     bot = create_bot(make_settings())
     try:
