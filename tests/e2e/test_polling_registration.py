@@ -31,7 +31,7 @@ from tests.e2e.bot_process import (
     fsm_keys,
 )
 from tests.fakes.telegram_server import DEFAULT_TOKEN, ChatMessage, FakeTelegramServer
-from trainer_bot.db.models import TelegramFile, User
+from trainer_bot.db.models import TelegramFile, User, Workout
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
 
 STEP_TIMEOUT = 10.0  # a ceiling: a step takes ~0.1-0.3 s, more on a loaded machine
@@ -294,3 +294,46 @@ async def test_bad_configuration_exits_with_one_readable_line(
     assert plain == [line], pending.stderr
     assert DEFAULT_TOKEN.partition(":")[2] not in pending.stderr + pending.log
     assert not startup_failures.telegram.calls, [c.short() for c in startup_failures.telegram.calls]
+
+
+async def test_workout_journey_over_polling(
+    e2e_bot: E2EBot,  # noqa: F811
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """/start -> registration -> workout (from the fake LLM) -> exercise -> complete -> cooldown."""
+    maria = Chat(e2e_bot, e2e_bot.new_user("Мария"))
+    with e2e_bot.process.diagnosed():
+        await maria.say("/start", "Привет, Мария!")
+        await maria.press("🚀 Начать", "Укажи пол")
+        await maria.press("👩 Женский", "Сколько тебе лет")
+        await maria.say("31", "рост в сантиметрах")
+        await maria.say("165", "Сколько ты сейчас весишь")
+        await maria.say("62", "опыт силовых тренировок")
+        await maria.press("🌱 Начинающий", "Какая у тебя цель")
+        await maria.press("⚖️ Поддержание формы", "целевой вес")
+        await maria.say("62", "раз в неделю")
+        await maria.press("2 раза", "Где будешь тренироваться")
+        await maria.press("🤸 Свой вес", "Проверь анкету")
+        await maria.press("✅ Всё верно", "главное меню")
+
+        workout = await maria.press("🏋️ Получить тренировку", "Разминка")
+        assert "Составлено AI-тренером" in workout.text
+        exercise = next(b.text for b in workout.buttons if b.text[:1].isdigit())
+        detail = await maria.press(exercise, "Как выполнять")
+        assert any(b.url and "youtube.com" in b.url for b in detail.buttons)
+        await maria.press("◀️ К тренировке", "Разминка")
+        done = await maria.press("✅ Завершить тренировку", "Отличная работа")
+        assert "через 12 ч" in done.text or "через 11 ч" in done.text
+        await maria.press("◀️ В меню", "главное меню")
+        cooldown = await maria.say("/workout", "пока недоступна")
+        assert "через" in cooldown.text
+
+    async with session_factory() as session:
+        statuses = (
+            await session.execute(
+                select(Workout.status, Workout.source)
+                .join(User)
+                .where(User.telegram_id == maria.user_id)
+            )
+        ).all()
+    assert [tuple(row) for row in statuses] == [("completed", "llm")]
