@@ -25,11 +25,10 @@ from tests.fakes.telegram_server import (
     telegram_server,  # noqa: F401 - the fixture
 )
 from tests.resilience.conftest import new_user_id
-from tests.resilience.support import LiveBot, LiveChat, http_bot, workouts_of
-from trainer_bot.app import create_state_backend, create_workout_service
+from tests.resilience.support import LiveBot, LiveChat, workouts_of
+from trainer_bot.app import create_bot, create_state_backend, create_workout_service
 from trainer_bot.health import settings_secrets
 from trainer_bot.logging_setup import setup_logging
-from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
 openai_server = openai_server_fixture
 FAKE_API_KEY = "sk-resilience-fake-proxy-key-0123456789abcdef"
@@ -94,8 +93,7 @@ async def test_no_secret_in_the_log_file_or_in_what_the_bot_sent(
 
     service, llm_client = create_workout_service(settings, res_session_factory)
     assert llm_client is not None
-    bot = http_bot(telegram_server)
-    bot.session.middleware(TelegramRetryMiddleware())
+    bot = create_bot(settings)
     state = create_state_backend(redis, key_prefix=redis_prefix)
     try:
         async with LiveBot.build(

@@ -197,9 +197,10 @@ async def test_garbage_changes_nothing(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="needs: a callback-data guard (outer middleware on dp.callback_query, before "
-    "setup_dialogs) or a last-resort callback handler: garbage is answered silently or "
-    "not at all (spinner) and never logged today",
+    reason="needs: a callback-data guard (outer middleware on dp.callback_query, registered "
+    "before setup_dialogs) that answers and logs data whose widget id no dialog has: today "
+    "garbage is answered silently (with a dialog) or not at all (no dialog: a spinner), "
+    "and never logged",
 )
 @pytest.mark.parametrize("registered", [True, False], ids=["with-dialog", "no-dialog"])
 async def test_garbage_is_answered_and_logged_once(

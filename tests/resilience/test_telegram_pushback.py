@@ -40,20 +40,17 @@ def state(redis: Redis, redis_prefix: str) -> StateBackend:
     return create_state_backend(redis, key_prefix=redis_prefix)
 
 
-def with_retry(bot: Bot) -> Bot:
-    if not any(isinstance(m, TelegramRetryMiddleware) for m in bot.session.middleware):
-        bot.session.middleware(TelegramRetryMiddleware())
-    return bot
-
-
 @pytest.fixture
 async def live(
     telegram_server: FakeTelegramServer,  # noqa: F811
     res_session_factory: async_sessionmaker[AsyncSession],
     state: StateBackend,
 ) -> AsyncIterator[LiveBot]:
-    bot = with_retry(http_bot(telegram_server))
-    async with LiveBot.build(telegram_server, bot, res_session_factory, state) as running:
+    settings = make_settings(bot_token=telegram_server.token, telegram_api_url=telegram_server.url)
+    bot = create_bot(settings)  # the real one: with the retry middleware
+    async with LiveBot.build(
+        telegram_server, bot, res_session_factory, state, settings=settings
+    ) as running:
         yield running
 
 
