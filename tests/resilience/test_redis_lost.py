@@ -31,12 +31,6 @@ from tests.resilience.support import (
 from tests.test_registration_dialog import fill_until
 from trainer_bot.app import create_state_backend
 
-CATCH_ALL_NEEDED = (
-    "needs: a catch-all message handler (dialogs/commands.py, router included after the "
-    "dialogs) so that text nobody expects (e.g. after Redis lost the dialog stack) gets "
-    "an answer and a working screen instead of silence"
-)
-
 
 def stale_answers(harness: DialogHarness) -> list[str | None]:
     return [call.text for call in harness.bot.calls_of(AnswerCallbackQuery)]
@@ -71,7 +65,6 @@ async def test_start_after_state_loss_mid_registration_starts_over(
     assert "Укажи пол" in await user.press("🚀 Начать")
 
 
-@pytest.mark.xfail(strict=True, reason=CATCH_ALL_NEEDED)
 @pytest.mark.parametrize("registered", [False, True], ids=["mid-registration", "registered"])
 async def test_text_after_state_loss_gets_an_answer(
     res_harness: DialogHarness, redis: Redis, redis_prefix: str, registered: bool

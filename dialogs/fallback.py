@@ -1,0 +1,49 @@
+"""Last-resort handlers, included after every dialog: nothing a user sends goes unanswered.
+
+They catch what no dialog claims: text after Redis lost the dialog stack, and callback data
+no dialog knows (an ancient button, or tampering).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.states import MenuSG, StartSG
+from trainer_bot.services.users import get_user
+
+logger = logging.getLogger(__name__)
+
+LOST_TEXT = "Я потерял нить разговора — открываю актуальный экран 👇"
+UNKNOWN_BUTTON_TEXT = "Эта кнопка больше не работает — нажми /start."
+
+
+async def on_unexpected_message(
+    message: Message, dialog_manager: DialogManager, session: AsyncSession
+) -> None:
+    registered = await get_user(session, message.chat.id) is not None
+    logger.info("User %s wrote outside any screen, reopening", message.chat.id)
+    await message.answer(LOST_TEXT)
+    await dialog_manager.start(
+        MenuSG.main if registered else StartSG.greeting,
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,
+    )
+
+
+async def on_unknown_callback(callback: CallbackQuery) -> None:
+    logger.warning(
+        "User %s pressed an unknown button: %r", callback.from_user.id, (callback.data or "")[:64]
+    )
+    await callback.answer(UNKNOWN_BUTTON_TEXT)
+
+
+def build_fallback_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_unexpected_message)
+    router.callback_query.register(on_unknown_callback)
+    return router
