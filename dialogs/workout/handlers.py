@@ -113,6 +113,25 @@ async def _back_to_menu(manager: DialogManager, notice: str) -> None:
 async def on_exercise_selected(
     callback: CallbackQuery, widget: Select[int], manager: DialogManager, position: int
 ) -> None:
+    service: WorkoutService = manager.middleware_data["workout_service"]
+    session: AsyncSession = manager.middleware_data["session"]
+    user = await get_user(session, callback.from_user.id)
+    workout_id = manager.dialog_data.get(WORKOUT_ID)
+    workout = (
+        await service.get(session, user, workout_id)
+        if user is not None and isinstance(workout_id, int)
+        else None
+    )
+    if workout is None or position not in {item.position for item in workout.exercises}:
+        # Only forged callback data gets here: the buttons list the workout's positions.
+        logger.warning(
+            "User %s asked for exercise %s outside workout %s",
+            callback.from_user.id,
+            position,
+            workout_id,
+        )
+        await callback.answer("Такого упражнения нет в этой тренировке.")
+        return
     manager.dialog_data[POSITION] = position
     await manager.switch_to(WorkoutSG.exercise)
 

@@ -154,12 +154,6 @@ async def test_non_numeric_exercise_is_refused(
     assert "Разминка" in pair.anna.text(), "the workout screen is still there"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: dialogs/workout/handlers.py on_exercise_selected to check the position "
-    "against the workout's exercises (refuse with callback.answer + one warning log) "
-    "instead of the getter silently clamping 99 to the last exercise",
-)
 async def test_unknown_exercise_position_is_refused(
     pair: Pair,
     res_harness: DialogHarness,
