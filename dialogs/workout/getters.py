@@ -22,7 +22,6 @@ from dialogs.workout.texts import (
 )
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.db.models import Workout
-from trainer_bot.services.users import get_user
 from trainer_bot.services.workouts import WorkoutService
 
 SOURCE_NOTE = {
@@ -38,8 +37,7 @@ async def _load_workout(
     if not isinstance(workout_id, int):
         return None
     service: WorkoutService = manager.middleware_data["workout_service"]
-    user = await get_user(session, telegram_id)
-    return await service.get(session, user, workout_id) if user is not None else None
+    return await service.get_for_telegram_user(session, telegram_id, workout_id)
 
 
 def _next_text(manager: DialogManager, moment_iso: str | None) -> str:

@@ -115,11 +115,10 @@ async def on_exercise_selected(
 ) -> None:
     service: WorkoutService = manager.middleware_data["workout_service"]
     session: AsyncSession = manager.middleware_data["session"]
-    user = await get_user(session, callback.from_user.id)
     workout_id = manager.dialog_data.get(WORKOUT_ID)
     workout = (
-        await service.get(session, user, workout_id)
-        if user is not None and isinstance(workout_id, int)
+        await service.get_for_telegram_user(session, callback.from_user.id, workout_id)
+        if isinstance(workout_id, int)
         else None
     )
     if workout is None or position not in {item.position for item in workout.exercises}:

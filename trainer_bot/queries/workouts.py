@@ -89,6 +89,19 @@ async def get_for_user(session: AsyncSession, workout_id: int, user_id: int) -> 
     return result.scalar_one_or_none()
 
 
+async def get_for_telegram_user(
+    session: AsyncSession, workout_id: int, telegram_id: int
+) -> Workout | None:
+    """The same, by the owner's Telegram id: screens know the chat, not the users.id."""
+    result = await session.execute(
+        select(Workout)
+        .join(User, User.id == Workout.user_id)
+        .where(Workout.id == workout_id, User.telegram_id == telegram_id)
+        .options(selectinload(Workout.exercises))
+    )
+    return result.scalar_one_or_none()
+
+
 async def latest(session: AsyncSession, user_id: int) -> Workout | None:
     result = await session.execute(
         select(Workout)

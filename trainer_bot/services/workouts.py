@@ -266,6 +266,11 @@ class WorkoutService:
     async def get(self, session: AsyncSession, user: User, workout_id: int) -> Workout | None:
         return await workout_queries.get_for_user(session, workout_id, user.id)
 
+    async def get_for_telegram_user(
+        self, session: AsyncSession, telegram_id: int, workout_id: int
+    ) -> Workout | None:
+        return await workout_queries.get_for_telegram_user(session, workout_id, telegram_id)
+
     async def latest(self, session: AsyncSession, user: User) -> Workout | None:
         return await workout_queries.latest(session, user.id)
 
