@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, TelegramObject
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from redis.exceptions import RedisError
@@ -91,7 +93,49 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
         logger.warning("Could not tell user %s about the failure: %s", user_id, answer_error)
 
 
+def _caused_by_storage(error: BaseException | None) -> bool:
+    """True when `error`, or an error it was raised while handling, is Redis failing."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, RedisError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+class StorageOutageMiddleware(BaseMiddleware):
+    """Answers updates that failed because dialog storage (Redis) is down.
+
+    It must run before aiogram-dialog's IntentErrorMiddleware: that one reloads the dialog
+    stack from the same dead Redis to let error handlers use the dialog manager, fails
+    again, and (aiogram-dialog 2.6) masks the failure as KeyError 'aiogd_context' so no
+    handler runs and the user hears nothing.
+    """
+
+    async def __call__(
+        self,
+        handler: Callable[[ErrorEvent, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, ErrorEvent)
+        if _caused_by_storage(event.exception):
+            await on_unexpected_error(event, data["bot"])
+            return True
+        try:
+            return await handler(event, data)
+        except Exception as error:
+            if not _caused_by_storage(error):
+                raise
+            # Redis failed while another error was being handled: answer that one.
+            await on_unexpected_error(ErrorEvent(update=event.update, exception=error), data["bot"])
+            return True
+
+
 def register_error_handlers(dp: Dispatcher) -> None:
+    """Call before `setup_dialogs`, so the outage middleware runs before the dialog one."""
+    dp.errors.outer_middleware(StorageOutageMiddleware())
     dp.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, UnknownState))
     dp.errors.register(on_outdated_button, ExceptionTypeFilter(OutdatedIntent))
     dp.errors.register(on_unexpected_error)

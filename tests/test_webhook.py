@@ -29,6 +29,7 @@ from trainer_bot.app import Application, StartupError, build_application
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine
 from trainer_bot.db.models import TelegramFile
+from trainer_bot.middlewares.throttling import THROTTLED_TEXT
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
 from trainer_bot.webhook import (
     HEALTH_PATH,
@@ -56,7 +57,7 @@ def webhook_settings(telegram: FakeTelegramServer, database_url: str, **extra: A
         webhook_url=WEBHOOK_URL,
         webhook_secret=SECRET,
         webhook_path=PATH,
-        **extra,
+        **{"throttle_burst": 100, **extra},  # scripted users are faster than any human
     )
 
 
@@ -226,6 +227,32 @@ async def test_shutdown_lets_updates_in_progress_finish(
         "the update in progress was cut off by the shutdown"
     )
     assert took < 5, f"the shutdown took {took:.1f}s"
+
+
+async def test_the_running_bot_throttles_a_flooding_user(
+    telegram_server: FakeTelegramServer,
+    database_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """THROTTLE_* reach the running bot: a flood is cut at the burst, others are served."""
+    settings = webhook_settings(telegram_server, database_url, throttle_burst=3)
+    webhook = await start_webhook(settings, telegram_server)
+    try:
+        flooder = webhook.new_user(7_100_000_003, "Флуд")
+        calm = webhook.new_user(7_100_000_004, "Вера")
+        for _ in range(10):
+            await telegram_server.send_text(flooder, "эй")
+            assert await webhook.post(latest_update(telegram_server)) == 200
+        await telegram_server.send_command(calm, "start")
+        assert await webhook.post(latest_update(telegram_server)) == 200
+        await wait_message(telegram_server, calm, "Привет, Вера!")
+        await wait_message(telegram_server, flooder, THROTTLED_TEXT)
+        await asyncio.sleep(0.3)  # whatever the flood still makes the bot say
+    finally:
+        await stop_webhook(webhook)
+    said = [m.text for m in telegram_server.chat(flooder).values() if m.sender == "bot"]
+    assert said.count(THROTTLED_TEXT) == 1, said
+    assert len(said) <= 3 * 2 + 1, f"more than the burst got through: {said}"
 
 
 async def test_start_up_failures_are_one_readable_error(

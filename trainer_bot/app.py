@@ -30,6 +30,7 @@ from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import pending_migrations
 from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
+from trainer_bot.middlewares.throttling import setup_throttling
 from trainer_bot.services.catalogue_sync import sync_catalogue
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
@@ -176,6 +177,9 @@ async def build_application(settings: Settings) -> Application:
         settings=settings,
         workout_service=workout_service,
     )
+    # Here, not in create_dispatcher: tests drive dispatchers with scripted users that
+    # press buttons faster than any human, and only the running bot needs the limit.
+    setup_throttling(dispatcher, redis, burst=settings.throttle_burst, rate=settings.throttle_rate)
     return Application(
         settings, engine, create_bot(settings), dispatcher, state, workout_service, llm_client
     )

@@ -74,6 +74,11 @@ class Settings(DatabaseSettings):
     workout_cooldown_hours: float = Field(default=12, ge=0, le=24 * 14)
     timezone: str = "Europe/Moscow"
 
+    # Per-user rate limit (token bucket): `throttle_burst` updates at once, refilled at
+    # `throttle_rate` per second. 0 turns it off (load tests, scripted clients).
+    throttle_burst: int = Field(default=8, ge=0, le=10_000)
+    throttle_rate: float = Field(default=2.0, gt=0, le=10_000)
+
     log_level: LogLevel = "INFO"
     log_file: Path | None = PROJECT_ROOT / "logs" / "trainer_bot.log"
 

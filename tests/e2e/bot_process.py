@@ -57,6 +57,9 @@ def bot_env(**values: str | Path | None) -> dict[str, str]:
     settings_names = {name.lower() for name in Settings.model_fields}
     env = {key: value for key, value in os.environ.items() if key.lower() not in settings_names}
     env["PYTHONUNBUFFERED"] = "1"
+    # Scripted users answer every screen within milliseconds, far above a human's rate:
+    # a generous limit keeps throttling switched on without tripping it.
+    env["THROTTLE_BURST"] = "100"
     # The fakes live on 127.0.0.1: never route them through a proxy from the environment.
     for name in ("NO_PROXY", "no_proxy"):
         env[name] = ",".join(filter(None, [env.get(name), "127.0.0.1", "localhost"]))

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -194,14 +196,6 @@ async def redis_behind_proxy() -> AsyncIterator[tuple[Redis, TcpProxy]]:
         await proxy.stop()
 
 
-REDIS_OUTAGE_ANSWER_NEEDED = (
-    "needs: dialogs/errors.py to answer Redis errors in an outer middleware on dp.errors "
-    "(before aiogram-dialog's IntentErrorMiddleware, which reloads the stack from the same "
-    "dead Redis and, in 2.6.0, masks that with KeyError 'aiogd_context' so no error handler "
-    "runs and the user gets silence)"
-)
-
-
 @pytest.fixture
 async def harness_behind_proxy(
     res_session_factory: async_sessionmaker[AsyncSession],
@@ -232,13 +226,25 @@ async def test_redis_restart_the_bot_recovers_by_itself(
     assert "Твой профиль" in await user.press("👤 Мой профиль")
 
 
-@pytest.mark.xfail(strict=True, reason=REDIS_OUTAGE_ANSWER_NEEDED)
 async def test_redis_outage_gets_the_temporary_answer(
-    harness_behind_proxy: tuple[DialogHarness, TcpProxy],
+    harness_behind_proxy: tuple[DialogHarness, TcpProxy], caplog: pytest.LogCaptureFixture
 ) -> None:
     harness, proxy = harness_behind_proxy
     user = await register(harness, new_user_id())
+    menu = user.screen()
     await proxy.stop()
-    with contextlib.suppress(Exception):
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
         await user.say("/start")
-    assert harness.bot.sent_texts()[-1:] == [TEMPORARY_FAILURE_TEXT]
+        assert harness.bot.sent_texts()[-1:] == [TEMPORARY_FAILURE_TEXT]
+        callback_id = await user.client.click(menu, InlineButtonTextLocator("👤 Мой профиль"))
+    answers = [
+        a for a in harness.bot.calls_of(AnswerCallbackQuery) if a.callback_query_id == callback_id
+    ]
+    assert [a.text for a in answers] == [TEMPORARY_FAILURE_TEXT], answers
+    logged = [r for r in caplog.records if r.name.startswith(("dialogs", "trainer_bot"))]
+    assert [r.levelname for r in logged] == ["ERROR", "ERROR"], logged  # one line per update
+    assert all("service unavailable" in r.getMessage() for r in logged), logged
+
+    await proxy.start()
+    assert "главное меню" in await user.say("/start")
