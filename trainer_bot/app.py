@@ -21,6 +21,7 @@ from aiogram_dialog.api.protocols import MessageManagerProtocol
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from dialogs.callback_guard import UnknownButtonGuard
 from dialogs.commands import BOT_COMMANDS
 from dialogs.errors import register_error_handlers
 from dialogs.setup import build_router
@@ -92,7 +93,10 @@ def create_dispatcher(
     dp.update.outer_middleware(db_middleware)
     dp.errors.outer_middleware(db_middleware)
     register_error_handlers(dp)
-    dp.include_router(build_router())
+    router = build_router()
+    dp.include_router(router)
+    # Before setup_dialogs: refused presses never load dialog state from storage.
+    dp.callback_query.outer_middleware(UnknownButtonGuard.for_router(router))
     dp["dialog_bg_factory"] = setup_dialogs(
         dp, message_manager=message_manager, events_isolation=state.events_isolation
     )

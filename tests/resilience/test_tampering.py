@@ -20,6 +20,7 @@ from aiogram.types import Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.errors import STALE_SCREEN_TEXT, UNEXPECTED_FAILURE_TEXT
+from dialogs.fallback import UNKNOWN_BUTTON_TEXT
 from tests.conftest import DialogHarness
 from tests.dialog_helpers import UserSession
 from tests.resilience.conftest import new_user_id
@@ -179,26 +180,23 @@ async def test_garbage_changes_nothing(
     pair: Pair,
     res_harness: DialogHarness,
     res_session_factory: async_sessionmaker[AsyncSession],
+    app_log: pytest.LogCaptureFixture,
 ) -> None:
     before = await snapshot(res_session_factory, pair.anna, pair.boris)
     intent = pair.anna_workout_data["✅ Завершить тренировку"].split("\x1d")[0]
     for data in GARBAGE:
-        await feed(res_harness, callback_update(pair.anna, data.format(intent=intent)))
+        app_log.clear()
+        answers = await feed(res_harness, callback_update(pair.anna, data.format(intent=intent)))
+        assert answers == [UNKNOWN_BUTTON_TEXT], (data, answers)
+        assert len(app_records(app_log)) == 1, (data, app_records(app_log))
         assert "Разминка" in pair.anna.text(), data
         assert "✅ Завершить тренировку" in pair.anna.buttons(), data
     assert await snapshot(res_session_factory, pair.anna, pair.boris) == before
 
 
-GUARD_NEEDED = (
-    "needs: a callback-data guard (outer middleware on dp.callback_query, registered "
-    "before setup_dialogs) that answers and logs data whose widget id no dialog has: today "
-    "garbage inside a dialog is answered silently and never logged"
-)
-
-
 @pytest.mark.parametrize(
     "registered",
-    [pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=GUARD_NEEDED)), False],
+    [True, False],
     ids=["with-dialog", "no-dialog"],
 )
 async def test_garbage_is_answered_and_logged_once(
