@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
 logger = logging.getLogger(__name__)
+
+
+# The graceful shutdown's bound for updates in progress; compose's stop_grace_period (30 s)
+# covers it and the workout generations' own 10 s.
+UPDATE_GRACE_SECONDS = 15.0
 
 
 class StartupError(RuntimeError):
@@ -189,16 +195,49 @@ async def build_application(settings: Settings) -> Application:
     )
 
 
+async def finish_updates(tasks: set[asyncio.Task[Any]], grace_seconds: float) -> None:
+    """Let updates still being handled finish (bounded) before their connections close."""
+    if not tasks:
+        return
+    logger.info("Finishing %d update(s) in progress", len(tasks))
+    _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+    if pending:
+        logger.warning(
+            "Cancelling %d update(s) still running after %.0f s", len(pending), grace_seconds
+        )
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def serve_polling(
+    app: Application,
+    *,
+    handle_signals: bool = True,
+    update_grace_seconds: float = UPDATE_GRACE_SECONDS,
+) -> None:
+    """Long polling until SIGINT/SIGTERM (or `dispatcher.stop_polling()`), then a drain."""
+    await app.bot.set_my_commands(BOT_COMMANDS)
+    # getUpdates answers 409 while a webhook is set (e.g. after running in webhook mode).
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    logger.info("Starting long polling")
+    try:
+        await app.dispatcher.start_polling(
+            app.bot, close_bot_session=False, handle_signals=handle_signals
+        )
+    finally:
+        # Polling stops fetching on SIGTERM but leaves the updates it started running as
+        # tasks (aiogram keeps them in this set); closing the database and Redis under them
+        # would cut a user's step in half.
+        await finish_updates(set(app.dispatcher._handle_update_tasks), update_grace_seconds)
+
+
 async def run_polling(settings: Settings) -> None:
     app = await build_application(settings)
     try:
-        await app.bot.set_my_commands(BOT_COMMANDS)
-        # getUpdates answers 409 while a webhook is set (e.g. after running in webhook mode).
-        await app.bot.delete_webhook(drop_pending_updates=False)
-        logger.info("Starting long polling")
-        await app.dispatcher.start_polling(app.bot, close_bot_session=False)
+        await serve_polling(app)
     finally:
-        await app.close()
+        await app.close()  # workout generations get their own grace period here
         logger.info("Stopped")
 
 

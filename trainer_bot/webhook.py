@@ -29,7 +29,13 @@ from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiohttp import web
 
 from dialogs.commands import BOT_COMMANDS
-from trainer_bot.app import Application, StartupError, build_application
+from trainer_bot.app import (
+    UPDATE_GRACE_SECONDS,
+    Application,
+    StartupError,
+    build_application,
+    finish_updates,
+)
 from trainer_bot.config import Settings
 from trainer_bot.health import is_healthy, service_status
 
@@ -37,9 +43,7 @@ logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-# Bounds of the graceful shutdown; compose's stop_grace_period (30 s) covers both.
-UPDATE_GRACE_SECONDS = 15.0
-WORKOUT_GRACE_SECONDS = 10.0
+WORKOUT_GRACE_SECONDS = 10.0  # compose's stop_grace_period (30 s) covers this and updates
 
 APPLICATION_KEY = web.AppKey("trainer_bot_application", Application)
 
@@ -82,20 +86,7 @@ class UpdateRequestHandler(SimpleRequestHandler):
         return set(self._background_feed_update_tasks)
 
     async def close(self) -> None:
-        tasks = self.in_progress
-        if not tasks:
-            return
-        logger.info("Finishing %d update(s) in progress", len(tasks))
-        _, pending = await asyncio.wait(tasks, timeout=self.grace_seconds)
-        if pending:
-            logger.warning(
-                "Cancelling %d update(s) still running after %.0f s",
-                len(pending),
-                self.grace_seconds,
-            )
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await finish_updates(self.in_progress, self.grace_seconds)
 
 
 async def healthz(request: web.Request) -> web.Response:
