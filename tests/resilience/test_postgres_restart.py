@@ -8,6 +8,7 @@ engine pointed at a closed port.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 
@@ -23,6 +24,7 @@ from tests.dialog_helpers import UserSession
 from tests.resilience.conftest import new_user_id
 from tests.resilience.support import register, user_row
 from trainer_bot.app import create_state_backend
+from trainer_bot.db import engine as engine_module
 from trainer_bot.db.engine import create_engine, create_session_factory
 
 
