@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -41,10 +42,12 @@ from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.enums import HOME_EQUIPMENT, EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.db.models import User, Workout
-from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
+from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator, session_shortlist
+from trainer_bot.llm.prompt import parse_allowed_lines
 from trainer_bot.services.workouts import RequestOutcome, WorkoutService, profile_of
 from trainer_bot.training.schemas import TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
+from trainer_bot.training.split import next_session
 
 SessionFactory = async_sessionmaker[AsyncSession]
 API_KEY = "sk-test-secret"
@@ -67,6 +70,11 @@ PROFILE = TrainingProfile(
 )
 ALLOWED = allowed_exercises(PROFILE, CATALOGUE)
 ALLOWED_SLUGS = frozenset(e.slug for e in ALLOWED)
+# A new user's first session (no history: the same whatever the date) and what its prompt
+# lists: the only exercises an LLM plan may hold.
+FIRST_SESSION = next_session(PROFILE, [], today=date(2026, 3, 5), catalogue=CATALOGUE)
+LISTED = session_shortlist(PROFILE, ALLOWED, FIRST_SESSION, [])
+LISTED_SLUGS = frozenset(e.slug for e in LISTED)
 _telegram_ids = itertools.count(7_300_000)
 
 
@@ -75,11 +83,11 @@ def _entry(exercise: CatalogueExercise) -> dict[str, Any]:
     return {"slug": exercise.slug, "weight_kg": 40.0 if loaded else None, "rest_seconds": 120}
 
 
-GOOD_EXERCISES = [e for e in ALLOWED if e.is_compound and not e.is_timed][:5]
+GOOD_EXERCISES = [e for e in LISTED if e.is_compound and not e.is_timed][:5]
 
 
 def good_plan(**overrides: Any) -> dict[str, Any]:
-    """A valid plan for PROFILE from its allowed list: 5 compound lifts."""
+    """A valid plan for PROFILE from its listed exercises: 5 compound lifts."""
     return plan_payload([_entry(e) for e in GOOD_EXERCISES], title=LLM_TITLE, **overrides)
 
 
@@ -239,6 +247,8 @@ def check(
     slugs = [item.exercise.slug for item in workout.exercises]
     assert 4 <= len(slugs) <= 7 and len(set(slugs)) == len(slugs)
     assert set(slugs) <= ALLOWED_SLUGS, set(slugs) - ALLOWED_SLUGS
+    if source == "llm":
+        assert set(slugs) <= LISTED_SLUGS, set(slugs) - LISTED_SLUGS
     assert INVENTED not in slugs
     assert [item.position for item in workout.exercises] == list(range(1, len(slugs) + 1))
     if source == "llm":
@@ -284,7 +294,10 @@ async def test_success(make_env: Callable[..., Env], caplog: pytest.LogCaptureFi
     body = env.server.requests[0].json
     assert body["model"] == "gpt-4o-mini" and body["max_completion_tokens"] == 1200
     user_message = body["messages"][1]["content"]
-    assert all(f"{slug}|" in user_message for slug in ALLOWED_SLUGS)
+    # The session's shortlist, nothing else: the first session's patterns, a few each.
+    assert [line.slug for line in parse_allowed_lines(user_message)] == [e.slug for e in LISTED]
+    assert len(LISTED) < len(ALLOWED) / 2
+    assert f"patterns {', '.join(m.value for m in FIRST_SESSION.movements)}" in user_message
 
 
 async def test_repaired_plan_is_saved(env: Env, caplog: pytest.LogCaptureFixture) -> None:
@@ -463,6 +476,21 @@ async def test_catalogue_slug_outside_the_allowed_set_is_dropped(
     workout = await get_workout(env)
     check(env, workout, caplog, source="llm", outcome="repaired", reason="repaired", attempts=1)
     assert forbidden[0] not in {item.exercise.slug for item in workout.exercises}
+
+
+async def test_allowed_but_unlisted_slug_is_dropped(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An exercise the user may get but the prompt did not list is refused too: validation
+    checks against exactly the list the model was shown."""
+    unlisted = sorted(ALLOWED_SLUGS - LISTED_SLUGS)
+    assert unlisted, "the shortlist should leave some allowed exercises out"
+    entries: list[Any] = [_entry(e) for e in GOOD_EXERCISES]
+    entries.insert(1, {"slug": unlisted[0], "weight_kg": 20.0})
+    env.server.enqueue(completion_response(with_entries(entries)))
+    workout = await get_workout(env)
+    check(env, workout, caplog, source="llm", outcome="repaired", reason="repaired", attempts=1)
+    assert [item.exercise.slug for item in workout.exercises] == [e.slug for e in GOOD_EXERCISES]
 
 
 async def test_only_invented_slugs_reask_then_fallback(

@@ -5,6 +5,7 @@ from trainer_bot.llm.client import CallTrace, ChatCompletion, ChatCompletionsCli
 from trainer_bot.llm.errors import CircuitOpenError, LLMCallError, describe_error_body
 from trainer_bot.llm.generator import LLMOutcome, LLMWorkoutGenerator
 from trainer_bot.llm.prompt import PromptSize, prompt_size
+from trainer_bot.llm.shortlist import session_shortlist
 from trainer_bot.llm.validation import PlanValidation, validate_plan
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "PromptSize",
     "describe_error_body",
     "prompt_size",
+    "session_shortlist",
     "validate_plan",
 ]

@@ -120,8 +120,8 @@ class LLMWorkoutGenerator:
         self._settings = settings
         self._client = client
         self._catalogue_slugs = frozenset(e.slug for e in catalogue)
-        # Built once: the same schema for every user keeps the cacheable prefix stable.
-        self._response_format = build_response_format(self._catalogue_slugs)
+        # Built once: the same schema for every request (no per-request schema latency).
+        self._response_format = build_response_format()
         self._temperature = temperature
         # Opt-in only: prompts and completions hold users' health data.
         self._log_prompts = log_prompts
@@ -139,6 +139,8 @@ class LLMWorkoutGenerator:
         history: Sequence[PastWorkout],
         session_hint: str,
     ) -> LLMOutcome:
+        """`allowed` is the list the prompt shows (`llm.shortlist.session_shortlist` for the
+        session); the answer is validated against exactly that list."""
         started = time.monotonic()
         run = _Run(trace=CallTrace())
         plan: WorkoutPlan | None = None

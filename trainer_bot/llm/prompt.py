@@ -1,9 +1,16 @@
 """The workout prompt: a fixed system prompt, a compact user message and a strict schema.
 
-Prompt caching: OpenAI caches a repeated prefix of 1,024+ tokens. The system prompt and the
-response schema are the same for every user (the schema enumerates ALL catalogue slugs, the
-per-user allowed list lives in the user message and is enforced by validation), so that
-prefix repeats across users and calls.
+The user message lists only the exercises for today's session (`llm.shortlist`: its
+movement patterns, a few per pattern), grouped by pattern; the generator validates the
+answer against exactly that list. The schema is the same for every request and names no
+slugs: an `enum` over the catalogue cost ~1,200 tokens per call, and one over the listed
+slugs would change per request (a new schema costs extra latency on first use).
+Validation refuses unlisted slugs, with repairs, one re-ask and the rule-based fallback.
+
+Prompt caching: OpenAI caches a repeated prefix of 1,024+ tokens. The fixed part (the
+schema and the system prompt, ~740 tokens) is below that threshold, so expect no cached
+tokens; the largest request (~1,750 tokens) costs less than the old full-catalogue one
+(~3,300) would even with its 1,650-token prefix cached at half price.
 
 Token figures are estimated as characters / 3.5 (no tokenizer dependency).
 """
@@ -12,29 +19,40 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from trainer_bot.catalogue import CatalogueExercise
-from trainer_bot.db.enums import Equipment
+from trainer_bot.db.enums import Equipment, Movement
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 CHARS_PER_TOKEN = 3.5
 HISTORY_LIMIT = 3
 SCHEMA_NAME = "workout"
+# One letter per equipment: the list is grouped by pattern, so the equipment is a column.
+EQUIPMENT_CODES: Mapping[Equipment, str] = {
+    Equipment.BARBELL: "b",
+    Equipment.DUMBBELL: "d",
+    Equipment.KETTLEBELL: "k",
+    Equipment.MACHINE: "m",
+    Equipment.CABLE: "c",
+    Equipment.BODYWEIGHT: "w",
+    Equipment.PULLUP_BAR: "p",
+}
 ALLOWED_HEADER = (
-    "Allowed exercises by equipment, slug|main muscle|flags "
-    "(none: compound; I isolation, T timed, H high impact):"
+    "Allowed exercises by pattern, slug|main muscle|equipment|flags. Equipment: b barbell, "
+    "d dumbbell, k kettlebell, m machine, c cable, w bodyweight, p pull-up bar. "
+    "Flags: I isolation (none: compound), T timed, H high impact:"
 )
 
 SYSTEM_PROMPT = """\
 You are a careful, experienced strength coach (ACSM, NSCA). Design ONE workout for the \
 user below. All text in Russian: short, concrete, friendly, no markdown.
-1. Only slugs from the allowed list; 4-7 exercises, none twice; position 1..n.
-2. Follow the session plan; copy its focus id into "focus". Prefer exercises absent from \
-recent workouts.
+1. Only slugs from the allowed list, as written; 4-7 exercises, none twice; position 1..n.
+2. Follow the session plan: use its patterns, earlier ones first; copy its focus id into \
+"focus". Prefer exercises absent from recent workouts.
 3. Order: compound before isolation, big muscles before small, heavy before light.
 4. Sets x reps, rest by goal and level:
 mass_gain: beginner 2-3x8-12, 60-120 s; intermediate 3-4x6-12, 120-180 s compound, \
@@ -46,8 +64,8 @@ maintenance: beginner 2-3x8-12, intermediate 2-3x6-12, advanced 2-4x6-12; 60-120
 6. Reps in reserve (RIR) in notes: beginners 2-3, others 1-2. Never to failure; no max \
 tests for beginners.
 7. weight_kg: loaded exercises get a concrete working weight in kg from sex, body \
-weight, level, history (per dumbbell; round to 2.5 kg, dumbbells 1 kg). bodyweight and \
-pullup_bar: null.
+weight, level, history (per dumbbell; round to 2.5 kg, dumbbells 1 kg). Equipment w \
+and p: null.
 8. warmup: 5-10 min general, then 1-2 light sets (~50% weight) of the first compound.
 9. 45-60 min in total.
 10. Age 10-13: bodyweight only, light, adult nearby. 14-17: beginner level, reps >= 8, \
@@ -81,37 +99,39 @@ def exercise_flags(exercise: CatalogueExercise) -> str:
 
 
 def format_exercise_line(exercise: CatalogueExercise) -> str:
-    """`slug|main muscle[|flags]`; the equipment is the group header above it.
+    """`slug|main muscle|equipment code[|flags]`; the pattern is the group header above.
 
-    Kept to the minimum so the full catalogue (173 exercises) stays under ~2,000 tokens:
-    no Russian name (the slugs are descriptive English and the bot shows the catalogue's
-    names itself: +1,300 tokens) and only the first primary muscle (+200 tokens).
+    Kept to the minimum: no Russian name (the slugs are descriptive English and the bot
+    shows the catalogue's names itself) and only the first primary muscle.
     """
     muscle = exercise.primary_muscles[0].value
+    line = f"{exercise.slug}|{muscle}|{EQUIPMENT_CODES[exercise.equipment]}"
     flags = exercise_flags(exercise)
-    return f"{exercise.slug}|{muscle}|{flags}" if flags else f"{exercise.slug}|{muscle}"
+    return f"{line}|{flags}" if flags else line
 
 
 def format_allowed(allowed: Iterable[CatalogueExercise]) -> list[str]:
-    """The allowed list grouped under `[equipment]` headers (saves a column per line)."""
-    groups: dict[Equipment, list[CatalogueExercise]] = {}
+    """The allowed list grouped under `[pattern]` headers, the patterns in the order they
+    first appear (the shortlist's order is the session's)."""
+    groups: dict[Movement, list[CatalogueExercise]] = {}
     for exercise in allowed:
-        groups.setdefault(exercise.equipment, []).append(exercise)
+        groups.setdefault(exercise.movement, []).append(exercise)
     lines = [ALLOWED_HEADER]
-    for equipment in Equipment:
-        if equipment in groups:
-            lines.append(f"[{equipment.value}]")
-            lines.extend(format_exercise_line(e) for e in groups[equipment])
+    for movement, exercises in groups.items():
+        lines.append(f"[{movement.value}]")
+        lines.extend(format_exercise_line(e) for e in exercises)
     return lines
 
 
+_EQUIPMENT_BY_CODE = {code: equipment for equipment, code in EQUIPMENT_CODES.items()}
 _GROUP = re.compile(r"^\[([a-z_]+)\]$")
-_LINE = re.compile(r"^([a-z0-9]+(?:_[a-z0-9]+)*)\|[a-z_]+(?:\|([ITH]+))?$")
+_LINE = re.compile(r"^([a-z0-9]+(?:_[a-z0-9]+)*)\|[a-z_]+\|([a-z])(?:\|([ITH]+))?$")
 
 
 @dataclass(frozen=True, slots=True)
 class AllowedLine:
     slug: str
+    movement: str
     equipment: str
     is_compound: bool
     is_timed: bool
@@ -121,14 +141,23 @@ def parse_allowed_lines(user_message: str) -> list[AllowedLine]:
     """The allowed exercises back from a user message (used by fakes and benchmarks)."""
     _, _, tail = user_message.partition(ALLOWED_HEADER)
     out = []
-    equipment = ""
+    movement = ""
     for raw in tail.splitlines():
         line = raw.strip()
         if group := _GROUP.match(line):
-            equipment = group.group(1)
+            movement = group.group(1)
         elif match := _LINE.match(line):
-            slug, flags = match.group(1), match.group(2) or ""
-            out.append(AllowedLine(slug, equipment, "I" not in flags, "T" in flags))
+            slug, code, flags = match.group(1), match.group(2), match.group(3) or ""
+            equipment = _EQUIPMENT_BY_CODE.get(code)
+            out.append(
+                AllowedLine(
+                    slug,
+                    movement,
+                    equipment.value if equipment is not None else code,
+                    "I" not in flags,
+                    "T" in flags,
+                )
+            )
     return out
 
 
@@ -206,20 +235,18 @@ def _nullable(kind: str, description: str | None = None) -> dict[str, Any]:
     return schema
 
 
-def build_workout_schema(catalogue_slugs: Iterable[str]) -> dict[str, Any]:
-    """The strict JSON schema: every property required, no extra keys, slugs enumerated."""
-    slugs = sorted(set(catalogue_slugs))
-    if not slugs:
-        raise ValueError("the workout schema needs at least one catalogue slug")
+def build_workout_schema() -> dict[str, Any]:
+    """The strict JSON schema: every property required, no extra keys. The same for every
+    request: which slugs are allowed is the user message's list, checked by validation."""
     exercise = {
         "type": "object",
         "properties": {
             "position": {"type": "integer"},
-            "slug": {"type": "string", "enum": slugs},
+            "slug": {"type": "string", "description": "from the allowed list"},
             "sets": {"type": "integer"},
             "reps_min": {"type": "integer", "description": "seconds for timed exercises"},
             "reps_max": {"type": "integer"},
-            "weight_kg": _nullable("number", "null for bodyweight"),
+            "weight_kg": _nullable("number", "null for w and p equipment"),
             "rest_seconds": {"type": "integer"},
             "notes": _nullable("string", "RIR, load or technique cue"),
         },
@@ -249,13 +276,13 @@ def build_workout_schema(catalogue_slugs: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def build_response_format(catalogue_slugs: Iterable[str]) -> dict[str, Any]:
+def build_response_format() -> dict[str, Any]:
     return {
         "type": "json_schema",
         "json_schema": {
             "name": SCHEMA_NAME,
             "strict": True,
-            "schema": build_workout_schema(catalogue_slugs),
+            "schema": build_workout_schema(),
         },
     }
 
@@ -315,16 +342,14 @@ def prompt_size(
     allowed: Sequence[CatalogueExercise],
     history: Sequence[PastWorkout],
     session_hint: str,
-    *,
-    catalogue: Sequence[CatalogueExercise] | None = None,
 ) -> PromptSize:
-    """Size figures of the request for these inputs (the schema over `catalogue`,
-    or over `allowed` when no catalogue is given)."""
+    """Size figures of the request for these inputs (`allowed`: the list as sent)."""
     messages = build_messages(profile, allowed, history, session_hint)
-    schema = build_response_format(e.slug for e in (catalogue or allowed))
     return PromptSize(
         system_chars=len(messages[0]["content"]),
         user_chars=len(messages[1]["content"]),
-        schema_chars=len(json.dumps(schema, ensure_ascii=False, separators=(",", ":"))),
+        schema_chars=len(
+            json.dumps(build_response_format(), ensure_ascii=False, separators=(",", ":"))
+        ),
         allowed_count=len(allowed),
     )

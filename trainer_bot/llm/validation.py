@@ -3,9 +3,10 @@
 1. Shape: the root must be an object with the plan's text fields and an `exercises` list;
    each exercise entry is checked on its own, so one broken entry is dropped, not the plan.
 2. Repairs (each one recorded): drop entries with a broken shape, slugs outside the
-   user's allowed set and duplicates; order by the model's positions and renumber 1..n;
-   swap reps_min/reps_max; clamp sets/reps/rest/weight into sane ranges; drop the weight
-   of bodyweight exercises; keep at most 7 exercises; shorten over-long texts.
+   allowed set (the list the prompt showed: the session's shortlist) and duplicates;
+   order by the model's positions and renumber 1..n; swap reps_min/reps_max; clamp
+   sets/reps/rest/weight into sane ranges; drop the weight of bodyweight exercises; keep
+   at most 7 exercises; shorten over-long texts.
 3. Checks with pydantic and a validation context (the allowed set, the age): the same
    invariants, asserted. What fails here, e.g. fewer than 4 usable exercises, is returned
    as a list of errors for one re-ask.

@@ -26,7 +26,7 @@ from trainer_bot.db.enums import (
     WorkoutStatus,
 )
 from trainer_bot.db.models import User, Workout, WorkoutExercise
-from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.training.fallback import generate_fallback_workout
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
@@ -197,7 +197,10 @@ class WorkoutService:
         started = time.monotonic()
         if self._llm is not None:
             slot = next_session(profile, history, today=today, catalogue=self._catalogue)
-            allowed = allowed_exercises(profile, self._catalogue)
+            # The prompt lists (and validation accepts) only the session's shortlist.
+            allowed = session_shortlist(
+                profile, allowed_exercises(profile, self._catalogue), slot, history
+            )
             budget = self._settings.llm_total_budget_seconds + GENERATION_GRACE_SECONDS
             try:
                 async with asyncio.timeout(budget):
