@@ -7,6 +7,7 @@ rolled back at the end, so every other test still sees the full catalogue.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -16,8 +17,11 @@ import pytest
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tests.conftest import create_postgres_database, drop_postgres_database
 from trainer_bot.catalogue import CatalogueExercise, load_catalogue
+from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import Muscle
+from trainer_bot.db.migrations import upgrade_to_head
 from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
 from trainer_bot.services.catalogue_sync import SyncReport, sync_catalogue
 
@@ -134,7 +138,8 @@ async def test_second_sync_changes_nothing(
 
     assert report == SyncReport(unchanged=TOTAL)
     assert not report.changed
-    assert len(sent) == 1, f"a no-op sync should only read the table, sent: {sent}"
+    # The replicas' lock, then one read of the table: a no-op sync writes nothing.
+    assert len(sent) == 2 and "pg_advisory_xact_lock" in sent[0], sent
     tx.expire_all()
     assert await updated_at_by_slug(tx) == before
     assert f"{TOTAL} unchanged" in caplog.text
@@ -234,11 +239,37 @@ async def test_sync_sends_few_statements(tx: AsyncSession, engine: AsyncEngine) 
         report = await sync_catalogue(tx, catalogue)
 
     assert report == SyncReport(inserted=1, updated=1, deleted=1, unchanged=TOTAL - 2)
-    selects = [s for s in sent if s.lstrip().upper().startswith("SELECT")]
+    work = [s for s in sent if "pg_advisory_xact_lock" not in s]
+    assert len(work) == len(sent) - 1, sent
+    selects = [s for s in work if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 2, selects
-    assert len(sent) <= 5, sent
+    assert len(work) <= 5, work
 
 
 async def test_duplicate_slugs_are_refused(tx: AsyncSession) -> None:
     with pytest.raises(ValueError, match="duplicate"):
         await sync_catalogue(tx, [*CATALOGUE, CATALOGUE[0]])
+
+
+async def test_replicas_syncing_an_empty_catalogue_at_once_both_succeed() -> None:
+    """Two processes starting together on a new database: one writes the catalogue, the
+    other waits for it and finds nothing left to do (no duplicate-slug violation)."""
+    url = await create_postgres_database()
+    engines = [create_engine(url), create_engine(url)]
+    try:
+        await upgrade_to_head(url)
+
+        async def start_up(engine: AsyncEngine) -> SyncReport:
+            async with create_session_factory(engine)() as session:
+                report = await sync_catalogue(session)
+                await session.commit()
+                return report
+
+        reports = await asyncio.gather(*(start_up(engine) for engine in engines))
+        assert sorted(report.inserted for report in reports) == [0, TOTAL], reports
+        async with create_session_factory(engines[0])() as session:
+            assert await session.scalar(select(func.count(Exercise.id))) == TOTAL
+    finally:
+        for engine in engines:
+            await engine.dispose()
+        await drop_postgres_database(url)

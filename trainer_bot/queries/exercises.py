@@ -8,10 +8,23 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.db.models import Exercise, WorkoutExercise
+
+# An arbitrary constant naming the catalogue sync among Postgres advisory locks.
+_SYNC_LOCK_KEY = 0x7472_6169_6E65_72  # "trainer"
+
+
+async def lock_for_sync(session: AsyncSession) -> None:
+    """Make concurrent catalogue syncs (replicas starting together) run one after another.
+
+    The lock is held until the caller's transaction ends; the next sync then reads what the
+    first committed. SQLite allows one writer at a time anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(_SYNC_LOCK_KEY)))
 
 
 async def get_all_by_slug(session: AsyncSession) -> dict[str, Exercise]:

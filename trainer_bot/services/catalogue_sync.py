@@ -4,6 +4,8 @@ Idempotent and cheap: one SELECT loads every row; only rows whose values differ 
 updated, so an unchanged row keeps its `updated_at`. A slug that left the file is deleted
 unless a workout references it, in which case it is only retired (`is_active=False`) and
 comes back to life if the slug returns. Nothing is committed here: the caller commits.
+Concurrent syncs (replicas starting together) take turns on a Postgres advisory lock held
+until that commit.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ async def sync_catalogue(
     if len(wanted) != len(entries):
         raise ValueError("the catalogue has duplicate slugs")
 
+    await exercise_queries.lock_for_sync(session)
     existing = await exercise_queries.get_all_by_slug(session)
 
     new_rows: list[dict[str, Any]] = []
