@@ -17,6 +17,7 @@ from benchmarks.common import (
     BenchConfig,
     ServiceUnavailableError,
     bench_env,
+    freeze_like_the_bot,
     setup_bench_logging,
 )
 
@@ -86,6 +87,7 @@ def _header(cfg: BenchConfig, postgres: str, redis_version: str) -> None:
 
 async def _in_process(cfg: BenchConfig) -> None:
     problems = setup_bench_logging()
+    freeze_like_the_bot()
     postgres, redis_version = await _versions()
     _header(cfg, postgres, redis_version)
     if {1, 2, 3} & set(cfg.tables):

@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import re
+import sys
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -150,9 +151,12 @@ class BenchEnv:
     redis: Redis
     prefix: str
 
-    def state(self, name: str) -> StateBackend:
-        """RedisStorage + RedisEventIsolation under `<prefix>:<name>`, as the bot builds it."""
-        return create_state_backend(self.redis, key_prefix=f"{self.prefix}:{name}")
+    def state(self, name: str, *, shared_locks: bool) -> StateBackend:
+        """RedisStorage under `<prefix>:<name>`, as the bot builds it; per-user locks in Redis
+        (`shared_locks`, webhook replicas) or in the process (polling)."""
+        return create_state_backend(
+            self.redis, shared_locks=shared_locks, key_prefix=f"{self.prefix}:{name}"
+        )
 
 
 async def _admin() -> asyncpg.Connection:
@@ -164,9 +168,26 @@ async def _admin() -> asyncpg.Connection:
         ) from None
 
 
+async def _migrate_in_subprocess(url: str) -> None:
+    """`upgrade_to_head` in a child process: Alembic (~11 MiB) never enters this one,
+    as it never enters the running bot's."""
+    code = (
+        "import asyncio, sys\n"
+        "from trainer_bot.db.migrations import upgrade_to_head\n"
+        "asyncio.run(upgrade_to_head(sys.argv[1]))\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, url, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"migrations failed: {stderr.decode(errors='replace')[-2000:]}")
+
+
 @asynccontextmanager
-async def bench_env() -> AsyncIterator[BenchEnv]:
-    """A fresh migrated database with the catalogue, and a Redis key prefix; both removed."""
+async def bench_env(*, migrate_in_subprocess: bool = False) -> AsyncIterator[BenchEnv]:
+    """A fresh migrated database with the catalogue, and a Redis key prefix; both removed.
+    `migrate_in_subprocess`: keep Alembic out of this process (the memory benchmark)."""
     redis = Redis.from_url(REDIS_URL)
     try:
         await redis.ping()
@@ -186,7 +207,10 @@ async def bench_env() -> AsyncIterator[BenchEnv]:
     prefix = f"trainer_bot_bench:{uuid.uuid4().hex[:12]}"
     engine: AsyncEngine | None = None
     try:
-        await upgrade_to_head(url)
+        if migrate_in_subprocess:
+            await _migrate_in_subprocess(url)
+        else:
+            await upgrade_to_head(url)
         engine = create_engine(url)
         session_factory = create_session_factory(engine)
         async with session_factory() as session:
@@ -485,8 +509,11 @@ def build_bot_under_test(
     settings: Settings | None = None,
     llm: LLMWorkoutGenerator | None = None,
     sql: SqlCounter | None = None,
+    shared_locks: bool = False,
 ) -> BotUnderTest:
-    """Our Dispatcher exactly as `create_dispatcher` builds it, on Postgres and Redis."""
+    """Our Dispatcher exactly as `create_dispatcher` builds it, on Postgres and Redis; by
+    default with the in-process per-user locks of the polling bot (`shared_locks=True`: the
+    Redis locks of webhook mode)."""
     settings = settings or make_settings()
     service = TrackedWorkoutService(
         settings=settings,
@@ -498,14 +525,16 @@ def build_bot_under_test(
     screens = ScreenRecorder()
     dp = create_dispatcher(
         session_factory=env.session_factory,
-        state=env.state(state_name),
+        state=env.state(state_name, shared_locks=shared_locks),
         settings=settings,
         message_manager=screens,
         workout_service=service,
     )
     if sql is not None:
         label_background_screens(dp, sql, BG_SHOW)
-    return BotUnderTest(dp, CannedBot(), screens, service)
+    bot = CannedBot()
+    freeze_like_the_bot()  # start-up is done, as in run_polling
+    return BotUnderTest(dp, bot, screens, service)
 
 
 # --- simulated users ----------------------------------------------------------------------
@@ -819,6 +848,16 @@ class LogProblems(logging.Handler):
         self.count += 1
         if len(self.first) < 5:
             self.first.append(f"{record.levelname} {record.name}: {record.getMessage()[:200]}")
+
+
+def freeze_like_the_bot() -> None:
+    """What the bot does once the imports are done (`trainer_bot.app.run`) and again once
+    start-up is done (`run_polling`, `run_webhook`): a full collection, then `gc.freeze()`,
+    so the long-lived objects (~270k from the imports, mostly aiogram's models, then the
+    Dispatcher and dialogs) are no longer walked by every full collection. Called at start
+    and by `build_bot_under_test`."""
+    gc.collect()
+    gc.freeze()
 
 
 def setup_bench_logging() -> LogProblems:

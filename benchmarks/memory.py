@@ -25,6 +25,7 @@ from benchmarks.common import (
     SimUser,
     bench_env,
     build_bot_under_test,
+    freeze_like_the_bot,
     print_table,
     read_rss_kib,
     registration_script,
@@ -41,9 +42,10 @@ ID_BASE = 600_000_000
 
 async def _child(users: int, concurrency: int) -> dict[str, object]:
     problems = setup_bench_logging()
+    freeze_like_the_bot()
     rss_imported, _ = read_rss_kib()
     failures: list[str] = []
-    async with bench_env() as env:
+    async with bench_env(migrate_in_subprocess=True) as env:
         ours = build_bot_under_test(env, "memory")
 
         async def one_user(user_id: int) -> None:

@@ -28,6 +28,7 @@ from benchmarks.common import (
     SimUser,
     bench_env,
     build_bot_under_test,
+    freeze_like_the_bot,
     registration_script,
     setup_bench_logging,
     workout_script,
@@ -68,6 +69,7 @@ def package_of(filename: str) -> str:
 
 async def _profiled(users: int, flow: str, profiler: cProfile.Profile | None) -> None:
     setup_bench_logging()
+    freeze_like_the_bot()
     async with bench_env() as env:
         ours = build_bot_under_test(env, "profile")
 

@@ -2,9 +2,11 @@
 
 Statements are counted with SQLAlchemy's `before_cursor_execute` event on the engine's
 sync_engine, attributed to the update that issued them through a context variable (so an
-N+1 shows up as a number). Connection checkouts are counted too: each one costs a
-pre-ping round trip (`pool_pre_ping`), and a transaction adds BEGIN and COMMIT/ROLLBACK,
-so the database round trips of a step are about statements + 3 x checkouts.
+N+1 shows up as a number). Connection checkouts are counted too: each one is a
+transaction, BEGIN and COMMIT/ROLLBACK (a checkout checks the connection locally, without
+a ping: `trainer_bot/db/engine.py`), so the database round trips of a step are about
+statements + 2 x checkouts. The bot is configured as it polls: per-user locks in the
+process, so the Redis commands are state only (webhook mode adds 4 lock commands).
 
 The background work of "get workout" (history read, fallback plan, one INSERT batch, the
 screen update) is listed on its own rows; it is not part of the button's update.
@@ -100,7 +102,7 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
                     worst,
                     f"{mean(statements):.1f}",
                     f"{mean(checkouts):.1f}",
-                    f"{mean(statements) + 3 * mean(checkouts):.0f}",
+                    f"{mean(statements) + 2 * mean(checkouts):.0f}",
                     f"{mean(redis_commands):.0f}",
                     ms(percentile(times, 50)),
                     ms(percentile(times, 99)),
@@ -111,8 +113,10 @@ async def run(cfg: BenchConfig, env: BenchEnv, *, keep_texts: bool = False) -> d
     notes = [
         f"{cfg.sequential_users} users one at a time after {max(1, cfg.warmup_users)} "
         "warm-up users; ms: that update's latency (p50/p99), bg rows: the background task",
-        "round trips ~ statements + 3 x checkouts (pre-ping, BEGIN, COMMIT or ROLLBACK); "
-        "redis cmds: mean Redis commands of the step (state, dialog stack/context, locks)",
+        "round trips ~ statements + 2 x checkouts (BEGIN, COMMIT or ROLLBACK; no pre-ping); "
+        "redis cmds: mean Redis commands of the step (FSM state, dialog stack and context; "
+        "the polling bot's locks are in-process, webhook mode adds 4 per update for its "
+        "Redis locks)",
         "misses: " + ("; ".join(misses) if misses else "none"),
     ]
     if counter.unattributed.statements:

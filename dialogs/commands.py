@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogs.states import MenuSG, RegistrationSG, StartSG
 from dialogs.workout.handlers import request_workout
 from trainer_bot.services.users import get_user
-from trainer_bot.services.welcome import send_welcome_video_note
+from trainer_bot.services.welcome import WelcomeVideoNote
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,11 @@ def _in_registration(dialog_manager: DialogManager) -> bool:
 
 
 async def cmd_start(
-    message: Message, dialog_manager: DialogManager, session: AsyncSession, bot: Bot
+    message: Message,
+    dialog_manager: DialogManager,
+    session: AsyncSession,
+    bot: Bot,
+    welcome: WelcomeVideoNote,
 ) -> None:
     user_id = message.chat.id
     if await get_user(session, user_id) is not None:
@@ -55,7 +59,7 @@ async def cmd_start(
         await dialog_manager.show(ShowMode.SEND)
         return
     logger.info("User %s sent /start", user_id)
-    await send_welcome_video_note(bot, message.chat.id, session)
+    await welcome.send(bot, message.chat.id, session)
     await dialog_manager.start(
         StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
     )
@@ -107,7 +111,14 @@ async def cmd_cancel(
 
 def build_commands_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_start, CommandStart())
+    welcome = WelcomeVideoNote()  # one per Dispatcher: it keeps the file_id once read
+
+    async def on_start(
+        message: Message, dialog_manager: DialogManager, session: AsyncSession, bot: Bot
+    ) -> None:
+        await cmd_start(message, dialog_manager, session, bot, welcome)
+
+    router.message.register(on_start, CommandStart())
     router.message.register(cmd_profile, Command("profile"))
     router.message.register(cmd_workout, Command("workout"))
     router.message.register(cmd_help, Command("help"))

@@ -201,5 +201,9 @@ def build_harness(
 async def harness(
     session_factory: async_sessionmaker[AsyncSession], redis: Redis, redis_prefix: str
 ) -> DialogHarness:
-    """Dialogs on real Postgres and real Redis (RedisStorage under a per-test key prefix)."""
-    return build_harness(session_factory, create_state_backend(redis, key_prefix=redis_prefix))
+    """Dialogs on real Postgres and real Redis (RedisStorage under a per-test key prefix),
+    with in-process per-user locks as the polling bot has them (the resilience harness and
+    the webhook tests use the Redis locks)."""
+    return build_harness(
+        session_factory, create_state_backend(redis, shared_locks=False, key_prefix=redis_prefix)
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests.conftest import DialogHarness, build_harness
 from tests.dialog_helpers import UserSession
 from tests.test_registration_dialog import fill_until
+from tests.test_sql_per_step import captured_sql
 from trainer_bot.app import create_state_backend
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
@@ -48,7 +49,7 @@ async def sqlite_factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[Asy
 async def sqlite_harness(
     sqlite_factory: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[DialogHarness]:
-    harness = build_harness(sqlite_factory, create_state_backend(None))
+    harness = build_harness(sqlite_factory, create_state_backend(None, shared_locks=False))
     try:
         yield harness
     finally:
@@ -118,6 +119,34 @@ async def test_register_get_and_complete_a_workout_on_sqlite(
     async with sqlite_factory() as session:
         statuses = (await session.execute(select(Workout.status).order_by(Workout.id))).all()
     assert [status for (status,) in statuses] == ["completed", "planned"]
+
+
+async def test_profile_upsert_inserts_then_updates_on_sqlite(
+    sqlite_harness: DialogHarness, sqlite_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """«Всё верно» is one INSERT ... ON CONFLICT DO UPDATE on SQLite too: a new profile,
+    then an edit of it (the same row, `created_at` kept)."""
+    engine = sqlite_factory.kw["bind"]
+    user = UserSession(sqlite_harness, USER_ID, first_name="Олег")
+    await fill_until(user)
+    with captured_sql(engine) as sql:
+        assert "Анкета сохранена" in await user.press("✅ Всё верно")
+    assert len(sql.statements) <= 2 and sql.commits == 1, sql.statements
+    assert "ON CONFLICT (telegram_id) DO UPDATE" in sql.statements[0]
+
+    await user.say("/profile")
+    await user.press("✏️ Изменить анкету")
+    await user.press("✏️ Возраст")
+    await user.say("35")
+    with captured_sql(engine) as sql:
+        assert "Анкета сохранена" in await user.press("✅ Всё верно")
+    assert len(sql.statements) <= 2 and sql.commits == 1, sql.statements
+    async with sqlite_factory() as session:
+        (saved,) = (await session.execute(select(User))).scalars().all()
+    assert (saved.telegram_id, saved.age, saved.first_name) == (USER_ID, 35, "Олег")
+    assert saved.updated_at > saved.created_at
+    assert_utc(saved.created_at)
+    assert_utc(saved.updated_at)
 
 
 def run_migrate(database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:

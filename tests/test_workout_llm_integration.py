@@ -604,7 +604,7 @@ async def test_llm_workout_is_shown_in_the_dialog(
     env.server.responder = titled_plan_responder
     harness = build_harness(
         session_factory,
-        create_state_backend(redis, key_prefix=redis_prefix),
+        create_state_backend(redis, shared_locks=True, key_prefix=redis_prefix),
         settings=env.settings,
         llm=env.generator,
     )

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import secrets
 import signal
@@ -171,6 +172,10 @@ async def wait_for_stop_signal() -> None:
 
 async def run_webhook(settings: Settings) -> None:
     application = await build_application(settings)
+    # Start-up's objects live as long as the process: out of the collector's view (as in
+    # run_polling; `run` froze the imports).
+    gc.collect()
+    gc.freeze()
     runner: web.AppRunner | None = None
     try:
         runner = web.AppRunner(create_webhook_app(application))

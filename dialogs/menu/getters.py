@@ -9,8 +9,9 @@ from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogs.common import SAVED_USER_KEY
 from dialogs.registration.getters import SUMMARY_FIELDS, answer_text
-from trainer_bot.db.enums import WorkoutStatus
+from trainer_bot.db.models import User
 from trainer_bot.services.profile_rules import Step
 from trainer_bot.services.users import answers_from_user, get_user
 from trainer_bot.services.workouts import WorkoutService
@@ -24,14 +25,18 @@ async def menu_getter(
     **_: Any,
 ) -> dict[str, Any]:
     start_data = dialog_manager.start_data if isinstance(dialog_manager.start_data, dict) else {}
-    user = await get_user(session, event_from_user.id)
-    latest = await workout_service.latest(session, user) if user is not None else None
-    planned = latest is not None and latest.status == WorkoutStatus.PLANNED.value
+    saved: User | None = dialog_manager.middleware_data.get(SAVED_USER_KEY)
+    if saved is not None and saved.last_workout_at is None:
+        # Just registered (or edited before any workout): a workout is saved together with
+        # last_workout_at, so this profile has none to show.
+        planned_workout_id = None
+    else:
+        planned_workout_id = await workout_service.planned_workout_id(session, event_from_user.id)
     return {
         "name": escape(event_from_user.first_name or "спортсмен"),
         "just_registered": bool(start_data.get("just_registered")),
         "notice": start_data.get("notice"),
-        "planned_workout_id": latest.id if planned and latest is not None else None,
+        "planned_workout_id": planned_workout_id,
     }
 
 

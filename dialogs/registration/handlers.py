@@ -10,7 +10,7 @@ from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
-from dialogs.common import ERROR_KEY
+from dialogs.common import ERROR_KEY, SAVED_USER_KEY
 from dialogs.states import MenuSG, RegistrationSG, StartSG
 from trainer_bot.db.enums import Goal
 from trainer_bot.services import profile_rules as rules
@@ -186,6 +186,8 @@ async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogMan
         _fail(manager, message)
         await manager.switch_to(STEP_STATES[step])
         return
-    user = callback.from_user
-    await save_profile(manager.middleware_data["session"], user.id, user.first_name, answers)
+    sender = callback.from_user
+    session = manager.middleware_data["session"]
+    user = await save_profile(session, sender.id, sender.first_name, answers)
+    manager.middleware_data[SAVED_USER_KEY] = user
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={"just_registered": True})

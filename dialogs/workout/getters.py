@@ -8,9 +8,8 @@ from typing import Any
 
 from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.workout.handlers import AVAILABLE_AT, POSITION, WORKOUT_ID
+from dialogs.workout.handlers import AVAILABLE_AT, POSITION, WORKOUT_ID, load_workout
 from dialogs.workout.texts import (
     TELEGRAM_TEXT_LIMIT,
     exercise_line,
@@ -30,14 +29,11 @@ SOURCE_NOTE = {
 }
 
 
-async def _load_workout(
-    manager: DialogManager, session: AsyncSession, telegram_id: int
-) -> Workout | None:
+async def _load_workout(manager: DialogManager, telegram_id: int) -> Workout | None:
     workout_id = manager.dialog_data.get(WORKOUT_ID)
     if not isinstance(workout_id, int):
         return None
-    service: WorkoutService = manager.middleware_data["workout_service"]
-    return await service.get_for_telegram_user(session, telegram_id, workout_id)
+    return await load_workout(manager, telegram_id, workout_id)
 
 
 def _next_text(manager: DialogManager, moment_iso: str | None) -> str:
@@ -51,9 +47,9 @@ def _next_text(manager: DialogManager, moment_iso: str | None) -> str:
 
 
 async def workout_getter(
-    dialog_manager: DialogManager, session: AsyncSession, event_from_user: TelegramUser, **_: Any
+    dialog_manager: DialogManager, event_from_user: TelegramUser, **_: Any
 ) -> dict[str, Any]:
-    workout = await _load_workout(dialog_manager, session, event_from_user.id)
+    workout = await _load_workout(dialog_manager, event_from_user.id)
     if workout is None:
         return {"found": False, "exercises": [], "planned": False}
     status_line = {
@@ -92,9 +88,9 @@ def _shorten(text: str, budget: int) -> str:
 
 
 async def exercise_getter(
-    dialog_manager: DialogManager, session: AsyncSession, event_from_user: TelegramUser, **_: Any
+    dialog_manager: DialogManager, event_from_user: TelegramUser, **_: Any
 ) -> dict[str, Any]:
-    workout = await _load_workout(dialog_manager, session, event_from_user.id)
+    workout = await _load_workout(dialog_manager, event_from_user.id)
     if workout is None or not workout.exercises:
         return {"found": False, "video_url": "https://www.youtube.com", "image_url": None}
     positions = [item.position for item in workout.exercises]

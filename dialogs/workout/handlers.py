@@ -14,7 +14,8 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.states import MenuSG, StartSG, WorkoutSG
-from trainer_bot.db.models import User
+from trainer_bot.db.models import User, Workout
+from trainer_bot.middlewares.db_session import after_update
 from trainer_bot.services.users import get_user
 from trainer_bot.services.workouts import CompletionOutcome, RequestOutcome, WorkoutService
 
@@ -24,10 +25,26 @@ WORKOUT_ID = "workout_id"
 POSITION = "position"
 AVAILABLE_AT = "available_at"
 NOTICE = "notice"
+# middleware_data key of the workout this update has read: the window shown after the
+# handler renders from it instead of reading it again.
+LOADED_WORKOUT_KEY = "loaded_workout"
 GENERATION_FAILED_TEXT = (
     "Не получилось сохранить тренировку — сервис временно недоступен. "
     "Попробуй ещё раз через минуту 🙏"
 )
+
+
+async def load_workout(manager: DialogManager, telegram_id: int, workout_id: int) -> Workout | None:
+    """The user's workout with its exercises (None if it is not theirs), read once per update."""
+    loaded = manager.middleware_data.get(LOADED_WORKOUT_KEY)
+    if isinstance(loaded, Workout) and loaded.id == workout_id:
+        return loaded
+    service: WorkoutService = manager.middleware_data["workout_service"]
+    session: AsyncSession = manager.middleware_data["session"]
+    workout = await service.get_for_telegram_user(session, telegram_id, workout_id)
+    if workout is not None:
+        manager.middleware_data[LOADED_WORKOUT_KEY] = workout
+    return workout
 
 
 async def on_workout_start(start_data: Any, manager: DialogManager) -> None:
@@ -55,9 +72,13 @@ async def request_workout(manager: DialogManager, user: User, chat_id: int) -> N
     if request.outcome is RequestOutcome.STARTED:
         bot: Bot = manager.middleware_data["bot"]
         bg_factory: BgManagerFactory = manager.middleware_data["dialog_bg_factory"]
-        service.spawn(
-            _generate_and_show(service, bg_factory, bot, user.id, user.telegram_id, chat_id),
-            name=f"workout-for-{user.telegram_id}",
+        generation = _generate_and_show(
+            service, bg_factory, bot, user.id, user.telegram_id, chat_id
+        )
+        # Started once this update is done: the composing screen is not held back by it.
+        after_update(
+            manager.middleware_data,
+            lambda: service.spawn(generation, name=f"workout-for-{user.telegram_id}"),
         )
 
 
@@ -97,12 +118,11 @@ async def on_get_workout(callback: CallbackQuery, button: Button, manager: Dialo
 async def on_my_workout(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     service: WorkoutService = manager.middleware_data["workout_service"]
     session: AsyncSession = manager.middleware_data["session"]
-    user = await get_user(session, callback.from_user.id)
-    latest = await service.latest(session, user) if user is not None else None
-    if latest is None:
+    latest_id = await service.latest_id(session, callback.from_user.id)
+    if latest_id is None:
         await _back_to_menu(manager, "Тренировок пока нет — получи первую 💪")
         return
-    await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest.id})
+    await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest_id})
 
 
 async def _back_to_menu(manager: DialogManager, notice: str) -> None:
@@ -113,11 +133,9 @@ async def _back_to_menu(manager: DialogManager, notice: str) -> None:
 async def on_exercise_selected(
     callback: CallbackQuery, widget: Select[int], manager: DialogManager, position: int
 ) -> None:
-    service: WorkoutService = manager.middleware_data["workout_service"]
-    session: AsyncSession = manager.middleware_data["session"]
     workout_id = manager.dialog_data.get(WORKOUT_ID)
     workout = (
-        await service.get_for_telegram_user(session, callback.from_user.id, workout_id)
+        await load_workout(manager, callback.from_user.id, workout_id)
         if isinstance(workout_id, int)
         else None
     )

@@ -70,5 +70,6 @@ def res_harness(
     res_session_factory: async_sessionmaker[AsyncSession], redis: Redis, redis_prefix: str
 ) -> Iterator[DialogHarness]:
     """The conftest harness (real Dispatcher, RedisStorage under the test's key prefix)
-    on the resilience database."""
-    yield build_harness(res_session_factory, create_state_backend(redis, key_prefix=redis_prefix))
+    on the resilience database, with the per-user locks in Redis too (webhook replicas)."""
+    state = create_state_backend(redis, shared_locks=True, key_prefix=redis_prefix)
+    yield build_harness(res_session_factory, state)

@@ -90,7 +90,7 @@ async def test_connections_killed_by_a_restart_are_replaced_silently(
 
     await database.restart()
 
-    # pool_pre_ping notices the dead connections and makes new ones: no error at all.
+    # Dead pooled connections are noticed at checkout and replaced: no error at all.
     assert "Твой профиль" in await user.press("👤 Мой профиль")
     assert "главное меню" in await user.say("/start")
     assert temporary_answers(res_harness, calls) == []
@@ -148,7 +148,29 @@ async def test_unreachable_database_gets_the_short_answer(
 ) -> None:
     harness = build_harness(
         create_session_factory(unreachable_engine),
-        create_state_backend(redis, key_prefix=redis_prefix),
+        create_state_backend(redis, shared_locks=True, key_prefix=redis_prefix),
     )
     await UserSession(harness, new_user_id()).client.send("/start")
     assert harness.bot.sent_texts() == [TEMPORARY_FAILURE_TEXT]
+
+
+async def test_a_silent_database_host_gives_up_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A host that takes the TCP connection but never speaks (a hung server, a firewall
+    that drops packets after the handshake): asyncpg alone would wait 60 s."""
+    monkeypatch.setattr(engine_module, "CONNECT_TIMEOUT_SECONDS", 0.3)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes handshakes; nobody ever accepts or answers
+        port = silent.getsockname()[1]
+        engine = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/nowhere")
+        attempt = asyncio.create_task(engine.connect().start())
+        try:
+            # A ceiling far below asyncpg's own 60 s: the attempt must end by itself.
+            done, _ = await asyncio.wait({attempt}, timeout=20)
+            assert attempt in done, "still connecting: the connect timeout is not applied"
+            assert isinstance(attempt.exception(), TimeoutError), attempt.exception()
+        finally:
+            attempt.cancel()
+            await engine.dispose()

@@ -196,15 +196,18 @@ async def redis_behind_proxy() -> AsyncIterator[tuple[Redis, TcpProxy]]:
         await proxy.stop()
 
 
-@pytest.fixture
+@pytest.fixture(params=[True, False], ids=["redis-locks", "in-process-locks"])
 async def harness_behind_proxy(
+    request: pytest.FixtureRequest,
     res_session_factory: async_sessionmaker[AsyncSession],
     redis: Redis,
     redis_behind_proxy: tuple[Redis, TcpProxy],
 ) -> AsyncIterator[tuple[DialogHarness, TcpProxy]]:
+    """Both lock configurations: webhook replicas (Redis locks) and polling (in-process)."""
     client, proxy = redis_behind_proxy
     prefix = f"trainer_bot_test:{uuid.uuid4().hex[:12]}"
-    harness = build_harness(res_session_factory, create_state_backend(client, key_prefix=prefix))
+    state = create_state_backend(client, shared_locks=request.param, key_prefix=prefix)
+    harness = build_harness(res_session_factory, state)
     try:
         yield harness, proxy
     finally:

@@ -94,7 +94,7 @@ async def test_no_secret_in_the_log_file_or_in_what_the_bot_sent(
     service, llm_client = create_workout_service(settings, res_session_factory)
     assert llm_client is not None
     bot = create_bot(settings)
-    state = create_state_backend(redis, key_prefix=redis_prefix)
+    state = create_state_backend(redis, shared_locks=True, key_prefix=redis_prefix)
     try:
         async with LiveBot.build(
             telegram_server, bot, res_session_factory, state, settings=settings, service=service

@@ -37,7 +37,7 @@ FAILURE_TEXTS = (UNEXPECTED_FAILURE_TEXT, TEMPORARY_FAILURE_TEXT)
 
 @pytest.fixture
 def state(redis: Redis, redis_prefix: str) -> StateBackend:
-    return create_state_backend(redis, key_prefix=redis_prefix)
+    return create_state_backend(redis, shared_locks=True, key_prefix=redis_prefix)
 
 
 @pytest.fixture

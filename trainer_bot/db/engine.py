@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,7 +15,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-CONNECT_TIMEOUT_SECONDS = 5.0
+# asyncpg waits 60 s by default for a host that accepts the TCP connection but never
+# answers (a hung server, a firewall dropping packets after the handshake).
+CONNECT_TIMEOUT_SECONDS = 10.0
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
@@ -25,14 +28,28 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    # pre_ping re-makes connections that died while Postgres restarted.
-    # asyncpg waits 60 s for an unreachable server by default: far too long to keep a user
-    # waiting for the "temporarily unavailable" answer.
-    kwargs.setdefault("connect_args", {"timeout": CONNECT_TIMEOUT_SECONDS})
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_async_engine(url, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", None) or {})
+    connect_args.setdefault("timeout", CONNECT_TIMEOUT_SECONDS)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine.sync_engine, "checkout", _replace_closed_connection)
+    return engine
+
+
+def _replace_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Connections that died while Postgres restarted are replaced before use.
+
+    A restarting (or terminating) server closes every connection, and asyncpg marks it
+    closed as soon as the event loop reads the end of the stream; raising DisconnectionError
+    here makes the pool drop it and hand out a fresh one. SQLAlchemy's `pool_pre_ping` does
+    the same with a ping, which on asyncpg is BEGIN, a query and ROLLBACK: three round trips
+    on every checkout. A connection lost without the server closing it (a network cut)
+    fails its first statement instead; SQLAlchemy then invalidates the whole pool.
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

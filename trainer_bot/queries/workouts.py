@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.db.models import Exercise, User, Workout
@@ -80,13 +80,14 @@ def add_workout(session: AsyncSession, workout: Workout) -> None:
 
 
 async def get_for_user(session: AsyncSession, workout_id: int, user_id: int) -> Workout | None:
-    """The workout with its exercises, only if it belongs to the user."""
+    """The workout with its exercises, only if it belongs to the user (one statement:
+    the exercises are joined in, a workout has a handful)."""
     result = await session.execute(
         select(Workout)
         .where(Workout.id == workout_id, Workout.user_id == user_id)
-        .options(selectinload(Workout.exercises))
+        .options(joinedload(Workout.exercises))
     )
-    return result.scalar_one_or_none()
+    return result.unique().scalar_one_or_none()
 
 
 async def get_for_telegram_user(
@@ -97,9 +98,9 @@ async def get_for_telegram_user(
         select(Workout)
         .join(User, User.id == Workout.user_id)
         .where(Workout.id == workout_id, User.telegram_id == telegram_id)
-        .options(selectinload(Workout.exercises))
+        .options(joinedload(Workout.exercises))
     )
-    return result.scalar_one_or_none()
+    return result.unique().scalar_one_or_none()
 
 
 async def latest(session: AsyncSession, user_id: int) -> Workout | None:
@@ -110,6 +111,19 @@ async def latest(session: AsyncSession, user_id: int) -> Workout | None:
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def latest_id_and_status(session: AsyncSession, telegram_id: int) -> tuple[int, str] | None:
+    """Id and status of the user's newest workout, by the owner's Telegram id."""
+    result = await session.execute(
+        select(Workout.id, Workout.status)
+        .join(User, User.id == Workout.user_id)
+        .where(User.telegram_id == telegram_id)
+        .order_by(Workout.created_at.desc(), Workout.id.desc())
+        .limit(1)
+    )
+    row = result.first()
+    return (row.id, row.status) if row is not None else None
 
 
 async def recent_with_exercises(session: AsyncSession, user_id: int, limit: int) -> list[Workout]:

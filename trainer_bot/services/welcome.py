@@ -18,26 +18,45 @@ WELCOME_VIDEO_NOTE = Path(__file__).resolve().parent.parent / "assets" / "welcom
 WELCOME_FILE_KEY = "welcome_video_note"
 
 
-async def send_welcome_video_note(bot: Bot, chat_id: int, session: AsyncSession) -> bool:
-    """Send the greeting video note; a failure is logged and never blocks registration."""
-    file_id = await telegram_files.get_file_id(session, WELCOME_FILE_KEY)
-    if file_id is not None:
+class WelcomeVideoNote:
+    """Sends the greeting video note; a failure is logged and never blocks registration.
+
+    The stored file_id is read from the database once and then kept in this object (one
+    per Dispatcher): it only changes when Telegram refuses it, and then this object uploads
+    again and keeps the new one. Kept per bot, as a file_id belongs to one bot.
+    """
+
+    def __init__(self) -> None:
+        self._file_ids: dict[int, str] = {}
+
+    async def send(self, bot: Bot, chat_id: int, session: AsyncSession) -> bool:
+        file_id = self._file_ids.get(bot.id)
+        if file_id is None:
+            file_id = await telegram_files.get_file_id(session, WELCOME_FILE_KEY)
+        if file_id is not None:
+            try:
+                await bot.send_video_note(chat_id, file_id)
+            except TelegramBadRequest as error:
+                # A file_id from another bot token or a purged file: upload again.
+                logger.warning("Stored welcome video note is unusable (%s), uploading again", error)
+                self._file_ids.pop(bot.id, None)
+            except TelegramAPIError as error:
+                logger.warning("Could not send the welcome video note: %s", error)
+                return False
+            else:
+                self._file_ids[bot.id] = file_id
+                return True
         try:
-            await bot.send_video_note(chat_id, file_id)
-            return True
-        except TelegramBadRequest as error:
-            # A file_id from another bot token or a purged file: upload again.
-            logger.warning("Stored welcome video note is unusable (%s), uploading again", error)
-        except TelegramAPIError as error:
-            logger.warning("Could not send the welcome video note: %s", error)
+            message = await bot.send_video_note(
+                chat_id, FSInputFile(WELCOME_VIDEO_NOTE), length=384
+            )
+        except (TelegramAPIError, OSError) as error:
+            logger.warning("Could not upload the welcome video note: %s", error)
             return False
-    try:
-        message = await bot.send_video_note(chat_id, FSInputFile(WELCOME_VIDEO_NOTE), length=384)
-    except (TelegramAPIError, OSError) as error:
-        logger.warning("Could not upload the welcome video note: %s", error)
-        return False
-    if message.video_note is not None:
-        await telegram_files.save_file_id(session, WELCOME_FILE_KEY, message.video_note.file_id)
-        await session.commit()
-        logger.info("Welcome video note uploaded, file_id stored")
-    return True
+        if message.video_note is not None:
+            new_file_id = message.video_note.file_id
+            await telegram_files.save_file_id(session, WELCOME_FILE_KEY, new_file_id)
+            await session.commit()
+            self._file_ids[bot.id] = new_file_id
+            logger.info("Welcome video note uploaded, file_id stored")
+        return True

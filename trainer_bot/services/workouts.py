@@ -274,8 +274,17 @@ class WorkoutService:
     ) -> Workout | None:
         return await workout_queries.get_for_telegram_user(session, workout_id, telegram_id)
 
-    async def latest(self, session: AsyncSession, user: User) -> Workout | None:
-        return await workout_queries.latest(session, user.id)
+    async def latest_id(self, session: AsyncSession, telegram_id: int) -> int | None:
+        """The user's newest workout, whatever its status."""
+        latest = await workout_queries.latest_id_and_status(session, telegram_id)
+        return latest[0] if latest is not None else None
+
+    async def planned_workout_id(self, session: AsyncSession, telegram_id: int) -> int | None:
+        """The user's newest workout while it is still planned (not completed or replaced)."""
+        latest = await workout_queries.latest_id_and_status(session, telegram_id)
+        if latest is None or latest[1] != WorkoutStatus.PLANNED.value:
+            return None
+        return latest[0]
 
     async def complete(
         self, session: AsyncSession, user: User, workout_id: int

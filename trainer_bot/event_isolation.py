@@ -1,0 +1,59 @@
+"""The in-process per-user lock of the polling bot.
+
+aiogram's FSM middleware and aiogram-dialog's intent middleware take a lock per user (per
+storage key) so that one user's updates are handled one at a time. aiogram's own
+`SimpleEventIsolation` keeps every lock it ever made (`defaultdict(Lock)`, "TODO: Unused
+locks cleaner is needed" in aiogram 3.31): about 520 bytes per user who ever wrote, for the
+life of the process. This one keeps a lock only while an update holds it or waits for it.
+"""
+
+from __future__ import annotations
+
+from asyncio import Lock
+from collections.abc import AsyncGenerator, Hashable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
+
+
+@dataclass(slots=True)
+class _Slot:
+    lock: Lock = field(default_factory=Lock)
+    users: int = 0  # updates holding or waiting for the lock
+
+
+class InProcessEventIsolation(BaseEventIsolation):
+    """Per-key asyncio locks, forgotten when nobody holds or waits for them.
+
+    Correct only when this process is the only one handling a user's updates (long
+    polling); webhook replicas need `RedisEventIsolation`.
+    """
+
+    def __init__(self) -> None:
+        self._slots: dict[Hashable, _Slot] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _Slot()
+        slot.users += 1
+        try:
+            async with slot.lock:
+                yield
+        finally:
+            slot.users -= 1
+            # Nobody else refers to this lock: the next update of the user makes a new one.
+            # (`close()` at shutdown may have dropped it already, under a running update.)
+            if slot.users == 0 and self._slots.get(key) is slot:
+                del self._slots[key]
+
+    @property
+    def keys_in_use(self) -> int:
+        """Keys with a lock right now (held or awaited). Not `__len__`: aiogram and
+        aiogram-dialog test the isolation for truth and would replace an empty one."""
+        return len(self._slots)
+
+    async def close(self) -> None:
+        self._slots.clear()
