@@ -52,6 +52,7 @@ from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.db.migrations import upgrade_to_head
 from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.middlewares.throttling import setup_throttling
 from trainer_bot.services.catalogue_sync import sync_catalogue
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.training.schemas import TrainingProfile
@@ -530,6 +531,9 @@ def build_bot_under_test(
         message_manager=screens,
         workout_service=service,
     )
+    # The running bot's rate limiter (build_application): in the process when polling, in
+    # Redis for webhook replicas; a burst no simulated user reaches, so only its cost counts.
+    setup_throttling(dp, env.redis if shared_locks else None, burst=1_000_000)
     if sql is not None:
         label_background_screens(dp, sql, BG_SHOW)
     bot = CannedBot()

@@ -21,6 +21,11 @@ from redis.asyncio import Redis
 from tests.conftest import REDIS_URL, make_settings
 from trainer_bot.app import build_application, create_state_backend
 from trainer_bot.event_isolation import InProcessEventIsolation
+from trainer_bot.middlewares.throttling import (
+    MemoryRateLimiter,
+    RedisRateLimiter,
+    ThrottlingMiddleware,
+)
 
 
 def isolations_in_use(dp: Dispatcher) -> list[BaseEventIsolation]:
@@ -48,12 +53,28 @@ async def test_shared_locks_choose_the_isolation_and_keep_redis_storage(redis: R
     assert isinstance(without_redis.events_isolation, InProcessEventIsolation)
 
 
+def rate_limiters_in_use(dp: Dispatcher) -> set[type[Any]]:
+    return {
+        type(middleware.limiter)
+        for observer in (dp.message, dp.callback_query)
+        for middleware in observer.outer_middleware
+        if isinstance(middleware, ThrottlingMiddleware)
+    }
+
+
 @pytest.mark.parametrize(
-    ("mode", "expected"),
-    [("polling", InProcessEventIsolation), ("webhook", RedisEventIsolation)],
+    ("mode", "expected", "limiter"),
+    [
+        ("polling", InProcessEventIsolation, MemoryRateLimiter),
+        ("webhook", RedisEventIsolation, RedisRateLimiter),
+    ],
 )
 async def test_bot_mode_decides_where_the_locks_live(
-    database_url: str, catalogue_synced: None, mode: str, expected: type[BaseEventIsolation]
+    database_url: str,
+    catalogue_synced: None,
+    mode: str,
+    expected: type[BaseEventIsolation],
+    limiter: type[Any],
 ) -> None:
     extra: dict[str, Any] = {}
     if mode == "webhook":
@@ -70,6 +91,8 @@ async def test_bot_mode_decides_where_the_locks_live(
         assert len(isolations) >= 3, isolations
         assert {type(isolation) for isolation in isolations} == {expected}
         assert all(isolation is app.state.events_isolation for isolation in isolations)
+        # The per-user rate limit follows the same rule (one bucket per user across replicas).
+        assert rate_limiters_in_use(app.dispatcher) == {limiter}
     finally:
         await app.close()
 

@@ -193,9 +193,11 @@ async def build_application(settings: Settings) -> Application:
             raise StartupError(f"Cannot reach Redis at REDIS_URL: {error}") from None
     else:
         logger.warning("REDIS_URL is not set: dialog state lives in memory and is lost on restart")
-    # Webhook replicas share users, so they share the per-user locks through Redis;
-    # a polling bot is the only receiver of its updates (see create_state_backend).
-    state = create_state_backend(redis, shared_locks=settings.bot_mode == "webhook")
+    # Webhook replicas share users, so they share the per-user locks and rate limits
+    # through Redis; a polling bot is the only receiver of its updates (see
+    # create_state_backend) and keeps both in the process, a Redis round trip less each.
+    shared = settings.bot_mode == "webhook"
+    state = create_state_backend(redis, shared_locks=shared)
     session_factory = create_session_factory(engine)
     workout_service, llm_client = create_workout_service(settings, session_factory)
     dispatcher = create_dispatcher(
@@ -206,7 +208,12 @@ async def build_application(settings: Settings) -> Application:
     )
     # Here, not in create_dispatcher: tests drive dispatchers with scripted users that
     # press buttons faster than any human, and only the running bot needs the limit.
-    setup_throttling(dispatcher, redis, burst=settings.throttle_burst, rate=settings.throttle_rate)
+    setup_throttling(
+        dispatcher,
+        redis if shared else None,
+        burst=settings.throttle_burst,
+        rate=settings.throttle_rate,
+    )
     return Application(
         settings, engine, create_bot(settings), dispatcher, state, workout_service, llm_client
     )

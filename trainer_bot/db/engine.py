@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
 
 # asyncpg waits 60 s by default for a host that accepts the TCP connection but never
 # answers (a hung server, a firewall dropping packets after the handshake).
-CONNECT_TIMEOUT_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 5.0
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
