@@ -15,8 +15,6 @@ Cost = prompt tokens x input price + completion tokens x output price (settings)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -31,17 +29,10 @@ from trainer_bot.llm.prompt import (
     prompt_size,
 )
 from trainer_bot.llm.shortlist import session_shortlist
-from trainer_bot.training import rules
 from trainer_bot.training.fallback import generate_fallback_workout
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
-from trainer_bot.training.split import (
-    BLUEPRINTS,
-    TITLES,
-    SessionSlot,
-    next_session,
-    week_cycle,
-)
+from trainer_bot.training.split import next_session, week_sessions
 
 TARGET_PROMPT_TOKENS = 2000
 TODAY = date(2026, 3, 5)
@@ -66,19 +57,6 @@ def longest_history(
             )
         )
     return history
-
-
-def every_session(profile: TrainingProfile, slot: SessionSlot) -> Iterator[SessionSlot]:
-    """Each focus of the profile's week and the light day, with `slot`'s texts and
-    muscles to spare (the prompt's size depends on the patterns, not on the date)."""
-    for focus in dict.fromkeys((*week_cycle(profile), rules.FOCUS_LIGHT)):
-        yield replace(
-            slot,
-            focus=focus,
-            title=TITLES[focus],
-            patterns=BLUEPRINTS[focus],
-            muscles=rules.FOCUS_MUSCLES[focus],
-        )
 
 
 def completion_json(profile: TrainingProfile, catalogue: Any) -> str:
@@ -107,7 +85,7 @@ def run(cfg: BenchConfig) -> dict[str, object]:
         for days_ago in ((1, 2, 3), (10, 12, 14)):
             history = longest_history(allowed, days_ago)
             slot = next_session(profile, history, today=TODAY, catalogue=catalogue)
-            for session in every_session(profile, slot):
+            for session in week_sessions(profile, slot):
                 listed = session_shortlist(profile, allowed, session, history)
                 largest_listed = max(largest_listed, len(listed))
                 size = prompt_size(profile, listed, history, session.prompt_hint())

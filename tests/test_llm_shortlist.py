@@ -30,7 +30,7 @@ from trainer_bot.llm.shortlist import PER_MOVEMENT, session_movements, session_s
 from trainer_bot.training import rules
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
-from trainer_bot.training.split import BLUEPRINTS, TITLES, SessionSlot, next_session, week_cycle
+from trainer_bot.training.split import BLUEPRINTS, SessionSlot, next_session, week_sessions
 
 CATALOGUE = default_catalogue()
 TODAY = date(2026, 3, 5)
@@ -72,18 +72,6 @@ def grid() -> list[TrainingProfile]:
     return [*profiles, profile(weight=110.0, goal=Goal.WEIGHT_LOSS)]
 
 
-def every_session(user: TrainingProfile, slot: SessionSlot) -> Iterator[SessionSlot]:
-    """Each focus of the user's week and the light day, with `slot`'s texts."""
-    for focus in dict.fromkeys((*week_cycle(user), rules.FOCUS_LIGHT)):
-        yield replace(
-            slot,
-            focus=focus,
-            title=TITLES[focus],
-            patterns=BLUEPRINTS[focus],
-            muscles=rules.FOCUS_MUSCLES[focus],
-        )
-
-
 def longest_history(
     allowed: list[CatalogueExercise], days_ago: tuple[int, ...]
 ) -> list[PastWorkout]:
@@ -116,7 +104,7 @@ def cases() -> Iterator[tuple[TrainingProfile, list[CatalogueExercise], list, Se
         for days_ago in ((1, 2, 3), (10, 12, 14)):
             history = longest_history(allowed, days_ago)
             slot = next_session(user, history, today=TODAY, catalogue=CATALOGUE)
-            for session in every_session(user, slot):
+            for session in week_sessions(user, slot):
                 yield user, allowed, history, session
 
 
@@ -233,7 +221,7 @@ def test_thin_list_is_topped_up() -> None:
     child = profile(age=12, level=FitnessLevel.BEGINNER, equipment=EquipmentType.BODYWEIGHT)
     allowed = allowed_exercises(child, CATALOGUE)
     slot = next_session(child, [], today=TODAY, catalogue=CATALOGUE)
-    for session in every_session(child, slot):
+    for session in week_sessions(child, slot):
         assert len(session_shortlist(child, allowed, session, [])) >= 8
 
 

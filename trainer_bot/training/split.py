@@ -8,8 +8,8 @@ the ~48 h recovery of a muscle loaded hard the day before.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
@@ -228,6 +228,19 @@ class SessionSlot:
                 + ", ".join(sorted(m.value for m in self.avoid_muscles))
             )
         return "; ".join(parts) + "."
+
+
+def week_sessions(profile: TrainingProfile, slot: SessionSlot) -> Iterator[SessionSlot]:
+    """Each focus of the profile's week and the light day, shaped like `slot` (its texts
+    and muscles to spare): what sizes a prompt depends on the patterns, not on the date."""
+    for focus in dict.fromkeys((*week_cycle(profile), rules.FOCUS_LIGHT)):
+        yield replace(
+            slot,
+            focus=focus,
+            title=TITLES[focus],
+            patterns=BLUEPRINTS[focus],
+            muscles=rules.FOCUS_MUSCLES[focus],
+        )
 
 
 def is_hard_focus(focus: str) -> bool:
