@@ -111,14 +111,7 @@ async def cmd_cancel(
 
 def build_commands_router() -> Router:
     router = Router(name=__name__)
-    welcome = WelcomeVideoNote()  # one per Dispatcher: it keeps the file_id once read
-
-    async def on_start(
-        message: Message, dialog_manager: DialogManager, session: AsyncSession, bot: Bot
-    ) -> None:
-        await cmd_start(message, dialog_manager, session, bot, welcome)
-
-    router.message.register(on_start, CommandStart())
+    router.message.register(cmd_start, CommandStart())
     router.message.register(cmd_profile, Command("profile"))
     router.message.register(cmd_workout, Command("workout"))
     router.message.register(cmd_help, Command("help"))

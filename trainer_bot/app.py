@@ -35,6 +35,7 @@ from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
 from trainer_bot.middlewares.throttling import setup_throttling
 from trainer_bot.services.catalogue_sync import sync_catalogue
+from trainer_bot.services.welcome import WelcomeVideoNote
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
@@ -107,6 +108,8 @@ def create_dispatcher(
     **workflow_data: Any,
 ) -> Dispatcher:
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
+    # One per Dispatcher, handed to /start: it keeps the video note's file_id once read.
+    dp["welcome"] = WelcomeVideoNote()
     dp.workflow_data.update(workflow_data)
     if settings is not None:
         dp["settings"] = settings
