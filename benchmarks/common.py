@@ -53,7 +53,7 @@ from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.db.migrations import upgrade_to_head
 from trainer_bot.llm import LLMWorkoutGenerator
 from trainer_bot.middlewares.throttling import setup_throttling
-from trainer_bot.services.catalogue_sync import sync_catalogue
+from trainer_bot.services.catalogue_sync import sync_catalogue_file
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.training.schemas import TrainingProfile
 
@@ -213,10 +213,8 @@ async def bench_env(*, migrate_in_subprocess: bool = False) -> AsyncIterator[Ben
         else:
             await upgrade_to_head(url)
         engine = create_engine(url)
+        await sync_catalogue_file(engine)
         session_factory = create_session_factory(engine)
-        async with session_factory() as session:
-            await sync_catalogue(session)
-            await session.commit()
         yield BenchEnv(url, engine, session_factory, redis, prefix)
     finally:
         keys = [key async for key in redis.scan_iter(match=f"{prefix}:*", count=1000)]

@@ -10,7 +10,8 @@ from aiogram.types import BotCommand, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.states import MenuSG, RegistrationSG, StartSG
+from dialogs.common import open_home
+from dialogs.states import MenuSG, RegistrationSG
 from dialogs.workout.handlers import request_workout
 from trainer_bot.services.users import get_user
 from trainer_bot.services.welcome import WelcomeVideoNote
@@ -51,7 +52,7 @@ async def cmd_start(
     user_id = message.chat.id
     if await get_user(session, user_id) is not None:
         logger.info("User %s opened the main menu with /start", user_id)
-        await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await open_home(dialog_manager, registered=True)
         return
     if _in_registration(dialog_manager):
         logger.info("User %s resumed registration with /start", user_id)
@@ -60,9 +61,7 @@ async def cmd_start(
         return
     logger.info("User %s sent /start", user_id)
     await welcome.send(bot, message.chat.id, session)
-    await dialog_manager.start(
-        StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
-    )
+    await open_home(dialog_manager, registered=False)
 
 
 async def cmd_profile(
@@ -70,9 +69,7 @@ async def cmd_profile(
 ) -> None:
     if await get_user(session, message.chat.id) is None:
         await message.answer("Профиля пока нет — давай заполним анкету 👇")
-        await dialog_manager.start(
-            StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
-        )
+        await open_home(dialog_manager, registered=False)
         return
     await dialog_manager.start(MenuSG.profile, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
@@ -83,9 +80,7 @@ async def cmd_workout(
     user = await get_user(session, message.chat.id)
     if user is None:
         await message.answer("Сначала заполним анкету — так тренировка будет именно под тебя 👇")
-        await dialog_manager.start(
-            StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
-        )
+        await open_home(dialog_manager, registered=False)
         return
     dialog_manager.show_mode = ShowMode.SEND
     await request_workout(dialog_manager, user, message.chat.id)
@@ -99,14 +94,12 @@ async def cmd_cancel(
     message: Message, dialog_manager: DialogManager, session: AsyncSession
 ) -> None:
     if await get_user(session, message.chat.id) is not None:
-        await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await open_home(dialog_manager, registered=True)
         return
     if _in_registration(dialog_manager):
         logger.info("User %s cancelled registration", message.chat.id)
         await message.answer("Анкету отменил. Когда будешь готов — жми «Начать».")
-    await dialog_manager.start(
-        StartSG.greeting, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
-    )
+    await open_home(dialog_manager, registered=False)
 
 
 def build_commands_router() -> Router:

@@ -1,6 +1,9 @@
 """Texts and widgets shared by several screen families."""
 
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.text import Const, Format
+
+from dialogs.states import MenuSG, StartSG
 
 BACK_TEXT = Const("◀️ Назад")
 # dialog_data key of the last validation message; windows show it above the question.
@@ -9,3 +12,13 @@ ERROR_LINE = Format("⚠️ {error}\n", when=ERROR_KEY)
 # middleware_data key of the User row an update has just saved: the window it opens next
 # renders from it instead of reading the row again.
 SAVED_USER_KEY = "saved_user"
+
+
+async def open_home(manager: DialogManager, *, registered: bool) -> None:
+    """A fresh start screen as a new message: the menu for a registered user, else the
+    greeting that leads into registration."""
+    await manager.start(
+        MenuSG.main if registered else StartSG.greeting,
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,
+    )

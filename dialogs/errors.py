@@ -11,13 +11,13 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, TelegramObject
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.states import MenuSG, StartSG
+from dialogs.common import open_home
 from trainer_bot.services.users import get_user
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,7 @@ async def on_stale_dialog(
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(STALE_SCREEN_TEXT)
     registered = user_id is not None and await get_user(session, user_id) is not None
-    await dialog_manager.start(
-        MenuSG.main if registered else StartSG.greeting,
-        mode=StartMode.RESET_STACK,
-        show_mode=ShowMode.SEND,
-    )
+    await open_home(dialog_manager, registered=registered)
 
 
 async def on_outdated_button(event: ErrorEvent) -> None:

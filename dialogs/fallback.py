@@ -10,10 +10,10 @@ import logging
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.states import MenuSG, StartSG
+from dialogs.common import open_home
 from trainer_bot.services.users import get_user
 
 logger = logging.getLogger(__name__)
@@ -28,11 +28,7 @@ async def on_unexpected_message(
     registered = await get_user(session, message.chat.id) is not None
     logger.info("User %s wrote outside any screen, reopening", message.chat.id)
     await message.answer(LOST_TEXT)
-    await dialog_manager.start(
-        MenuSG.main if registered else StartSG.greeting,
-        mode=StartMode.RESET_STACK,
-        show_mode=ShowMode.SEND,
-    )
+    await open_home(dialog_manager, registered=registered)
 
 
 async def on_unknown_callback(callback: CallbackQuery) -> None:

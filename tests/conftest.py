@@ -82,11 +82,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture(scope="session")
 async def catalogue_synced(engine: AsyncEngine) -> None:
     """The exercise catalogue in the test database, synced once per run."""
-    from trainer_bot.services.catalogue_sync import sync_catalogue
+    from trainer_bot.services.catalogue_sync import sync_catalogue_file
 
-    async with create_session_factory(engine)() as session:
-        await sync_catalogue(session)
-        await session.commit()
+    await sync_catalogue_file(engine)
 
 
 @pytest.fixture

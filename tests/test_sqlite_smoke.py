@@ -25,7 +25,7 @@ from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import alembic_config, upgrade_to_head
 from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
-from trainer_bot.services.catalogue_sync import sync_catalogue
+from trainer_bot.services.catalogue_sync import sync_catalogue_file
 
 USER_ID = 616161
 
@@ -35,10 +35,8 @@ async def sqlite_factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[Asy
     url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'trainer_bot.sqlite3'}"
     await upgrade_to_head(url)
     engine = create_engine(url)  # creates the data directory, as on a fresh checkout
+    await sync_catalogue_file(engine)
     factory = create_session_factory(engine)
-    async with factory() as session:
-        await sync_catalogue(session)
-        await session.commit()
     try:
         yield factory
     finally:

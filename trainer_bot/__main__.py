@@ -77,10 +77,10 @@ def _check() -> int:
 
 def _migrate() -> int:
     from trainer_bot.config import DatabaseSettings, describe_settings_error
-    from trainer_bot.db.engine import create_engine, create_session_factory
+    from trainer_bot.db.engine import create_engine
     from trainer_bot.db.migrations import upgrade_to_head
     from trainer_bot.logging_setup import setup_logging
-    from trainer_bot.services.catalogue_sync import sync_catalogue
+    from trainer_bot.services.catalogue_sync import sync_catalogue_file
 
     try:
         settings = DatabaseSettings()
@@ -92,9 +92,7 @@ def _migrate() -> int:
         await upgrade_to_head(settings.database_url)
         engine = create_engine(settings.database_url)
         try:
-            async with create_session_factory(engine)() as session:
-                await sync_catalogue(session)
-                await session.commit()
+            await sync_catalogue_file(engine)
         finally:
             await engine.dispose()
 

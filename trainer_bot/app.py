@@ -34,7 +34,7 @@ from trainer_bot.event_isolation import InProcessEventIsolation
 from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
 from trainer_bot.middlewares.throttling import setup_throttling
-from trainer_bot.services.catalogue_sync import sync_catalogue
+from trainer_bot.services.catalogue_sync import sync_catalogue_file
 from trainer_bot.services.welcome import WelcomeVideoNote
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
@@ -170,9 +170,7 @@ class Application:
 async def prepare_database(engine: AsyncEngine) -> None:
     if await pending_migrations(engine):
         raise StartupError("The database schema is not up to date: run `make migrate` first")
-    async with create_session_factory(engine)() as session:
-        await sync_catalogue(session)
-        await session.commit()
+    await sync_catalogue_file(engine)
 
 
 async def build_application(settings: Settings) -> Application:

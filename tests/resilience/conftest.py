@@ -25,7 +25,7 @@ from tests.conftest import (
 from trainer_bot.app import create_state_backend
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import upgrade_to_head
-from trainer_bot.services.catalogue_sync import sync_catalogue
+from trainer_bot.services.catalogue_sync import sync_catalogue_file
 
 _user_ids = itertools.count(810_000_001)
 
@@ -42,9 +42,7 @@ async def resilience_database_url() -> AsyncIterator[str]:
         await upgrade_to_head(url)
         engine = create_engine(url)
         try:
-            async with create_session_factory(engine)() as session:
-                await sync_catalogue(session)
-                await session.commit()
+            await sync_catalogue_file(engine)
         finally:
             await engine.dispose()
         yield url

@@ -5,7 +5,7 @@ Every function takes an `AsyncSession` and never commits: the caller owns the tr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -30,37 +30,6 @@ async def lock_for_sync(session: AsyncSession) -> None:
 async def get_all_by_slug(session: AsyncSession) -> dict[str, Exercise]:
     """Every exercise, active or not, keyed by slug (one query)."""
     rows = await session.scalars(select(Exercise))
-    return {exercise.slug: exercise for exercise in rows}
-
-
-async def list_active(session: AsyncSession) -> list[Exercise]:
-    rows = await session.scalars(
-        select(Exercise).where(Exercise.is_active.is_(True)).order_by(Exercise.id)
-    )
-    return list(rows)
-
-
-async def get_by_id(session: AsyncSession, exercise_id: int) -> Exercise | None:
-    return await session.get(Exercise, exercise_id)
-
-
-async def get_by_ids(session: AsyncSession, exercise_ids: Iterable[int]) -> dict[int, Exercise]:
-    ids = set(exercise_ids)
-    if not ids:
-        return {}
-    rows = await session.scalars(select(Exercise).where(Exercise.id.in_(ids)))
-    return {exercise.id: exercise for exercise in rows}
-
-
-async def get_by_slug(session: AsyncSession, slug: str) -> Exercise | None:
-    return await session.scalar(select(Exercise).where(Exercise.slug == slug))
-
-
-async def get_by_slugs(session: AsyncSession, slugs: Iterable[str]) -> dict[str, Exercise]:
-    wanted = set(slugs)
-    if not wanted:
-        return {}
-    rows = await session.scalars(select(Exercise).where(Exercise.slug.in_(wanted)))
     return {exercise.slug: exercise for exercise in rows}
 
 

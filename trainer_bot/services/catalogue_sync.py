@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from trainer_bot.catalogue import CatalogueExercise, load_catalogue
+from trainer_bot.db.engine import create_session_factory
 from trainer_bot.queries import exercises as exercise_queries
 
 logger = logging.getLogger(__name__)
@@ -123,4 +124,13 @@ async def sync_catalogue(
         report.deleted,
         report.unchanged,
     )
+    return report
+
+
+async def sync_catalogue_file(engine: AsyncEngine) -> SyncReport:
+    """Sync the catalogue file in a transaction of its own and commit it (start-up,
+    `make migrate`, fresh test databases)."""
+    async with create_session_factory(engine)() as session:
+        report = await sync_catalogue(session)
+        await session.commit()
     return report
