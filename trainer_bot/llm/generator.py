@@ -19,9 +19,10 @@ from typing import Any, Literal
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.config import Settings
 from trainer_bot.llm.client import CallTrace, ChatCompletionsClient
-from trainer_bot.llm.errors import LLMCallError, redact
+from trainer_bot.llm.errors import LLMCallError
 from trainer_bot.llm.prompt import build_messages, build_reask_messages, build_response_format
 from trainer_bot.llm.validation import MIN_EXERCISES, validate_plan
+from trainer_bot.redaction import redact
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
 
 logger = logging.getLogger(__name__)
