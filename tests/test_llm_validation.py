@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.prompt_size import prompt_size
 from tests.fakes.openai_server import (
     RecordedRequest,
     make_exercise,
@@ -17,17 +18,17 @@ from tests.fakes.openai_server import (
 )
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import Equipment, EquipmentType, FitnessLevel, Gender, Goal, WorkoutStatus
+from trainer_bot.llm.answer import build_response_format
 from trainer_bot.llm.prompt import (
     ALLOWED_HEADER,
     EQUIPMENT_CODES,
     SYSTEM_PROMPT,
     build_messages,
     build_reask_messages,
-    build_response_format,
     parse_allowed_lines,
-    prompt_size,
 )
 from trainer_bot.llm.validation import validate_plan
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 CATALOGUE = sample_catalogue()
@@ -261,6 +262,16 @@ def test_schema_follows_strict_mode_rules() -> None:
     # A real property named `title` must be there (pydantic's titles were never added).
     assert "title" in schema["properties"]
     json.dumps(response_format)  # serialisable as is
+
+
+def test_schema_is_the_plan_model_plus_positions() -> None:
+    """Derived, not restated: a field added to the plan reaches the schema by itself."""
+    schema = build_response_format()["json_schema"]["schema"]
+    assert list(schema["properties"]) == list(WorkoutPlan.model_fields)
+    item = schema["properties"]["exercises"]["items"]
+    assert list(item["properties"]) == ["position", *PlannedExercise.model_fields]
+    assert item["properties"]["rest_seconds"] == {"type": "integer"}  # bounds stay in pydantic
+    assert "$defs" not in json.dumps(schema) and "$ref" not in json.dumps(schema)
 
 
 def test_schema_is_the_same_for_every_request_and_names_no_slug() -> None:

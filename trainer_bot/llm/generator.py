@@ -18,12 +18,14 @@ from typing import Any, Literal
 
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.config import Settings
+from trainer_bot.llm.answer import build_response_format
 from trainer_bot.llm.client import CallTrace, ChatCompletionsClient
 from trainer_bot.llm.errors import LLMCallError
-from trainer_bot.llm.prompt import build_messages, build_reask_messages, build_response_format
+from trainer_bot.llm.prompt import build_messages, build_reask_messages
 from trainer_bot.llm.validation import MIN_EXERCISES, validate_plan
 from trainer_bot.redaction import redact
-from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
+from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 logger = logging.getLogger(__name__)
 

@@ -33,8 +33,9 @@ from trainer_bot.db.enums import (
     Muscle,
 )
 from trainer_bot.training import rules
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
 from trainer_bot.training.rules import LoadScheme
-from trainer_bot.training.schemas import PastWorkout, PlannedExercise, TrainingProfile, WorkoutPlan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises, is_power_lift
 from trainer_bot.training.split import (
     BLUEPRINTS,
