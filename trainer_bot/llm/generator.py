@@ -62,10 +62,6 @@ class LLMOutcome:
     # validation errors); empty on success.
     detail: str = ""
 
-    @property
-    def is_fallback(self) -> bool:
-        return self.plan is None
-
 
 class _StepError(Exception):
     """Internal: the pipeline stopped with `reason`; `errors` make a re-ask possible."""
@@ -128,10 +124,6 @@ class LLMWorkoutGenerator:
         self._temperature = temperature
         # Opt-in only: prompts and completions hold users' health data.
         self._log_prompts = log_prompts
-
-    @property
-    def response_format(self) -> dict[str, Any]:
-        return self._response_format
 
     async def generate(
         self,
