@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from trainer_bot.formatting import plural
 from trainer_bot.training import rules
 from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.plan import NOTES_LIMIT, PlannedExercise
@@ -94,7 +95,7 @@ def _effort_note(ctx: Context, draft: Draft) -> str:
         return "Интервалы: работа в ровном темпе, отдых между раундами по таймеру."
     if draft.exercise.is_timed:
         return "Держи позицию без рывков, дыхание ровное."
-    return f"Оставляй {low}–{high} повтора в запасе."
+    return f"Оставляй {low}–{high} {_reps_word(high)} в запасе."
 
 
 def _join_note(*parts: str) -> str:
@@ -131,7 +132,7 @@ def plan_light(ctx: Context, draft: Draft) -> PlannedExercise:
     if draft.exercise.is_timed:
         effort = "Легко и спокойно: заканчивай задолго до усталости, дыши ровно."
     else:
-        effort = f"Легко и спокойно: в запасе {low}–{high} повторов, без напряжения."
+        effort = f"Легко и спокойно: в запасе {low}–{high} {_reps_word(high)}, без напряжения."
     note = f"{effort} Задача — разогнать кровь и размять суставы."
     return PlannedExercise(
         slug=draft.exercise.slug,
@@ -142,3 +143,8 @@ def plan_light(ctx: Context, draft: Draft) -> PlannedExercise:
         rest_seconds=rest_seconds(ctx, draft),
         notes=note,
     )
+
+
+def _reps_word(count: int) -> str:
+    """A range takes the form of its last number: "1–2 повтора", "4–5 повторов"."""
+    return plural(count, "повтор", "повтора", "повторов")
