@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from benchmarks.prompt_size import prompt_size
 from tests.fakes.openai_server import (
@@ -28,7 +29,7 @@ from trainer_bot.llm.prompt import (
     parse_allowed_lines,
 )
 from trainer_bot.llm.validation import validate_plan
-from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
+from trainer_bot.training.plan import PlannedExercise, ShortlistCheck, WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 CATALOGUE = sample_catalogue()
@@ -223,6 +224,29 @@ def test_non_finite_weight_is_dropped() -> None:
     plan = json.loads(json.dumps(good()).replace('"weight_kg": 40.0', '"weight_kg": NaN'))
     result = validate_plan(plan, ALLOWED)
     assert result.plan is not None and result.plan.exercises[0].weight_kg is None
+
+
+def test_the_plan_model_checks_an_answer_only_with_a_shortlist() -> None:
+    """The rule-based plan (10 conditioning rounds) and the LLM's answer are one model;
+    the answer's narrower ranges apply only in a `ShortlistCheck` context."""
+    exercise = {"sets": 10, "reps_min": 12, "reps_max": 15, "rest_seconds": 45}
+    data = {
+        "focus": "lower",
+        "title": "Низ тела",
+        "rationale": "Ноги.",
+        "warmup": "Разминка.",
+        "exercises": [{**exercise, "slug": e.slug} for e in ALLOWED[:4]],
+    }
+    assert len(WorkoutPlan.model_validate(data).exercises) == 4
+    with pytest.raises(ValidationError, match="back_squat: sets must be 1-6"):
+        WorkoutPlan.model_validate(data, context=ShortlistCheck(allowed=BY_SLUG))
+    with pytest.raises(ValidationError, match="'made_up' is not in the allowed list"):
+        WorkoutPlan.model_validate(
+            {**data, "exercises": [{**exercise, "slug": "made_up", "sets": 3}]},
+            context=ShortlistCheck(allowed=BY_SLUG),
+        )
+    with pytest.raises(ValidationError, match="at least one exercise"):
+        WorkoutPlan.model_validate({**data, "exercises": []})
 
 
 # --- the strict schema ------------------------------------------------------------------------
