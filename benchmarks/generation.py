@@ -43,8 +43,8 @@ from tests.fakes.openai_server import FakeOpenAIServer, completion_response, pla
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
-from trainer_bot.training import fallback as fallback_module
 from trainer_bot.training.fallback import generate_fallback_workout
+from trainer_bot.training.fallback.choice import clear_index_cache
 from trainer_bot.training.schemas import PastWorkout
 
 TARGET_OVERHEAD = 0.100  # seconds of our own work around one LLM call
@@ -76,7 +76,7 @@ def fallback_timings(rounds: int) -> tuple[list[float], list[float], int]:
     warm: list[float] = []
     cold: list[float] = []
     for profile in profiles:
-        fallback_module._INDEX_CACHE.clear()
+        clear_index_cache()
         started = time.perf_counter()
         generate_fallback_workout(profile, [], catalogue, today=start)
         cold.append(time.perf_counter() - started)

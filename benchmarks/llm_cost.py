@@ -1,6 +1,6 @@
 """Table 4: LLM cost per workout, from the prompt the bot would send.
 
-Sizes come from `trainer_bot.llm.prompt.prompt_size` (tokens estimated as characters / 3.5,
+Sizes come from `benchmarks.prompt_size` (tokens estimated as characters / 3.5,
 the project's rule; no tokenizer). The prompt lists the session's shortlist
 (`trainer_bot.llm.shortlist.session_shortlist`), so the worst case is searched over the
 whole profile grid (every button answer, three ages), every session of the profile's week
@@ -19,15 +19,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from benchmarks.common import BenchConfig, make_settings, print_table, profile_grid, verdict
+from benchmarks.prompt_size import PromptSize, estimate_tokens, prompt_size
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import WorkoutStatus
-from trainer_bot.llm.prompt import (
-    HISTORY_LIMIT,
-    REASK_TEMPLATE,
-    PromptSize,
-    estimate_tokens,
-    prompt_size,
-)
+from trainer_bot.llm.prompt import HISTORY_LIMIT, REASK_TEMPLATE
 from trainer_bot.llm.shortlist import session_shortlist
 from trainer_bot.training.fallback import generate_fallback_workout
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile

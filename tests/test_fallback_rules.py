@@ -31,7 +31,8 @@ from trainer_bot.db.enums import (
 )
 from trainer_bot.training import rules
 from trainer_bot.training.fallback import generate_fallback_workout
-from trainer_bot.training.schemas import PastWorkout, PlannedExercise, TrainingProfile, WorkoutPlan
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
 from trainer_bot.training.split import SessionSlot, next_session
 from trainer_bot.training.weights import round_to_equipment, suggest_weight

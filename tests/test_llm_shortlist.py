@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from benchmarks.prompt_size import CHARS_PER_TOKEN, prompt_size
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import (
     EquipmentType,
@@ -19,13 +20,7 @@ from trainer_bot.db.enums import (
     Muscle,
     WorkoutStatus,
 )
-from trainer_bot.llm.prompt import (
-    CHARS_PER_TOKEN,
-    HISTORY_LIMIT,
-    build_messages,
-    parse_allowed_lines,
-    prompt_size,
-)
+from trainer_bot.llm.prompt import HISTORY_LIMIT, build_messages, parse_allowed_lines
 from trainer_bot.llm.shortlist import PER_MOVEMENT, session_movements, session_shortlist
 from trainer_bot.training import rules
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from benchmarks.prompt_size import prompt_size
 from tests.fakes.openai_server import (
     RecordedRequest,
     make_exercise,
@@ -17,17 +19,17 @@ from tests.fakes.openai_server import (
 )
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import Equipment, EquipmentType, FitnessLevel, Gender, Goal, WorkoutStatus
+from trainer_bot.llm.answer import build_response_format
 from trainer_bot.llm.prompt import (
     ALLOWED_HEADER,
     EQUIPMENT_CODES,
     SYSTEM_PROMPT,
     build_messages,
     build_reask_messages,
-    build_response_format,
     parse_allowed_lines,
-    prompt_size,
 )
 from trainer_bot.llm.validation import validate_plan
+from trainer_bot.training.plan import PlannedExercise, ShortlistCheck, WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 CATALOGUE = sample_catalogue()
@@ -224,6 +226,29 @@ def test_non_finite_weight_is_dropped() -> None:
     assert result.plan is not None and result.plan.exercises[0].weight_kg is None
 
 
+def test_the_plan_model_checks_an_answer_only_with_a_shortlist() -> None:
+    """The rule-based plan (10 conditioning rounds) and the LLM's answer are one model;
+    the answer's narrower ranges apply only in a `ShortlistCheck` context."""
+    exercise = {"sets": 10, "reps_min": 12, "reps_max": 15, "rest_seconds": 45}
+    data = {
+        "focus": "lower",
+        "title": "Низ тела",
+        "rationale": "Ноги.",
+        "warmup": "Разминка.",
+        "exercises": [{**exercise, "slug": e.slug} for e in ALLOWED[:4]],
+    }
+    assert len(WorkoutPlan.model_validate(data).exercises) == 4
+    with pytest.raises(ValidationError, match="back_squat: sets must be 1-6"):
+        WorkoutPlan.model_validate(data, context=ShortlistCheck(allowed=BY_SLUG))
+    with pytest.raises(ValidationError, match="'made_up' is not in the allowed list"):
+        WorkoutPlan.model_validate(
+            {**data, "exercises": [{**exercise, "slug": "made_up", "sets": 3}]},
+            context=ShortlistCheck(allowed=BY_SLUG),
+        )
+    with pytest.raises(ValidationError, match="at least one exercise"):
+        WorkoutPlan.model_validate({**data, "exercises": []})
+
+
 # --- the strict schema ------------------------------------------------------------------------
 
 
@@ -261,6 +286,16 @@ def test_schema_follows_strict_mode_rules() -> None:
     # A real property named `title` must be there (pydantic's titles were never added).
     assert "title" in schema["properties"]
     json.dumps(response_format)  # serialisable as is
+
+
+def test_schema_is_the_plan_model_plus_positions() -> None:
+    """Derived, not restated: a field added to the plan reaches the schema by itself."""
+    schema = build_response_format()["json_schema"]["schema"]
+    assert list(schema["properties"]) == list(WorkoutPlan.model_fields)
+    item = schema["properties"]["exercises"]["items"]
+    assert list(item["properties"]) == ["position", *PlannedExercise.model_fields]
+    assert item["properties"]["rest_seconds"] == {"type": "integer"}  # bounds stay in pydantic
+    assert "$defs" not in json.dumps(schema) and "$ref" not in json.dumps(schema)
 
 
 def test_schema_is_the_same_for_every_request_and_names_no_slug() -> None:

@@ -26,8 +26,7 @@ from tests.test_registration_dialog import fill_until
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import Muscle
 from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
-from trainer_bot.llm.validation import NOTES_LIMIT, TEXT_LIMITS
-from trainer_bot.training.schemas import PlannedExercise, WorkoutPlan
+from trainer_bot.training.plan import NOTES_LIMIT, TEXT_LIMITS, PlannedExercise, WorkoutPlan
 
 SessionFactory = async_sessionmaker[AsyncSession]
 USER_ID = 626262

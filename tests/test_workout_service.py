@@ -35,7 +35,7 @@ from trainer_bot.services.workouts import (
     past_workout,
     profile_of,
 )
-from trainer_bot.training.schemas import PlannedExercise, WorkoutPlan
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
 
 SessionFactory = async_sessionmaker[AsyncSession]
 CATALOGUE = default_catalogue()

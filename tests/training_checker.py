@@ -37,7 +37,8 @@ from trainer_bot.db.enums import (
     Muscle,
     WorkoutStatus,
 )
-from trainer_bot.training.schemas import PastWorkout, PlannedExercise, TrainingProfile, WorkoutPlan
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 B, MID, A = FitnessLevel.BEGINNER, FitnessLevel.INTERMEDIATE, FitnessLevel.ADVANCED
 RANK = {B: 0, MID: 1, A: 2}

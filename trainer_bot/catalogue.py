@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from trainer_bot.db.enums import HOME_EQUIPMENT, Equipment, FitnessLevel, Movement, Muscle
+from trainer_bot.db.enums import Equipment, FitnessLevel, Movement, Muscle
 
 CATALOGUE_PATH = Path(__file__).parent / "data" / "exercises.toml"
 
@@ -47,10 +47,6 @@ class CatalogueExercise(BaseModel):
         if set(self.primary_muscles) & set(self.secondary_muscles):
             raise ValueError(f"{self.slug}: a muscle is both primary and secondary")
         return self
-
-    @property
-    def needs_gym(self) -> bool:
-        return self.equipment not in HOME_EQUIPMENT
 
     @property
     def instructions_text(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -49,10 +48,6 @@ class DatabaseSettings(BaseSettings):
     @classmethod
     def _database_driver(cls, value: str) -> str:
         return normalize_database_url(value.strip())
-
-    @cached_property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
 
 class Settings(DatabaseSettings):
@@ -172,10 +167,6 @@ class Settings(DatabaseSettings):
                 "(openssl rand -hex 32) that Telegram sends back with every update"
             )
         return self
-
-    @property
-    def llm_enabled(self) -> bool:
-        return self.proxy_api_key is not None
 
 
 def describe_settings_error(error: Exception) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine
 from trainer_bot.db.migrations import pending_migrations
+
+# Re-exported: the `check` command and the start-up probe redact with it.
+from trainer_bot.redaction import redact as redact
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +70,6 @@ def settings_secrets(settings: Settings) -> list[str]:
         if secret is not None:
             found.append(secret.get_secret_value())
     return [value for value in found if len(value) >= MIN_REDACTED_LENGTH]
-
-
-def redact(line: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            line = line.replace(secret, "***")
-    return line
 
 
 def hide_password(url: str) -> str:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from trainer_bot.redaction import redact
+
 LOG_FORMAT = "%(asctime)s - %(levelname)s - %(name)s - %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
@@ -29,10 +31,7 @@ class RedactingFormatter(logging.Formatter):
         self._secrets = [s for s in secrets if s]
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        return redact(super().format(record), self._secrets)
 
 
 def setup_logging(level: str, log_file: Path | None, secrets: Iterable[str] = ()) -> None:

@@ -21,6 +21,7 @@ from dialogs.workout.texts import (
 )
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.db.models import Workout
+from trainer_bot.formatting import shorten, utf16_length
 from trainer_bot.services.workouts import WorkoutService
 
 SOURCE_NOTE = {
@@ -76,15 +77,8 @@ async def workout_getter(
 EXERCISE_WINDOW_LABELS = 160
 
 
-def _utf16_length(text: str) -> int:
-    """Telegram counts message length in UTF-16 code units of the parsed text."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def _shorten(text: str, budget: int) -> str:
-    if _utf16_length(text) <= budget:
-        return text
-    return text[: max(0, budget - 1)].rstrip() + "…"
+    return shorten(text, budget, measure=utf16_length)
 
 
 async def exercise_getter(
@@ -113,7 +107,7 @@ async def exercise_getter(
     budget = (
         TELEGRAM_TEXT_LIMIT
         - EXERCISE_WINDOW_LABELS
-        - sum(_utf16_length(value) for value in fields.values())
+        - sum(utf16_length(value) for value in fields.values())
     )
     fields["instructions"] = _shorten(exercise.instructions, budget)
     return {

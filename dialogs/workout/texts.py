@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 from trainer_bot.db.enums import Muscle
 from trainer_bot.db.models import WorkoutExercise
+from trainer_bot.formatting import format_duration
 from trainer_bot.services.profile_rules import format_kg
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -33,15 +33,6 @@ def muscles_text(muscles: list[str]) -> str:
     return ", ".join(MUSCLE_NAMES.get(muscle, muscle) for muscle in muscles)
 
 
-def duration_text(delta: timedelta) -> str:
-    """'3 ч 20 мин', rounded up to a minute so it never says '0 мин'."""
-    minutes = max(1, math.ceil(delta.total_seconds() / 60))
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{hours} ч {minutes} мин"
-    return f"{hours} ч" if hours else f"{minutes} мин"
-
-
 def wait_text(now: datetime, moment: datetime, timezone: ZoneInfo) -> str:
     """'через 3 ч 20 мин, в 21:40' (or 'завтра в 09:10' when it is another day)."""
     local_now = now.astimezone(timezone)
@@ -53,7 +44,7 @@ def wait_text(now: datetime, moment: datetime, timezone: ZoneInfo) -> str:
         when = f"завтра в {local:%H:%M}"
     else:
         when = f"{local:%d.%m} в {local:%H:%M}"
-    return f"через {duration_text(moment - now)}, {when}"
+    return f"через {format_duration(moment - now)}, {when}"
 
 
 def rest_text(seconds: int) -> str:

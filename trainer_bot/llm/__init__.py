@@ -4,7 +4,6 @@ from trainer_bot.llm.circuit_breaker import BreakerState, CircuitBreaker
 from trainer_bot.llm.client import CallTrace, ChatCompletion, ChatCompletionsClient
 from trainer_bot.llm.errors import CircuitOpenError, LLMCallError, describe_error_body
 from trainer_bot.llm.generator import LLMOutcome, LLMWorkoutGenerator
-from trainer_bot.llm.prompt import PromptSize, prompt_size
 from trainer_bot.llm.shortlist import session_shortlist
 from trainer_bot.llm.validation import PlanValidation, validate_plan
 
@@ -19,9 +18,7 @@ __all__ = [
     "LLMOutcome",
     "LLMWorkoutGenerator",
     "PlanValidation",
-    "PromptSize",
     "describe_error_body",
-    "prompt_size",
     "session_shortlist",
     "validate_plan",
 ]

@@ -54,10 +54,6 @@ class CircuitBreaker:
         return self._state
 
     @property
-    def consecutive_failures(self) -> int:
-        return self._consecutive_failures
-
-    @property
     def current_cooldown(self) -> float:
         """The cooldown of the current (or the next) open period."""
         opens = max(self._opens_in_a_row, 1)

@@ -25,7 +25,8 @@ import httpx
 
 from trainer_bot.config import Settings
 from trainer_bot.llm.circuit_breaker import CircuitBreaker
-from trainer_bot.llm.errors import CircuitOpenError, LLMCallError, describe_error_body, redact
+from trainer_bot.llm.errors import CircuitOpenError, LLMCallError, describe_error_body
+from trainer_bot.redaction import redact
 
 logger = logging.getLogger(__name__)
 

@@ -3,21 +3,22 @@
 ProxyAPI answers its own checks with `{"detail": "..."}` and passes OpenAI's errors
 through as `{"error": {"message", "type", "param", "code"}}`; a broken upstream may also
 answer with an HTML page or nothing at all. `describe_error_body` turns any of these into
-one short line that is safe to log (secrets are redacted by the caller via `redact`).
+one short line that is safe to log (the caller redacts secrets: `trainer_bot.redaction`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
+
+from trainer_bot.formatting import shorten
 
 DESCRIPTION_LIMIT = 200
 
 
 def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One line: whitespace runs collapsed, then cut to `limit`."""
+    return shorten(" ".join(text.split()), limit)
 
 
 def _describe_detail(detail: Any) -> str:
@@ -65,18 +66,6 @@ def describe_error_body(body: bytes | str | None, *, limit: int = DESCRIPTION_LI
         if isinstance(data.get("message"), str):
             return _shorten(data["message"], limit)
     return _shorten(f"unexpected body: {text}", limit)
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace every occurrence of each secret (and of its tail) with `***`."""
-    for secret in secrets:
-        if not secret:
-            continue
-        text = text.replace(secret, "***")
-        # Upstreams sometimes echo a partly masked key: hide a long tail too.
-        if len(secret) >= 12:
-            text = text.replace(secret[-8:], "***")
-    return text
 
 
 class LLMCallError(Exception):

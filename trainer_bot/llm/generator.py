@@ -18,11 +18,14 @@ from typing import Any, Literal
 
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.config import Settings
+from trainer_bot.llm.answer import build_response_format
 from trainer_bot.llm.client import CallTrace, ChatCompletionsClient
-from trainer_bot.llm.errors import LLMCallError, redact
-from trainer_bot.llm.prompt import build_messages, build_reask_messages, build_response_format
+from trainer_bot.llm.errors import LLMCallError
+from trainer_bot.llm.prompt import build_messages, build_reask_messages
 from trainer_bot.llm.validation import MIN_EXERCISES, validate_plan
-from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
+from trainer_bot.redaction import redact
+from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +61,6 @@ class LLMOutcome:
     # A short, secret-free description of the failure (an upstream error message, the
     # validation errors); empty on success.
     detail: str = ""
-
-    @property
-    def is_fallback(self) -> bool:
-        return self.plan is None
 
 
 class _StepError(Exception):
@@ -125,10 +124,6 @@ class LLMWorkoutGenerator:
         self._temperature = temperature
         # Opt-in only: prompts and completions hold users' health data.
         self._log_prompts = log_prompts
-
-    @property
-    def response_format(self) -> dict[str, Any]:
-        return self._response_format
 
     async def generate(
         self,

@@ -1,4 +1,4 @@
-"""The workout prompt: a fixed system prompt, a compact user message and a strict schema.
+"""The workout prompt: a fixed system prompt and a compact user message.
 
 The user message lists only the exercises for today's session (`llm.shortlist`: its
 movement patterns, a few per pattern), grouped by pattern; the generator validates the
@@ -12,25 +12,22 @@ schema and the system prompt, ~740 tokens) is below that threshold, so expect no
 tokens; the largest request (~1,750 tokens) costs less than the old full-catalogue one
 (~3,300) would even with its 1,650-token prefix cached at half price.
 
-Token figures are estimated as characters / 3.5 (no tokenizer dependency).
+The strict schema sent with it is `llm.answer`'s. Token figures are estimated as
+characters / 3.5 (no tokenizer dependency): `benchmarks.prompt_size`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.db.enums import Equipment, Movement
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
-CHARS_PER_TOKEN = 3.5
 HISTORY_LIMIT = 3
-SCHEMA_NAME = "workout"
 # One letter per equipment: the list is grouped by pattern, so the equipment is a column.
 EQUIPMENT_CODES: Mapping[Equipment, str] = {
     Equipment.BARBELL: "b",
@@ -79,10 +76,6 @@ Your previous answer cannot be used:
 {errors}
 Return the whole corrected workout as JSON that follows the schema, using only slugs from \
 the allowed list, 4-7 different exercises."""
-
-
-def estimate_tokens(chars: int) -> int:
-    return round(chars / CHARS_PER_TOKEN)
 
 
 def _fmt_number(value: float) -> str:
@@ -226,130 +219,3 @@ def build_reask_messages(previous_content: str, errors: Sequence[str]) -> list[d
         {"role": "assistant", "content": previous_content[:6000]},
         {"role": "user", "content": REASK_TEMPLATE.format(errors=listed)},
     ]
-
-
-def _nullable(kind: str, description: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": [kind, "null"]}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def build_workout_schema() -> dict[str, Any]:
-    """The strict JSON schema: every property required, no extra keys. The same for every
-    request: which slugs are allowed is the user message's list, checked by validation."""
-    exercise = {
-        "type": "object",
-        "properties": {
-            "position": {"type": "integer"},
-            "slug": {"type": "string", "description": "from the allowed list"},
-            "sets": {"type": "integer"},
-            "reps_min": {"type": "integer", "description": "seconds for timed exercises"},
-            "reps_max": {"type": "integer"},
-            "weight_kg": _nullable("number", "null for w and p equipment"),
-            "rest_seconds": {"type": "integer"},
-            "notes": _nullable("string", "RIR, load or technique cue"),
-        },
-        "required": [
-            "position",
-            "slug",
-            "sets",
-            "reps_min",
-            "reps_max",
-            "weight_kg",
-            "rest_seconds",
-            "notes",
-        ],
-        "additionalProperties": False,
-    }
-    return {
-        "type": "object",
-        "properties": {
-            "focus": {"type": "string"},
-            "title": {"type": "string"},
-            "rationale": {"type": "string"},
-            "warmup": {"type": "string"},
-            "exercises": {"type": "array", "items": exercise},
-        },
-        "required": ["focus", "title", "rationale", "warmup", "exercises"],
-        "additionalProperties": False,
-    }
-
-
-def build_response_format() -> dict[str, Any]:
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": SCHEMA_NAME,
-            "strict": True,
-            "schema": build_workout_schema(),
-        },
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class PromptSize:
-    system_chars: int
-    user_chars: int
-    schema_chars: int
-    allowed_count: int
-
-    @property
-    def messages_chars(self) -> int:
-        return self.system_chars + self.user_chars
-
-    @property
-    def total_chars(self) -> int:
-        return self.messages_chars + self.schema_chars
-
-    @property
-    def system_tokens(self) -> int:
-        return estimate_tokens(self.system_chars)
-
-    @property
-    def user_tokens(self) -> int:
-        return estimate_tokens(self.user_chars)
-
-    @property
-    def schema_tokens(self) -> int:
-        return estimate_tokens(self.schema_chars)
-
-    @property
-    def messages_tokens(self) -> int:
-        return estimate_tokens(self.messages_chars)
-
-    @property
-    def total_tokens(self) -> int:
-        return estimate_tokens(self.total_chars)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "allowed_count": self.allowed_count,
-            "system_chars": self.system_chars,
-            "user_chars": self.user_chars,
-            "schema_chars": self.schema_chars,
-            "total_chars": self.total_chars,
-            "system_tokens_est": self.system_tokens,
-            "user_tokens_est": self.user_tokens,
-            "schema_tokens_est": self.schema_tokens,
-            "messages_tokens_est": self.messages_tokens,
-            "total_tokens_est": self.total_tokens,
-        }
-
-
-def prompt_size(
-    profile: TrainingProfile,
-    allowed: Sequence[CatalogueExercise],
-    history: Sequence[PastWorkout],
-    session_hint: str,
-) -> PromptSize:
-    """Size figures of the request for these inputs (`allowed`: the list as sent)."""
-    messages = build_messages(profile, allowed, history, session_hint)
-    return PromptSize(
-        system_chars=len(messages[0]["content"]),
-        user_chars=len(messages[1]["content"]),
-        schema_chars=len(
-            json.dumps(build_response_format(), ensure_ascii=False, separators=(",", ":"))
-        ),
-        allowed_count=len(allowed),
-    )

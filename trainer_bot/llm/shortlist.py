@@ -17,14 +17,12 @@ so the model can only get an exercise it was shown.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.db.enums import (
     Equipment,
-    EquipmentType,
     FitnessLevel,
     Goal,
     Movement,
@@ -34,13 +32,13 @@ from trainer_bot.db.enums import (
 from trainer_bot.llm.prompt import HISTORY_LIMIT
 from trainer_bot.llm.validation import MAX_EXERCISES
 from trainer_bot.training import rules
-from trainer_bot.training.fallback import (
-    GYM_EQUIPMENT_PENALTY_BEGINNER,
-    GYM_EQUIPMENT_PENALTY_EXPERIENCED,
-    LEVEL_GAP_PENALTY,
-    is_mobility_drill,
-)
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
+from trainer_bot.training.scoring import (
+    LevelAndEquipment,
+    is_mobility_drill,
+    slot_penalty,
+    tiebreak,
+)
 from trainer_bot.training.selection import is_power_lift
 from trainer_bot.training.split import SessionSlot, received_utc
 
@@ -54,12 +52,9 @@ RECENCY_PENALTIES = (6.0, 4.0, 2.0)
 AVOID_PENALTY = 20.0  # loads a muscle trained hard < 48 h ago
 OFF_FOCUS_PENALTY = 4.0  # loads a muscle outside today's focus
 POWER_LIFT_PENALTY = 8.0  # Olympic lifts need a coach's eye, not a text plan
-ISOLATION_IN_MAIN_SLOT_PENALTY = 5.0
-SMALL_FIRST_PENALTY = 2.0  # a close-grip bench press is a poor pick for a chest slot
 SAME_EQUIPMENT_PENALTY = 1.0  # per exercise of that equipment already listed
 LIGHT_DAY_PENALTY = 3.0  # a light day wants easy bodyweight work (see the fallback)
 NOT_TIMED_PENALTY = 1.0  # conditioning intervals want a timed drill
-SMALL_MUSCLES = frozenset({Muscle.TRICEPS, Muscle.BICEPS, Muscle.FOREARMS, Muscle.CALVES})
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +150,10 @@ class _Scores:
     def __init__(
         self, profile: TrainingProfile, session: SessionSlot, history: Sequence[PastWorkout]
     ) -> None:
-        level = rules.effective_level(profile.level, profile.age)
-        beginner = level is FitnessLevel.BEGINNER or profile.is_minor
-        self._equipment = (
-            GYM_EQUIPMENT_PENALTY_BEGINNER if beginner else GYM_EQUIPMENT_PENALTY_EXPERIENCED
+        # The rule-based generator's preferences (`training.scoring`).
+        self._preferences = LevelAndEquipment(
+            profile, rules.effective_level(profile.level, profile.age)
         )
-        self._gym = profile.equipment is EquipmentType.GYM and not rules.is_child(profile.age)
-        ceiling = rules.LEVEL_RANK[FitnessLevel.BEGINNER if profile.is_minor else level]
-        # As in the fallback: "advanced" is training age, not a calisthenics skill.
-        self._target_rank = min(ceiling, rules.LEVEL_RANK[FitnessLevel.INTERMEDIATE])
         self._session = session
         # A light day wants bodyweight work, not a spread of equipment.
         self.spread = SAME_EQUIPMENT_PENALTY if session.is_hard else 0.0
@@ -187,7 +177,7 @@ class _Scores:
     def _base(self, exercise: CatalogueExercise) -> float:
         session = self._session
         score = self._recency.get(exercise.slug, 0.0)
-        score += LEVEL_GAP_PENALTY * abs(self._target_rank - rules.LEVEL_RANK[exercise.level])
+        score += self._preferences.level_gap(exercise)
         loaded = frozenset(exercise.primary_muscles) - rules.STABILISER_MUSCLES
         if not loaded.isdisjoint(session.avoid_muscles):
             score += AVOID_PENALTY
@@ -201,17 +191,14 @@ class _Scores:
             # Intervals on a hard day: timed drills, not mobility work (as the fallback).
             score += NOT_TIMED_PENALTY * (not exercise.is_timed)
             score += LIGHT_DAY_PENALTY * is_mobility_drill(exercise)
-        elif self._gym and exercise.movement is not Movement.CORE:
-            score += self._equipment[exercise.equipment]
+        else:
+            score += self._preferences.equipment(exercise)
         return score
 
     def in_lane(self, exercise: CatalogueExercise, lane: _Lane) -> float:
-        score = self.base(exercise)
-        if lane.compound and not exercise.is_compound:
-            score += ISOLATION_IN_MAIN_SLOT_PENALTY
-        if lane.muscle is None and exercise.primary_muscles[0] in SMALL_MUSCLES:
-            score += SMALL_FIRST_PENALTY
-        return score
+        return self.base(exercise) + slot_penalty(
+            exercise, compound_slot=lane.compound, muscle_slot=lane.muscle is not None
+        )
 
     @staticmethod
     def _light_day(exercise: CatalogueExercise) -> float:
@@ -228,5 +215,4 @@ class _Scores:
 
     @staticmethod
     def tiebreak(exercise: CatalogueExercise) -> int:
-        # Stable across runs (unlike hash()); spreads ties instead of alphabetical order.
-        return zlib.crc32(exercise.slug.encode())
+        return tiebreak(exercise.slug)

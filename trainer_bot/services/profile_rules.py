@@ -15,6 +15,9 @@ from enum import StrEnum
 from trainer_bot.db.enums import Goal
 from trainer_bot.db.models import AGE_RANGE, HEIGHT_RANGE_CM, WEIGHT_RANGE_KG
 
+# Re-exported: the dialogs format weights with the profile's rules.
+from trainer_bot.formatting import format_kg as format_kg
+
 MAX_INPUT_LENGTH = 40
 ADULT_AGE = 18
 PLAUSIBLE_ADULT_BMI = (12.0, 70.0)
@@ -45,12 +48,6 @@ class Step(StrEnum):
     TARGET_WEIGHT = "target_weight_kg"
     FREQUENCY = "frequency"
     EQUIPMENT = "equipment"
-
-
-def format_kg(value: float) -> str:
-    """72.5 -> '72,5', 80.0 -> '80' (Russian decimal comma)."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def _parse_number(text: str | None, example: str, units: frozenset[str]) -> float:

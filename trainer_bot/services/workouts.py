@@ -29,7 +29,8 @@ from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.training.fallback import generate_fallback_workout
-from trainer_bot.training.schemas import PastWorkout, TrainingProfile, WorkoutPlan
+from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
 from trainer_bot.training.split import next_session
 

@@ -19,10 +19,6 @@ def is_power_lift(exercise: CatalogueExercise) -> bool:
     return not rules.POWER_LIFT_SLUG_WORDS.isdisjoint(exercise.slug.split("_"))
 
 
-def exercise_allowed(exercise: CatalogueExercise, profile: TrainingProfile) -> bool:
-    return _Limits.of(profile).allows(exercise)
-
-
 class _Limits:
     """The profile's restrictions, worked out once for a whole catalogue."""
 

@@ -32,6 +32,7 @@ from trainer_bot.db.enums import (
     Movement,
     Muscle,
 )
+from trainer_bot.formatting import format_kg
 from trainer_bot.training import rules
 from trainer_bot.training.schemas import TrainingProfile
 
@@ -267,10 +268,6 @@ def round_to_equipment(exercise: CatalogueExercise, kg: float) -> float:
     return max(5.0, _floor_to(kg, 5.0))
 
 
-def _format_kg(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
 def _step_text(exercise: CatalogueExercise) -> str:
     equipment = exercise.equipment
     if equipment is Equipment.BARBELL:
@@ -293,21 +290,21 @@ def _load_note(
 ) -> str:
     step = _step_text(exercise)
     if exercise.equipment is Equipment.DUMBBELL:
-        start = f"Старт: {_format_kg(weight)} кг на гантель."
+        start = f"Старт: {format_kg(weight)} кг на гантель."
     elif exercise.equipment is Equipment.KETTLEBELL:
-        start = f"Старт: гиря {_format_kg(weight)} кг."
+        start = f"Старт: гиря {format_kg(weight)} кг."
     elif rounded_up and weight <= LIGHT_BAR_KG:
         start = (
-            f"Старт: {_format_kg(weight)} кг — лёгкий гриф (EZ или фиксированная штанга); "
+            f"Старт: {format_kg(weight)} кг — лёгкий гриф (EZ или фиксированная штанга); "
             "если тяжело, возьми гантели."
         )
     elif rounded_up:
         start = (
-            f"Старт: {_format_kg(weight)} кг — это пустой гриф; если он тяжёл, "
+            f"Старт: {format_kg(weight)} кг — это пустой гриф; если он тяжёл, "
             "возьми лёгкую штангу или гантели."
         )
     else:
-        start = f"Старт: {_format_kg(weight)} кг."
+        start = f"Старт: {format_kg(weight)} кг."
     if exercise.is_timed:
         check = (
             f"Если держишь {reps[1]} с легко — добавь {step}; "

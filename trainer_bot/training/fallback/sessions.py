@@ -1,0 +1,218 @@
+"""The session's exercises: the blueprint's slots filled (`choice`), fitted to the volume
+and time budget (`volume`), in order: heavy first, multi-joint before single-joint before
+trunk work and intervals. A light day is easy bodyweight work instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.db.enums import HOME_EQUIPMENT, Equipment, FitnessLevel, Movement, Muscle
+from trainer_bot.training import rules
+from trainer_bot.training.fallback.choice import build_index, fits, pick
+from trainer_bot.training.fallback.context import Candidate, Context, Draft, Index, Kind
+from trainer_bot.training.fallback.prescription import (
+    CONDITIONING_ROUNDS,
+    REST_STEP_S,
+    WARMUP_ESTIMATE_MIN,
+    rest_seconds,
+    session_minutes,
+    set_range,
+    set_seconds,
+)
+from trainer_bot.training.fallback.volume import (
+    SHORT_SESSION_MIN,
+    ensure_minimum,
+    optimise,
+    option_for,
+    repair,
+    session_fit,
+)
+from trainer_bot.training.scoring import is_mobility_drill
+from trainer_bot.training.split import BLUEPRINTS, PatternSlot, SessionSlot
+
+LIGHT_PATTERN_EQUIPMENT = frozenset({Equipment.BODYWEIGHT})
+# Extra candidates per major muscle: two multi-joint exercises, one single-joint one.
+EXTRA_KINDS = (True, True, False)
+CORE_EXTRAS = 2
+START_EXERCISES = 1
+REPAIR_CANDIDATES = 2
+# Sort keys of exercises that come from outside the blueprint: after its slots.
+EXTRA_ORDER = 100
+LAST_ORDER = 1000
+
+
+def hard_session(ctx: Context) -> list[Draft]:
+    low_count, strength_max = rules.EXERCISES_PER_SESSION
+    drafts: list[Draft] = []
+    spare: list[Draft] = []  # blueprint slots past the exercise limit: optional
+    used: set[str] = set()
+    for order, pattern in enumerate(ctx.slot.patterns):
+        exercise = None
+        if not drafts and ctx.heavy_day:
+            # Heavy 4-6 work belongs on a barbell; without one the day has no heavy lift.
+            exercise = pick(ctx, pattern, used, only=_is_barbell)
+        exercise = exercise or pick(ctx, pattern, used)
+        if exercise is not None:
+            used.add(exercise.slug)
+            target = drafts if len(drafts) < strength_max else spare
+            target.append(Draft(exercise, 0, order))
+    _fill_to_minimum(ctx, drafts, used, low_count)
+    drafts.sort(key=_session_order)
+    if ctx.heavy_day and drafts and drafts[0].kind is Kind.COMPOUND:
+        drafts[0].heavy = _is_barbell(drafts[0].exercise)
+    # Candidates the search may add: a multi-joint and a single-joint exercise for each
+    # major muscle the blueprint may leave short, more trunk work for a short session.
+    extras: list[Draft] = list(spare)
+    wanted: list[tuple[PatternSlot, Sequence[Candidate] | None, bool]] = []
+    for muscle in sorted(rules.MAJOR_MUSCLES & ctx.slot.muscles):
+        by_muscle = ctx.index.by_muscle.get(muscle, [])
+        wanted += [(PatternSlot((), muscle), by_muscle, c) for c in EXTRA_KINDS]
+    wanted += [(PatternSlot((Movement.CORE,)), None, False)] * CORE_EXTRAS
+    for pattern, pool, compound in wanted:
+        exercise = pick(ctx, pattern, used, pool=pool, only=_kind_filter(compound))
+        if exercise is not None:
+            used.add(exercise.slug)
+            extras.append(Draft(exercise, 0, EXTRA_ORDER + len(extras)))
+    finisher: Draft | None = None
+    if ctx.conditioning_day:
+        # Intervals need a timed drill (a bike, a rower, mountain climbers).
+        drills = PatternSlot((Movement.CONDITIONING,))
+        exercise = pick(ctx, drills, used, only=lambda e: e.is_timed) or pick(ctx, drills, used)
+        if exercise is not None:
+            finisher = Draft(exercise, CONDITIONING_ROUNDS, LAST_ORDER)
+    base = WARMUP_ESTIMATE_MIN * 60 + (
+        finisher.sets * set_seconds(ctx, finisher) if finisher else 0.0
+    )
+    fit = session_fit(ctx, base)
+    options = []
+    for index, draft in enumerate(drafts):
+        # Built up from the opening lift: each step adds the set or exercise that helps
+        # most, so a congested muscle steers the choice early (a leg curl, not a lunge).
+        draft.sets = set_range(ctx, draft)[0] if index < START_EXERCISES else 0
+        options.append(option_for(ctx, fit, draft, required=draft.heavy, extra=False))
+    options += [option_for(ctx, fit, d, required=False, extra=True) for d in extras]
+    for option in options:
+        if option.draft.sets:
+            fit.apply(option, option.draft.sets)
+            fit.count += 1
+    optimise(options, fit, low_count, strength_max)
+    repair(options, fit, low_count, strength_max)
+    ensure_minimum(options, fit, low_count)
+    chosen = [o.draft for o in options if o.draft.sets > 0]
+    openers = [d for d in drafts if _opens_session(d)]
+    if openers and not any(_opens_session(d) for d in chosen):
+        # The search let go of every big lift: bring the blueprint's first one back.
+        openers[0].sets = set_range(ctx, openers[0])[0]
+        chosen.append(openers[0])
+    chosen.sort(key=_session_order)
+    # The intervals take the last exercise slot if one is free; otherwise the plan says
+    # "10-15 min of cardio" in words (see generate_fallback_workout).
+    if finisher is not None and len(chosen) < strength_max:
+        chosen.append(finisher)
+    _stretch_rests(ctx, chosen)
+    return chosen
+
+
+def _kind_filter(compound: bool) -> Callable[[CatalogueExercise], bool]:
+    return lambda exercise: exercise.is_compound is compound
+
+
+def _is_barbell(exercise: CatalogueExercise) -> bool:
+    return exercise.equipment is Equipment.BARBELL
+
+
+def _opens_session(draft: Draft) -> bool:
+    large = not rules.LARGE_MUSCLES.isdisjoint(draft.exercise.primary_muscles)
+    return draft.kind is Kind.COMPOUND and large
+
+
+def _session_order(draft: Draft) -> tuple[int, bool, bool, int]:
+    """Heavy first, multi-joint before single-joint before trunk and intervals, large
+    muscles before small ones, then the blueprint's order."""
+    return (draft.kind, not draft.heavy, not _opens_session(draft), draft.order)
+
+
+def _stretch_rests(ctx: Context, drafts: list[Draft]) -> None:
+    """A short session (a beginner's low weekly volume) gets the longer end of the
+    table's rest range instead of extra sets: fuller recovery between sets."""
+    high = ctx.scheme.rest_compound_s[1]
+    minutes = session_minutes(ctx, drafts)
+    for draft in drafts:
+        if draft.kind is not Kind.COMPOUND or draft.heavy:
+            continue
+        rest = rest_seconds(ctx, draft)
+        while minutes < SHORT_SESSION_MIN and rest + REST_STEP_S <= high:
+            rest += REST_STEP_S
+            draft.rest_override = rest
+            minutes += draft.sets * REST_STEP_S / 60
+
+
+def _fill_to_minimum(ctx: Context, drafts: list[Draft], used: set[str], minimum: int) -> None:
+    """A thin catalogue (home, beginner) may leave slots empty: add whatever fits the
+    focus, trunk work first, so the session still has four exercises."""
+    fillers = (
+        PatternSlot((Movement.CORE,)),
+        *BLUEPRINTS[ctx.slot.focus],
+        PatternSlot(tuple(m for m in Movement if m is not Movement.CONDITIONING)),
+    )
+    for pattern in fillers:
+        if len(drafts) >= minimum:
+            return
+        exercise = pick(ctx, pattern, used)
+        if exercise is None:
+            continue
+        used.add(exercise.slug)
+        drafts.append(Draft(exercise, 0, EXTRA_ORDER + len(drafts)))
+
+
+def light_session(ctx: Context) -> list[Draft]:
+    """Easy bodyweight work: trunk, hips, an easy squat or push; beginner-level, low
+    impact, preferring muscles that were not trained hard yesterday."""
+    low, high = rules.LIGHT_DAY_EXERCISES
+    pool = [
+        e
+        for e in ctx.allowed
+        if e.equipment in LIGHT_PATTERN_EQUIPMENT
+        and e.level is FitnessLevel.BEGINNER
+        and not e.is_high_impact
+        and (e.movement is not Movement.CONDITIONING or is_mobility_drill(e))
+    ]
+    if len(pool) < low:
+        pool = [e for e in ctx.allowed if e.equipment in HOME_EQUIPMENT] or list(ctx.allowed)
+    rested = [e for e in pool if fits(e, frozenset(Muscle), ctx.slot.avoid_muscles)]
+    light = replace(ctx, slot=_with_muscles(ctx.slot, frozenset(Muscle), frozenset()))
+    light.index = Index({}, {})
+    anything = PatternSlot(tuple(Movement))
+    drafts: list[Draft] = []
+    used: set[str] = set()
+    for candidates in (rested, pool):
+        light.index = build_index(light, candidates)
+        for order, pattern in enumerate((*ctx.slot.patterns, anything, anything)):
+            if len(drafts) >= (high if order < len(ctx.slot.patterns) else low):
+                break
+            exercise = pick(light, pattern, used)
+            if exercise is not None:
+                used.add(exercise.slug)
+                drafts.append(Draft(exercise, rules.LIGHT_DAY_SETS, order))
+        if len(drafts) >= low:
+            break
+    drafts.sort(key=lambda d: (d.kind, d.order))
+    return drafts
+
+
+def _with_muscles(
+    slot: SessionSlot, muscles: frozenset[Muscle], avoid: frozenset[Muscle]
+) -> SessionSlot:
+    return SessionSlot(
+        focus=slot.focus,
+        title=slot.title,
+        rationale=slot.rationale,
+        patterns=slot.patterns,
+        muscles=muscles,
+        avoid_muscles=avoid,
+        week_position=slot.week_position,
+        hard_sessions_per_week=slot.hard_sessions_per_week,
+    )
