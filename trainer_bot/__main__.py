@@ -7,8 +7,12 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from trainer_bot.config import Settings
 
 EXIT_PROBLEM = 1
 EXIT_CONFIG = 2
@@ -17,6 +21,18 @@ EXIT_CONFIG = 2
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_CONFIG
+
+
+async def _serve(settings: Settings) -> None:
+    """Serve the way BOT_MODE says: long polling (the default) or a webhook server."""
+    if settings.bot_mode == "webhook":
+        from trainer_bot.runners.webhook import run_webhook
+
+        await run_webhook(settings)
+    else:
+        from trainer_bot.runners.polling import run_polling
+
+        await run_polling(settings)
 
 
 def _run() -> int:
@@ -30,14 +46,14 @@ def _run() -> int:
 
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from trainer_bot.app import StartupError, run
+    from trainer_bot.app import StartupError
     from trainer_bot.health import TELEGRAM_API, redact, settings_secrets
     from trainer_bot.logging_setup import setup_logging
 
     secrets = settings_secrets(settings)
     setup_logging(settings.log_level, settings.log_file, secrets)
     try:
-        asyncio.run(run(settings))
+        asyncio.run(_serve(settings))
     except StartupError as error:
         logging.getLogger("trainer_bot").error("%s", error)
         return _fail(f"Start-up failed: {error}")

@@ -4,16 +4,59 @@ from __future__ import annotations
 
 from operator import itemgetter
 
+from aiogram import F
 from aiogram_dialog import Dialog, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.states import MenuSG, WorkoutSG
 from dialogs.workout import handlers
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
+from dialogs.workout.keys import (
+    COMPLETE_ID,
+    COUNTER,
+    DESCRIPTION,
+    EXERCISE_ID,
+    EXERCISES,
+    FOUND,
+    HAS_NEXT,
+    HAS_PREVIOUS,
+    HAS_WORKOUT,
+    IMAGE_URL,
+    INSTRUCTIONS,
+    LINES,
+    MY_WORKOUT_ID,
+    NAME,
+    NEXT_EXERCISE_ID,
+    NEXT_TEXT,
+    NOTES,
+    PLANNED,
+    PREVIOUS_EXERCISE_ID,
+    PRIMARY,
+    RATIONALE,
+    SCHEME,
+    SECONDARY,
+    SOURCE_NOTE,
+    STATUS,
+    TITLE,
+    TO_MENU_ID,
+    TO_WORKOUT_ID,
+    VIDEO_URL,
+    WARMUP,
+)
+from trainer_bot.db.enums import WorkoutStatus
 
-TO_MENU = Start(Const("◀️ В меню"), id="to_menu", state=MenuSG.main, mode=StartMode.RESET_STACK)
+TO_MENU = Start(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, mode=StartMode.RESET_STACK)
+# A planned workout needs no status line.
+STATUS_LINE = Case(
+    {
+        WorkoutStatus.COMPLETED.value: Const("✅ Выполнена"),
+        WorkoutStatus.SKIPPED.value: Const("⏭ Заменена новой тренировкой"),
+        ...: Const(""),
+    },
+    selector=STATUS,
+)
 
 PREVIEW_WORKOUT = {
     "found": True,
@@ -21,7 +64,7 @@ PREVIEW_WORKOUT = {
     "rationale": "Вторая тренировка недели из трёх: после ног в прошлый раз сегодня верх тела.",
     "warmup": "5–7 минут лёгкого кардио и суставная разминка, затем 2 лёгких подхода жима "
     "лёжа с половиной рабочего веса.",
-    "status_line": "",
+    "status": WorkoutStatus.PLANNED.value,
     "source_note": "Составлено AI-тренером под твой профиль.",
     "lines": "1. <b>Жим штанги лёжа</b> — 3 × 8–10, 60 кг, отдых 2 мин\n"
     "2. <b>Тяга верхнего блока</b> — 3 × 10–12, 45 кг, отдых 90 с\n"
@@ -49,30 +92,31 @@ def workout_dialog() -> Dialog:
             preview_add_transitions=[SwitchTo(Const(""), id="ready", state=WorkoutSG.view)],
         ),
         Window(
-            Format("🏋️ <b>{title}</b>", when="found"),
-            Format("{status_line}", when="status_line"),
-            Format("<i>{rationale}</i>\n", when="found"),
-            Format("🔥 <b>Разминка.</b> {warmup}\n", when="found"),
-            Format("{lines}\n", when="found"),
+            Format(f"🏋️ <b>{{{TITLE}}}</b>", when=F[FOUND]),
+            STATUS_LINE,
+            Format(f"<i>{{{RATIONALE}}}</i>\n", when=F[FOUND]),
+            Format(f"🔥 <b>Разминка.</b> {{{WARMUP}}}\n", when=F[FOUND]),
+            Format(f"{{{LINES}}}\n", when=F[FOUND]),
             Format(
-                "<i>{source_note}</i>\nНажми на упражнение, чтобы увидеть технику.", when="found"
+                f"<i>{{{SOURCE_NOTE}}}</i>\nНажми на упражнение, чтобы увидеть технику.",
+                when=F[FOUND],
             ),
-            Const("Эта тренировка больше недоступна.", when=lambda d, *_: not d.get("found")),
+            Const("Эта тренировка больше недоступна.", when=~F[FOUND]),
             Column(
                 Select(
                     Format("{item[1]}"),
-                    id="exercise",
+                    id=EXERCISE_ID,
                     item_id_getter=itemgetter(0),
-                    items="exercises",
+                    items=EXERCISES,
                     type_factory=int,
                     on_click=handlers.on_exercise_selected,
                 ),
             ),
             Button(
                 Const("✅ Завершить тренировку"),
-                id="complete",
+                id=COMPLETE_ID,
                 on_click=handlers.on_complete,
-                when="planned",
+                when=F[PLANNED],
             ),
             TO_MENU,
             state=WorkoutSG.view,
@@ -82,31 +126,31 @@ def workout_dialog() -> Dialog:
         ),
         Window(
             # A link preview, not a photo: a photo caption is limited to 1,024 characters.
-            LinkPreview(Format("{image_url}"), show_above_text=True, when="image_url"),
-            Format("<b>{name}</b> · {counter}\n", when="found"),
-            Format("📋 {scheme}", when="found"),
-            Format("💬 {notes}", when="notes"),
-            Format("\n{description}\n", when="found"),
-            Format("<b>Как выполнять</b>\n{instructions}\n", when="found"),
-            Format("🎯 Основные мышцы: {primary}", when="found"),
-            Format("➕ Дополнительно: {secondary}", when="secondary"),
-            Const("Упражнение не найдено.", when=lambda d, *_: not d.get("found")),
-            Url(Const("▶ Техника"), Format("{video_url}"), when="found"),
+            LinkPreview(Format(f"{{{IMAGE_URL}}}"), show_above_text=True, when=F[IMAGE_URL]),
+            Format(f"<b>{{{NAME}}}</b> · {{{COUNTER}}}\n", when=F[FOUND]),
+            Format(f"📋 {{{SCHEME}}}", when=F[FOUND]),
+            Format(f"💬 {{{NOTES}}}", when=F[NOTES]),
+            Format(f"\n{{{DESCRIPTION}}}\n", when=F[FOUND]),
+            Format(f"<b>Как выполнять</b>\n{{{INSTRUCTIONS}}}\n", when=F[FOUND]),
+            Format(f"🎯 Основные мышцы: {{{PRIMARY}}}", when=F[FOUND]),
+            Format(f"➕ Дополнительно: {{{SECONDARY}}}", when=F[SECONDARY]),
+            Const("Упражнение не найдено.", when=~F[FOUND]),
+            Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
             Row(
                 Button(
                     Const("⬅️"),
-                    id="previous_exercise",
+                    id=PREVIOUS_EXERCISE_ID,
                     on_click=handlers.on_step_exercise,
-                    when="has_previous",
+                    when=F[HAS_PREVIOUS],
                 ),
                 Button(
                     Const("➡️"),
-                    id="next_exercise",
+                    id=NEXT_EXERCISE_ID,
                     on_click=handlers.on_step_exercise,
-                    when="has_next",
+                    when=F[HAS_NEXT],
                 ),
             ),
-            SwitchTo(Const("◀️ К тренировке"), id="to_workout", state=WorkoutSG.view),
+            SwitchTo(Const("◀️ К тренировке"), id=TO_WORKOUT_ID, state=WorkoutSG.view),
             state=WorkoutSG.exercise,
             getter=exercise_getter,
             preview_data={
@@ -128,7 +172,7 @@ def workout_dialog() -> Dialog:
         ),
         Window(
             Const("🎉 <b>Отличная работа!</b> Тренировка отмечена выполненной.\n"),
-            Format("{next_text}"),
+            Format(f"{{{NEXT_TEXT}}}"),
             Const("\nВосстанавливайся: сон, вода и белок помогут мышцам расти."),
             TO_MENU,
             state=WorkoutSG.done,
@@ -137,12 +181,12 @@ def workout_dialog() -> Dialog:
         ),
         Window(
             Const("⏳ Новая тренировка пока недоступна: телу нужно восстановиться.\n"),
-            Format("{next_text}"),
+            Format(f"{{{NEXT_TEXT}}}"),
             SwitchTo(
                 Const("📋 Моя тренировка"),
-                id="my_workout",
+                id=MY_WORKOUT_ID,
                 state=WorkoutSG.view,
-                when="has_workout",
+                when=F[HAS_WORKOUT],
             ),
             TO_MENU,
             state=WorkoutSG.cooldown,
