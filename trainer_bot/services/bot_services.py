@@ -78,10 +78,10 @@ class Workouts:
 
     async def planned_id(self, telegram_id: int) -> int | None:
         """The user's newest workout while it is still planned."""
-        profile = self._users.known(telegram_id)
+        profile = self._users.saved(telegram_id)
         if profile is not None and not profile.has_received_workout:
             # Just registered (or edited before any workout): a workout is saved together
-            # with last_workout_at, so this profile has none to show.
+            # with last_workout_at, so the profile this update saved has none to show.
             return None
         return await self._service.planned_workout_id(self._session, telegram_id)
 

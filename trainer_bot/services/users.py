@@ -55,15 +55,16 @@ class Users:
     after a handler renders from it instead of reading the row again.
     """
 
-    __slots__ = ("_known", "_session")
+    __slots__ = ("_known", "_saved", "_session")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._known: dict[int, Profile | None] = {}
+        self._saved: dict[int, Profile] = {}
 
-    def known(self, telegram_id: int) -> Profile | None:
-        """The profile if this update has already read or saved it; never queries."""
-        return self._known.get(telegram_id)
+    def saved(self, telegram_id: int) -> Profile | None:
+        """The profile as this update has just saved it (None if it saved none)."""
+        return self._saved.get(telegram_id)
 
     async def profile(self, telegram_id: int) -> Profile | None:
         if telegram_id in self._known:
@@ -77,11 +78,11 @@ class Users:
     async def save(
         self, telegram_id: int, first_name: str | None, answers: ProfileAnswers
     ) -> Profile:
-        profile = self._known[telegram_id] = await save_profile(
-            self._session, telegram_id, first_name, answers
-        )
+        profile = await save_profile(self._session, telegram_id, first_name, answers)
+        self._known[telegram_id] = self._saved[telegram_id] = profile
         return profile
 
     def forget(self, telegram_id: int) -> None:
         """After a write that changed the row behind the kept profile."""
         self._known.pop(telegram_id, None)
+        self._saved.pop(telegram_id, None)
