@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,22 +130,27 @@ def _preview(target: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer_bot", description=__doc__)
+    # Each command names its handler (args -> exit code); no command means `run`.
+    parser.set_defaults(handler=lambda _: _run())
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (BOT_MODE: polling, or webhook); the default")
-    commands.add_parser("migrate", help="apply database migrations and sync the catalogue")
-    commands.add_parser(
+    run = commands.add_parser(
+        "run", help="run the bot (BOT_MODE: polling, or webhook); the default"
+    )
+    run.set_defaults(handler=lambda _: _run())
+    migrate = commands.add_parser(
+        "migrate", help="apply database migrations and sync the catalogue"
+    )
+    migrate.set_defaults(handler=lambda _: _migrate())
+    check = commands.add_parser(
         "check", help="check the configuration, database, Redis, Telegram and the LLM endpoint"
     )
+    check.set_defaults(handler=lambda _: _check())
     preview = commands.add_parser("preview", help="write an HTML preview of every window")
     preview.add_argument("directory", nargs="?", default="preview", type=Path)
+    preview.set_defaults(handler=lambda args: _preview(args.directory))
     args = parser.parse_args(argv)
-    if args.command == "migrate":
-        return _migrate()
-    if args.command == "check":
-        return _check()
-    if args.command == "preview":
-        return _preview(args.directory)
-    return _run()
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
 
 if __name__ == "__main__":

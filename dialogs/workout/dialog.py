@@ -59,24 +59,24 @@ STATUS_LINE = Case(
 )
 
 PREVIEW_WORKOUT = {
-    "found": True,
-    "title": "Верх тела: грудь, спина, плечи",
-    "rationale": "Вторая тренировка недели из трёх: после ног в прошлый раз сегодня верх тела.",
-    "warmup": "5–7 минут лёгкого кардио и суставная разминка, затем 2 лёгких подхода жима "
+    FOUND: True,
+    TITLE: "Верх тела: грудь, спина, плечи",
+    RATIONALE: "Вторая тренировка недели из трёх: после ног в прошлый раз сегодня верх тела.",
+    WARMUP: "5–7 минут лёгкого кардио и суставная разминка, затем 2 лёгких подхода жима "
     "лёжа с половиной рабочего веса.",
-    "status": WorkoutStatus.PLANNED.value,
-    "source_note": "Составлено AI-тренером под твой профиль.",
-    "lines": "1. <b>Жим штанги лёжа</b> — 3 × 8–10, 60 кг, отдых 2 мин\n"
+    STATUS: WorkoutStatus.PLANNED.value,
+    SOURCE_NOTE: "Составлено AI-тренером под твой профиль.",
+    LINES: "1. <b>Жим штанги лёжа</b> — 3 × 8–10, 60 кг, отдых 2 мин\n"
     "2. <b>Тяга верхнего блока</b> — 3 × 10–12, 45 кг, отдых 90 с\n"
     "3. <b>Жим гантелей сидя</b> — 3 × 10–12, 14 кг, отдых 90 с\n"
     "4. <b>Планка</b> — 3 × 30–45 с, свой вес, отдых 60 с",
-    "exercises": [
+    EXERCISES: [
         (1, "1. Жим штанги лёжа"),
         (2, "2. Тяга верхнего блока"),
         (3, "3. Жим гантелей сидя"),
         (4, "4. Планка"),
     ],
-    "planned": True,
+    PLANNED: True,
 }
 
 
@@ -154,20 +154,20 @@ def workout_dialog() -> Dialog:
             state=WorkoutSG.exercise,
             getter=exercise_getter,
             preview_data={
-                "found": True,
-                "name": "Жим штанги лёжа",
-                "counter": "1 из 4",
-                "scheme": "3 × 8–10 · 60 кг · отдых 2 мин",
-                "notes": "Если все повторы даются легко и в запасе больше 3 — добавь 2,5 кг.",
-                "description": "Базовое упражнение для груди, передних дельт и трицепса.",
-                "instructions": "1. Ляг на скамью, лопатки сведены.\n2. Опусти гриф к груди.\n"
+                FOUND: True,
+                NAME: "Жим штанги лёжа",
+                COUNTER: "1 из 4",
+                SCHEME: "3 × 8–10 · 60 кг · отдых 2 мин",
+                NOTES: "Если все повторы даются легко и в запасе больше 3 — добавь 2,5 кг.",
+                DESCRIPTION: "Базовое упражнение для груди, передних дельт и трицепса.",
+                INSTRUCTIONS: "1. Ляг на скамью, лопатки сведены.\n2. Опусти гриф к груди.\n"
                 "3. Выжми вверх на выдохе.",
-                "primary": "грудь",
-                "secondary": "плечи, трицепс",
-                "video_url": "https://www.youtube.com/results?search_query=жим+лёжа",
-                "image_url": None,
-                "has_previous": False,
-                "has_next": True,
+                PRIMARY: "грудь",
+                SECONDARY: "плечи, трицепс",
+                VIDEO_URL: "https://www.youtube.com/results?search_query=жим+лёжа",
+                IMAGE_URL: None,
+                HAS_PREVIOUS: False,
+                HAS_NEXT: True,
             },
         ),
         Window(
@@ -192,8 +192,8 @@ def workout_dialog() -> Dialog:
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,
             preview_data={
-                "next_text": "Следующая тренировка — через 3 ч 20 мин, в 21:40.",
-                "has_workout": True,
+                NEXT_TEXT: "Следующая тренировка — через 3 ч 20 мин, в 21:40.",
+                HAS_WORKOUT: True,
             },
         ),
         on_start=handlers.on_workout_start,
