@@ -131,7 +131,7 @@ def create_dispatcher(
     services.attach_dialogs(
         setup_dialogs(dp, message_manager=message_manager, events_isolation=state.events_isolation)
     )
-    # Background dialog updates skip dp.update middlewares: give them a session too.
+    # Background dialog updates skip dp.update middlewares: give them their services too.
     dp.observers[DIALOG_EVENT_NAME].outer_middleware(db_middleware)
     return dp
 
