@@ -27,7 +27,7 @@ from aiogram_dialog.widgets.kbd import Back, Button, Column, Group, Select, Swit
 from aiogram_dialog.widgets.text import Const, Format
 
 from benchmarks.common import CannedBot, ScreenRecorder
-from dialogs.registration.options import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
+from dialogs.profile_text import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
 from trainer_bot.app import StateBackend
 
 # --- (a) bare aiogram --------------------------------------------------------------------

@@ -44,8 +44,13 @@ from redis.asyncio import Redis
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from dialogs.registration.options import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
-from trainer_bot.app import StateBackend, create_dispatcher, create_state_backend
+from dialogs.profile_text import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
+from trainer_bot.app import (
+    StateBackend,
+    create_dispatcher,
+    create_state_backend,
+    freeze_startup,
+)
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine, create_session_factory
@@ -535,7 +540,7 @@ def build_bot_under_test(
     if sql is not None:
         label_background_screens(dp, sql, BG_SHOW)
     bot = CannedBot()
-    freeze_like_the_bot()  # start-up is done, as in run_polling
+    freeze_like_the_bot()  # start-up is done, as in run_application
     return BotUnderTest(dp, bot, screens, service)
 
 
@@ -853,13 +858,11 @@ class LogProblems(logging.Handler):
 
 
 def freeze_like_the_bot() -> None:
-    """What the bot does once the imports are done (`trainer_bot.app.run`) and again once
-    start-up is done (`run_polling`, `run_webhook`): a full collection, then `gc.freeze()`,
-    so the long-lived objects (~270k from the imports, mostly aiogram's models, then the
-    Dispatcher and dialogs) are no longer walked by every full collection. Called at start
-    and by `build_bot_under_test`."""
-    gc.collect()
-    gc.freeze()
+    """What the bot does once start-up is built (`trainer_bot.app.freeze_startup`): a full
+    collection, then `gc.freeze()`, so the long-lived objects (~270k from the imports,
+    mostly aiogram's models, then the Dispatcher and dialogs) are no longer walked by every
+    full collection. Called at start and by `build_bot_under_test`."""
+    freeze_startup()
 
 
 def setup_bench_logging() -> LogProblems:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.common import open_home
 from dialogs.states import MenuSG, RegistrationSG
-from dialogs.workout.handlers import request_workout
-from trainer_bot.services.users import get_user
-from trainer_bot.services.welcome import WelcomeVideoNote
+from dialogs.workout_request import request_workout
+from trainer_bot.services.bot_services import BotServices
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +40,9 @@ def _in_registration(dialog_manager: DialogManager) -> bool:
     )
 
 
-async def cmd_start(
-    message: Message,
-    dialog_manager: DialogManager,
-    session: AsyncSession,
-    bot: Bot,
-    welcome: WelcomeVideoNote,
-) -> None:
+async def cmd_start(message: Message, dialog_manager: DialogManager, services: BotServices) -> None:
     user_id = message.chat.id
-    if await get_user(session, user_id) is not None:
+    if await services.users.is_registered(user_id):
         logger.info("User %s opened the main menu with /start", user_id)
         await open_home(dialog_manager, registered=True)
         return
@@ -60,14 +52,14 @@ async def cmd_start(
         await dialog_manager.show(ShowMode.SEND)
         return
     logger.info("User %s sent /start", user_id)
-    await welcome.send(bot, message.chat.id, session)
+    await services.welcome.send(message.chat.id)
     await open_home(dialog_manager, registered=False)
 
 
 async def cmd_profile(
-    message: Message, dialog_manager: DialogManager, session: AsyncSession
+    message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
-    if await get_user(session, message.chat.id) is None:
+    if not await services.users.is_registered(message.chat.id):
         await message.answer("Профиля пока нет — давай заполним анкету 👇")
         await open_home(dialog_manager, registered=False)
         return
@@ -75,15 +67,12 @@ async def cmd_profile(
 
 
 async def cmd_workout(
-    message: Message, dialog_manager: DialogManager, session: AsyncSession
+    message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
-    user = await get_user(session, message.chat.id)
-    if user is None:
+    dialog_manager.show_mode = ShowMode.SEND
+    if not await request_workout(dialog_manager, services, message.chat.id, message.chat.id):
         await message.answer("Сначала заполним анкету — так тренировка будет именно под тебя 👇")
         await open_home(dialog_manager, registered=False)
-        return
-    dialog_manager.show_mode = ShowMode.SEND
-    await request_workout(dialog_manager, user, message.chat.id)
 
 
 async def cmd_help(message: Message) -> None:
@@ -91,9 +80,9 @@ async def cmd_help(message: Message) -> None:
 
 
 async def cmd_cancel(
-    message: Message, dialog_manager: DialogManager, session: AsyncSession
+    message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
-    if await get_user(session, message.chat.id) is not None:
+    if await services.users.is_registered(message.chat.id):
         await open_home(dialog_manager, registered=True)
         return
     if _in_registration(dialog_manager):

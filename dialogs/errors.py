@@ -15,10 +15,9 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.common import open_home
-from trainer_bot.services.users import get_user
+from trainer_bot.services.bot_services import BotServices
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def _user_and_chat(event: ErrorEvent) -> tuple[int | None, int | None]:
 
 
 async def on_stale_dialog(
-    event: ErrorEvent, dialog_manager: DialogManager, session: AsyncSession
+    event: ErrorEvent, dialog_manager: DialogManager, services: BotServices
 ) -> None:
     user_id, _ = _user_and_chat(event)
     logger.info(
@@ -57,7 +56,7 @@ async def on_stale_dialog(
     )
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(STALE_SCREEN_TEXT)
-    registered = user_id is not None and await get_user(session, user_id) is not None
+    registered = user_id is not None and await services.users.is_registered(user_id)
     await open_home(dialog_manager, registered=registered)
 
 

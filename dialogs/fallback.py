@@ -11,10 +11,9 @@ import logging
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.common import open_home
-from trainer_bot.services.users import get_user
+from trainer_bot.services.bot_services import BotServices
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +22,9 @@ UNKNOWN_BUTTON_TEXT = "Эта кнопка больше не работает �
 
 
 async def on_unexpected_message(
-    message: Message, dialog_manager: DialogManager, session: AsyncSession
+    message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
-    registered = await get_user(session, message.chat.id) is not None
+    registered = await services.users.is_registered(message.chat.id)
     logger.info("User %s wrote outside any screen, reopening", message.chat.id)
     await message.answer(LOST_TEXT)
     await open_home(dialog_manager, registered=registered)

@@ -99,7 +99,7 @@ def test_no_migrations_is_an_error(tmp_path: Path) -> None:
 def test_the_running_bot_does_not_import_alembic() -> None:
     """Alembic costs ~8-11 MiB of resident memory: only the migration check loads it."""
     code = (
-        "import sys, trainer_bot.app, trainer_bot.webhook, trainer_bot.health\n"
+        "import sys, trainer_bot.app, trainer_bot.runners.webhook, trainer_bot.health\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'alembic')\n"
         "assert not loaded, loaded\n"
     )

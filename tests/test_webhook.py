@@ -1,4 +1,5 @@
-"""Webhook mode in-process: the aiohttp app of `trainer_bot.webhook` on aiohttp's test server.
+"""Webhook mode in-process: the aiohttp app of `trainer_bot.runners.webhook` on aiohttp's
+test server.
 
 The real application (`build_application`: Postgres test database, Redis, dialogs) talks to
 the fake Telegram server; updates are POSTed to the webhook endpoint the way Telegram
@@ -30,14 +31,14 @@ from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine
 from trainer_bot.db.models import TelegramFile
 from trainer_bot.middlewares.throttling import THROTTLED_TEXT
-from trainer_bot.services.welcome import WELCOME_FILE_KEY
-from trainer_bot.webhook import (
+from trainer_bot.runners.webhook import (
     HEALTH_PATH,
     SECRET_HEADER,
     create_webhook_app,
     register_webhook,
     run_webhook,
 )
+from trainer_bot.services.welcome import WELCOME_FILE_KEY
 
 # A Redis db index of its own: the bot keeps its fixed "fsm" key prefix.
 REDIS_URL = os.environ.get("TEST_WEBHOOK_REDIS_URL", "redis://127.0.0.1:6379/12")

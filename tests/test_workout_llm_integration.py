@@ -44,6 +44,7 @@ from trainer_bot.db.enums import HOME_EQUIPMENT, EquipmentType, FitnessLevel, Ge
 from trainer_bot.db.models import User, Workout
 from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator, session_shortlist
 from trainer_bot.llm.prompt import parse_allowed_lines
+from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.workouts import RequestOutcome, WorkoutService, profile_of
 from trainer_bot.training.schemas import TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
@@ -216,12 +217,13 @@ async def get_workout(env: Env) -> Workout:
         user = await session.get(User, user_id)
         assert user is not None
         assert profile_of(user) == PROFILE
-        assert (await service.request(session, user)).outcome is RequestOutcome.STARTED
+        started = await service.request(session, user.telegram_id)
+        assert started.outcome is RequestOutcome.STARTED
     workout_id = await service.generate_and_save(user_id)
     async with env.session_factory() as session:
         user = await session.get(User, user_id)
         assert user is not None
-        workout = await service.get(session, user, workout_id)
+        workout = await workout_queries.get_for_user(session, workout_id, user.id)
         assert workout is not None
         assert user.workout_generation_started_at is None
         assert user.last_workout_at == env.clock()

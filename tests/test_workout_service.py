@@ -22,6 +22,7 @@ from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.db.models import User, Workout
+from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.profile_rules import ProfileAnswers
 from trainer_bot.services.users import save_profile
@@ -87,7 +88,7 @@ async def request(
     service: WorkoutService, session_factory: SessionFactory, user_id: int
 ) -> WorkoutRequest:
     async with session_factory() as session:
-        return await service.request(session, await load_user(session, user_id))
+        return await service.request(session, (await load_user(session, user_id)).telegram_id)
 
 
 async def get_new_workout(
@@ -102,7 +103,8 @@ async def complete(
     service: WorkoutService, session_factory: SessionFactory, user_id: int, workout_id: int
 ) -> CompletionResult:
     async with session_factory() as session:
-        return await service.complete(session, await load_user(session, user_id), workout_id)
+        telegram_id = (await load_user(session, user_id)).telegram_id
+        return await service.complete(session, telegram_id, workout_id)
 
 
 async def workouts_of(session_factory: SessionFactory, user_id: int) -> list[Workout]:
@@ -521,7 +523,12 @@ async def test_saved_workouts_pass_the_training_checker(
     """Three sessions in a row (each completed, two days apart): every saved workout, read
     back from the database, follows training.md given the history before it."""
     async with session_factory() as session:
-        user_id = (await save_profile(session, next(_telegram_ids), "Тест", answers)).id
+        telegram_id = (
+            await save_profile(session, next(_telegram_ids), "Тест", answers)
+        ).telegram_id
+        user = await user_queries.get_by_telegram_id(session, telegram_id)
+        assert user is not None
+        user_id = user.id
     for _ in range(3):
         async with session_factory() as session:
             history = [
@@ -531,7 +538,7 @@ async def test_saved_workouts_pass_the_training_checker(
         workout_id = await get_new_workout(service, session_factory, user_id)
         async with session_factory() as session:
             user = await load_user(session, user_id)
-            workout = await service.get(session, user, workout_id)
+            workout = await workout_queries.get_for_user(session, workout_id, user.id)
             assert workout is not None and workout.source == "fallback"
             problems = check_workout(
                 plan_of(workout),

@@ -6,9 +6,14 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from trainer_bot.config import Settings
 
 EXIT_PROBLEM = 1
 EXIT_CONFIG = 2
@@ -17,6 +22,18 @@ EXIT_CONFIG = 2
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_CONFIG
+
+
+async def _serve(settings: Settings) -> None:
+    """Serve the way BOT_MODE says: long polling (the default) or a webhook server."""
+    if settings.bot_mode == "webhook":
+        from trainer_bot.runners.webhook import run_webhook
+
+        await run_webhook(settings)
+    else:
+        from trainer_bot.runners.polling import run_polling
+
+        await run_polling(settings)
 
 
 def _run() -> int:
@@ -30,14 +47,14 @@ def _run() -> int:
 
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from trainer_bot.app import StartupError, run
+    from trainer_bot.app import StartupError
     from trainer_bot.health import TELEGRAM_API, redact, settings_secrets
     from trainer_bot.logging_setup import setup_logging
 
     secrets = settings_secrets(settings)
     setup_logging(settings.log_level, settings.log_file, secrets)
     try:
-        asyncio.run(run(settings))
+        asyncio.run(_serve(settings))
     except StartupError as error:
         logging.getLogger("trainer_bot").error("%s", error)
         return _fail(f"Start-up failed: {error}")
@@ -113,22 +130,27 @@ def _preview(target: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer_bot", description=__doc__)
+    # Each command names its handler (args -> exit code); no command means `run`.
+    parser.set_defaults(handler=lambda _: _run())
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (BOT_MODE: polling, or webhook); the default")
-    commands.add_parser("migrate", help="apply database migrations and sync the catalogue")
-    commands.add_parser(
+    run = commands.add_parser(
+        "run", help="run the bot (BOT_MODE: polling, or webhook); the default"
+    )
+    run.set_defaults(handler=lambda _: _run())
+    migrate = commands.add_parser(
+        "migrate", help="apply database migrations and sync the catalogue"
+    )
+    migrate.set_defaults(handler=lambda _: _migrate())
+    check = commands.add_parser(
         "check", help="check the configuration, database, Redis, Telegram and the LLM endpoint"
     )
+    check.set_defaults(handler=lambda _: _check())
     preview = commands.add_parser("preview", help="write an HTML preview of every window")
     preview.add_argument("directory", nargs="?", default="preview", type=Path)
+    preview.set_defaults(handler=lambda args: _preview(args.directory))
     args = parser.parse_args(argv)
-    if args.command == "migrate":
-        return _migrate()
-    if args.command == "check":
-        return _check()
-    if args.command == "preview":
-        return _preview(args.directory)
-    return _run()
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""Application assembly: the Bot, the Dispatcher and the polling lifecycle."""
+"""Application assembly: Settings -> engine, Redis, state backend, services, Dispatcher, Bot.
+
+`build_application` builds it all and `Application.close()` closes it; the runners
+(trainer_bot/runners/) serve it by long polling or as a webhook, and `__main__` chooses.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +27,6 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.callback_guard import UnknownButtonGuard
-from dialogs.commands import BOT_COMMANDS
 from dialogs.errors import register_error_handlers
 from dialogs.setup import build_router
 from trainer_bot.catalogue import default_catalogue
@@ -33,18 +36,14 @@ from trainer_bot.db.migrations import pending_migrations
 from trainer_bot.event_isolation import InProcessEventIsolation
 from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
+from trainer_bot.middlewares.in_flight import InFlightUpdates
 from trainer_bot.middlewares.throttling import setup_throttling
+from trainer_bot.services.bot_services import AppServices
 from trainer_bot.services.catalogue_sync import sync_catalogue_file
-from trainer_bot.services.welcome import WelcomeVideoNote
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
 logger = logging.getLogger(__name__)
-
-
-# The graceful shutdown's bound for updates in progress; compose's stop_grace_period (30 s)
-# covers it and the workout generations' own 10 s.
-UPDATE_GRACE_SECONDS = 15.0
 
 
 class StartupError(RuntimeError):
@@ -103,17 +102,25 @@ def create_dispatcher(
     *,
     session_factory: async_sessionmaker[AsyncSession],
     state: StateBackend,
+    workout_service: WorkoutService,
     settings: Settings | None = None,
     message_manager: MessageManagerProtocol | None = None,
+    in_flight: InFlightUpdates | None = None,
     **workflow_data: Any,
 ) -> Dispatcher:
+    """The Dispatcher with every router, middleware and dialog.
+
+    `in_flight`: registered first on updates, so a runner can let the updates in progress
+    finish on shutdown.
+    """
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
-    # One per Dispatcher, handed to /start: it keeps the video note's file_id once read.
-    dp["welcome"] = WelcomeVideoNote()
     dp.workflow_data.update(workflow_data)
     if settings is not None:
         dp["settings"] = settings
-    db_middleware = DbSessionMiddleware(session_factory)
+    if in_flight is not None:
+        dp.update.outer_middleware(in_flight)
+    services = AppServices(session_factory, workout_service)
+    db_middleware = DbSessionMiddleware(services)
     dp.update.outer_middleware(db_middleware)
     dp.errors.outer_middleware(db_middleware)
     register_error_handlers(dp)
@@ -121,10 +128,10 @@ def create_dispatcher(
     dp.include_router(router)
     # Before setup_dialogs: refused presses never load dialog state from storage.
     dp.callback_query.outer_middleware(UnknownButtonGuard.for_router(router))
-    dp["dialog_bg_factory"] = setup_dialogs(
-        dp, message_manager=message_manager, events_isolation=state.events_isolation
+    services.attach_dialogs(
+        setup_dialogs(dp, message_manager=message_manager, events_isolation=state.events_isolation)
     )
-    # Background dialog updates skip dp.update middlewares: give them a session too.
+    # Background dialog updates skip dp.update middlewares: give them their services too.
     dp.observers[DIALOG_EVENT_NAME].outer_middleware(db_middleware)
     return dp
 
@@ -154,6 +161,7 @@ class Application:
     dispatcher: Dispatcher
     state: StateBackend
     workout_service: WorkoutService
+    in_flight: InFlightUpdates
     llm_client: ChatCompletionsClient | None = None
 
     async def close(self) -> None:
@@ -201,11 +209,13 @@ async def build_application(settings: Settings) -> Application:
     state = create_state_backend(redis, shared_locks=shared)
     session_factory = create_session_factory(engine)
     workout_service, llm_client = create_workout_service(settings, session_factory)
+    in_flight = InFlightUpdates()
     dispatcher = create_dispatcher(
         session_factory=session_factory,
         state=state,
         settings=settings,
         workout_service=workout_service,
+        in_flight=in_flight,
     )
     # Here, not in create_dispatcher: tests drive dispatchers with scripted users that
     # press buttons faster than any human, and only the running bot needs the limit.
@@ -216,69 +226,37 @@ async def build_application(settings: Settings) -> Application:
         rate=settings.throttle_rate,
     )
     return Application(
-        settings, engine, create_bot(settings), dispatcher, state, workout_service, llm_client
+        settings,
+        engine,
+        create_bot(settings),
+        dispatcher,
+        state,
+        workout_service,
+        in_flight,
+        llm_client,
     )
 
 
-async def finish_updates(tasks: set[asyncio.Task[Any]], grace_seconds: float) -> None:
-    """Let updates still being handled finish (bounded) before their connections close."""
-    if not tasks:
-        return
-    logger.info("Finishing %d update(s) in progress", len(tasks))
-    _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
-    if pending:
-        logger.warning(
-            "Cancelling %d update(s) still running after %.0f s", len(pending), grace_seconds
-        )
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+def freeze_startup() -> None:
+    """Move what imports and start-up built out of the collector's view.
 
-
-async def serve_polling(
-    app: Application,
-    *,
-    handle_signals: bool = True,
-    update_grace_seconds: float = UPDATE_GRACE_SECONDS,
-) -> None:
-    """Long polling until SIGINT/SIGTERM (or `dispatcher.stop_polling()`), then a drain."""
-    await app.bot.set_my_commands(BOT_COMMANDS)
-    # getUpdates answers 409 while a webhook is set (e.g. after running in webhook mode).
-    await app.bot.delete_webhook(drop_pending_updates=False)
-    logger.info("Starting long polling")
-    try:
-        await app.dispatcher.start_polling(
-            app.bot, close_bot_session=False, handle_signals=handle_signals
-        )
-    finally:
-        # Polling stops fetching on SIGTERM but leaves the updates it started running as
-        # tasks (aiogram keeps them in this set); closing the database and Redis under them
-        # would cut a user's step in half.
-        await finish_updates(set(app.dispatcher._handle_update_tasks), update_grace_seconds)
-
-
-async def run_polling(settings: Settings) -> None:
-    app = await build_application(settings)
-    # What start-up built (Dispatcher, dialogs, pools) lives as long as the process: out of
-    # the collector's view too, as the imports are in `run` (full collections ~9 -> ~0 ms).
+    aiogram's models, the Dispatcher, the dialogs and the pools live as long as the
+    process: ~270k objects that every full collection would walk again (~150 ms each; a
+    few ms once frozen, see docs/benchmarks.md). The bot's one `gc.freeze()`: called after
+    start-up is built, before serving.
+    """
     gc.collect()
     gc.freeze()
+
+
+async def run_application(
+    settings: Settings, serve: Callable[[Application], Awaitable[None]]
+) -> None:
+    """Build the application, serve it the way `serve` does, and always close it."""
+    app = await build_application(settings)
     try:
-        await serve_polling(app)
+        freeze_startup()
+        await serve(app)
     finally:
         await app.close()  # workout generations get their own grace period here
         logger.info("Stopped")
-
-
-async def run(settings: Settings) -> None:
-    """Run the bot the way BOT_MODE says: long polling (default) or a webhook server."""
-    # aiogram's models leave ~270k long-lived objects; moving them out of the collector's
-    # view cuts full collections from ~150 ms to a few ms (see docs/benchmarks.md).
-    gc.collect()
-    gc.freeze()
-    if settings.bot_mode == "webhook":
-        from trainer_bot.webhook import run_webhook
-
-        await run_webhook(settings)
-    else:
-        await run_polling(settings)

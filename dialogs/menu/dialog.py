@@ -1,52 +1,64 @@
 """The main menu (the root of every registered user's stack) and the profile view."""
 
+from aiogram import F
 from aiogram_dialog import Dialog, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.menu.getters import menu_getter, profile_getter
-from dialogs.menu.handlers import on_edit_profile
+from dialogs.menu.handlers import on_edit_profile, on_get_workout, on_my_workout
+from dialogs.menu.keys import (
+    EDIT_PROFILE_ID,
+    GET_WORKOUT_ID,
+    JUST_REGISTERED,
+    MY_WORKOUT_ID,
+    NAME,
+    NOTICE,
+    PLANNED_WORKOUT_ID,
+    PROFILE,
+    PROFILE_ID,
+    TO_MENU_ID,
+)
 from dialogs.states import MenuSG, RegistrationSG, WorkoutSG
-from dialogs.workout.handlers import on_get_workout, on_my_workout
 
 
 def menu_dialog() -> Dialog:
     return Dialog(
         Window(
-            Const("Анкета сохранена ✅\n", when="just_registered"),
-            Format("{notice}\n", when="notice"),
-            Format("<b>{name}</b>, это главное меню."),
+            Const("Анкета сохранена ✅\n", when=F[JUST_REGISTERED]),
+            Format(f"{{{NOTICE}}}\n", when=F[NOTICE]),
+            Format(f"<b>{{{NAME}}}</b>, это главное меню."),
             Const(
                 "Жми «Получить тренировку» — составлю занятие под твою цель и снаряжение.",
-                when=lambda data, *_: not data.get("planned_workout_id"),
+                when=~F[PLANNED_WORKOUT_ID],
             ),
-            Const("Твоя текущая тренировка ждёт в «Моя тренировка».", when="planned_workout_id"),
-            Button(Const("🏋️ Получить тренировку"), id="get_workout", on_click=on_get_workout),
+            Const("Твоя текущая тренировка ждёт в «Моя тренировка».", when=F[PLANNED_WORKOUT_ID]),
+            Button(Const("🏋️ Получить тренировку"), id=GET_WORKOUT_ID, on_click=on_get_workout),
             Button(
                 Const("📋 Моя тренировка"),
-                id="my_workout",
+                id=MY_WORKOUT_ID,
                 on_click=on_my_workout,
-                when="planned_workout_id",
+                when=F[PLANNED_WORKOUT_ID],
             ),
-            SwitchTo(Const("👤 Мой профиль"), id="profile", state=MenuSG.profile),
+            SwitchTo(Const("👤 Мой профиль"), id=PROFILE_ID, state=MenuSG.profile),
             state=MenuSG.main,
             getter=menu_getter,
             preview_add_transitions=[
                 SwitchTo(Const(""), id="composing", state=WorkoutSG.composing),
                 SwitchTo(Const(""), id="view", state=WorkoutSG.view),
             ],
-            preview_data={"name": "Анна", "just_registered": True, "planned_workout_id": 7},
+            preview_data={NAME: "Анна", JUST_REGISTERED: True, PLANNED_WORKOUT_ID: 7},
         ),
         Window(
             Const("<b>Твой профиль</b>\n"),
-            Format("{profile}"),
-            Button(Const("✏️ Изменить анкету"), id="edit_profile", on_click=on_edit_profile),
-            SwitchTo(Const("◀️ В меню"), id="to_menu", state=MenuSG.main),
+            Format(f"{{{PROFILE}}}"),
+            Button(Const("✏️ Изменить анкету"), id=EDIT_PROFILE_ID, on_click=on_edit_profile),
+            SwitchTo(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main),
             state=MenuSG.profile,
             getter=profile_getter,
             preview_add_transitions=[SwitchTo(Const(""), id="edit", state=RegistrationSG.summary)],
             preview_data={
-                "profile": "Пол: <b>Женский</b>\nВозраст: <b>31</b>\nРост: <b>165 см</b>\n"
+                PROFILE: "Пол: <b>Женский</b>\nВозраст: <b>31</b>\nРост: <b>165 см</b>\n"
                 "Вес: <b>62 кг</b>\nОпыт: <b>Начинающий</b>\nЦель: <b>Поддержание формы</b>\n"
                 "Целевой вес: <b>62 кг</b>\nТренировок в неделю: <b>3 раза</b>\n"
                 "Где тренируешься: <b>Свой вес</b>"

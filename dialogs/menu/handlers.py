@@ -1,18 +1,42 @@
+"""Main menu buttons: the workout, the saved workout, editing the profile."""
+
 from __future__ import annotations
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.states import RegistrationSG
-from trainer_bot.services.users import answers_from_user, get_user
+from dialogs.menu.keys import NOTICE
+from dialogs.registration.keys import START_ANSWERS
+from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
+from dialogs.workout.keys import WORKOUT_ID
+from dialogs.workout_request import request_workout
+from trainer_bot.services.bot_services import services_of
+
+
+async def on_get_workout(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    if not await request_workout(manager, services_of(manager), callback.from_user.id, chat_id):
+        await manager.start(StartSG.greeting, mode=StartMode.RESET_STACK)
+
+
+async def on_my_workout(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    latest_id = await services_of(manager).workouts.latest_id(callback.from_user.id)
+    if latest_id is None:
+        # Handlers never answer callbacks themselves: aiogram-dialog answers every one.
+        await manager.start(
+            MenuSG.main,
+            mode=StartMode.RESET_STACK,
+            data={NOTICE: "Тренировок пока нет — получи первую 💪"},
+        )
+        return
+    await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest_id})
 
 
 async def on_edit_profile(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
-    user = await get_user(session, callback.from_user.id)
-    answers = answers_from_user(user) if user is not None else {}
+    profile = await services_of(manager).users.profile(callback.from_user.id)
+    answers = profile.answers_data() if profile is not None else {}
     await manager.start(
-        RegistrationSG.summary if answers else RegistrationSG.gender, data={"answers": answers}
+        RegistrationSG.summary if answers else RegistrationSG.gender,
+        data={START_ANSWERS: answers},
     )

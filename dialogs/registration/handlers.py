@@ -10,17 +10,16 @@ from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
-from dialogs.common import ERROR_KEY, SAVED_USER_KEY
+from dialogs.common import ERROR_KEY
+from dialogs.menu.keys import JUST_REGISTERED
+from dialogs.registration.keys import EDITING, START_ANSWERS
 from dialogs.states import MenuSG, RegistrationSG, StartSG
 from trainer_bot.db.enums import Goal
 from trainer_bot.services import profile_rules as rules
+from trainer_bot.services.bot_services import services_of
 from trainer_bot.services.profile_rules import ProfileAnswers, Step
-from trainer_bot.services.users import save_profile
 
 logger = logging.getLogger(__name__)
-
-# Set while the user changes one answer from the summary: the next answer returns there.
-EDITING_KEY = "editing"
 
 STEP_STATES = {
     Step.GENDER: RegistrationSG.gender,
@@ -43,8 +42,8 @@ NOT_TEXT_HINTS = {
 
 async def on_registration_start(start_data: Any, manager: DialogManager) -> None:
     """Editing a saved profile starts on the summary with the answers filled in."""
-    if isinstance(start_data, dict) and isinstance(start_data.get("answers"), dict):
-        manager.dialog_data.update(start_data["answers"])
+    if isinstance(start_data, dict) and isinstance(start_data.get(START_ANSWERS), dict):
+        manager.dialog_data.update(start_data[START_ANSWERS])
 
 
 def _fail(manager: DialogManager, message: str) -> None:
@@ -55,7 +54,7 @@ async def _advance(manager: DialogManager) -> None:
     """Go to the next step, or back to the summary when one answer was being changed."""
     data = manager.dialog_data
     data.pop(ERROR_KEY, None)
-    if not data.pop(EDITING_KEY, False):
+    if not data.pop(EDITING, False):
         await manager.next()
         return
     try:
@@ -69,7 +68,7 @@ async def _advance(manager: DialogManager) -> None:
         return
     # The changed answer contradicts another one: ask for that one, then return.
     step, message = problem
-    data[EDITING_KEY] = True
+    data[EDITING] = True
     _fail(manager, message)
     await manager.switch_to(STEP_STATES[step])
 
@@ -154,7 +153,7 @@ async def on_text_instead_of_button(
 async def on_back(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
     data.pop(ERROR_KEY, None)
-    if data.pop(EDITING_KEY, False):
+    if data.pop(EDITING, False):
         await manager.switch_to(RegistrationSG.summary)
     elif manager.current_context().state == RegistrationSG.gender:
         await manager.start(StartSG.greeting, mode=StartMode.RESET_STACK)
@@ -165,7 +164,7 @@ async def on_back(callback: CallbackQuery, button: Button, manager: DialogManage
 async def on_edit_field(
     callback: CallbackQuery, widget: Select[str], manager: DialogManager, item_id: str
 ) -> None:
-    manager.dialog_data[EDITING_KEY] = True
+    manager.dialog_data[EDITING] = True
     manager.dialog_data.pop(ERROR_KEY, None)
     await manager.switch_to(STEP_STATES[Step(item_id)])
 
@@ -182,12 +181,11 @@ async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogMan
     problem = rules.first_problem(answers)
     if problem is not None:
         step, message = problem
-        data[EDITING_KEY] = True
+        data[EDITING] = True
         _fail(manager, message)
         await manager.switch_to(STEP_STATES[step])
         return
     sender = callback.from_user
-    session = manager.middleware_data["session"]
-    user = await save_profile(session, sender.id, sender.first_name, answers)
-    manager.middleware_data[SAVED_USER_KEY] = user
-    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={"just_registered": True})
+    # Kept by the update's services: the menu opened next renders from the saved profile.
+    await services_of(manager).users.save(sender.id, sender.first_name, answers)
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={JUST_REGISTERED: True})

@@ -4,36 +4,79 @@ from __future__ import annotations
 
 from operator import itemgetter
 
+from aiogram import F
 from aiogram_dialog import Dialog, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.states import MenuSG, WorkoutSG
 from dialogs.workout import handlers
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
+from dialogs.workout.keys import (
+    COMPLETE_ID,
+    COUNTER,
+    DESCRIPTION,
+    EXERCISE_ID,
+    EXERCISES,
+    FOUND,
+    HAS_NEXT,
+    HAS_PREVIOUS,
+    HAS_WORKOUT,
+    IMAGE_URL,
+    INSTRUCTIONS,
+    LINES,
+    MY_WORKOUT_ID,
+    NAME,
+    NEXT_EXERCISE_ID,
+    NEXT_TEXT,
+    NOTES,
+    PLANNED,
+    PREVIOUS_EXERCISE_ID,
+    PRIMARY,
+    RATIONALE,
+    SCHEME,
+    SECONDARY,
+    SOURCE_NOTE,
+    STATUS,
+    TITLE,
+    TO_MENU_ID,
+    TO_WORKOUT_ID,
+    VIDEO_URL,
+    WARMUP,
+)
+from trainer_bot.db.enums import WorkoutStatus
 
-TO_MENU = Start(Const("◀️ В меню"), id="to_menu", state=MenuSG.main, mode=StartMode.RESET_STACK)
+TO_MENU = Start(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, mode=StartMode.RESET_STACK)
+# A planned workout needs no status line.
+STATUS_LINE = Case(
+    {
+        WorkoutStatus.COMPLETED.value: Const("✅ Выполнена"),
+        WorkoutStatus.SKIPPED.value: Const("⏭ Заменена новой тренировкой"),
+        ...: Const(""),
+    },
+    selector=STATUS,
+)
 
 PREVIEW_WORKOUT = {
-    "found": True,
-    "title": "Верх тела: грудь, спина, плечи",
-    "rationale": "Вторая тренировка недели из трёх: после ног в прошлый раз сегодня верх тела.",
-    "warmup": "5–7 минут лёгкого кардио и суставная разминка, затем 2 лёгких подхода жима "
+    FOUND: True,
+    TITLE: "Верх тела: грудь, спина, плечи",
+    RATIONALE: "Вторая тренировка недели из трёх: после ног в прошлый раз сегодня верх тела.",
+    WARMUP: "5–7 минут лёгкого кардио и суставная разминка, затем 2 лёгких подхода жима "
     "лёжа с половиной рабочего веса.",
-    "status_line": "",
-    "source_note": "Составлено AI-тренером под твой профиль.",
-    "lines": "1. <b>Жим штанги лёжа</b> — 3 × 8–10, 60 кг, отдых 2 мин\n"
+    STATUS: WorkoutStatus.PLANNED.value,
+    SOURCE_NOTE: "Составлено AI-тренером под твой профиль.",
+    LINES: "1. <b>Жим штанги лёжа</b> — 3 × 8–10, 60 кг, отдых 2 мин\n"
     "2. <b>Тяга верхнего блока</b> — 3 × 10–12, 45 кг, отдых 90 с\n"
     "3. <b>Жим гантелей сидя</b> — 3 × 10–12, 14 кг, отдых 90 с\n"
     "4. <b>Планка</b> — 3 × 30–45 с, свой вес, отдых 60 с",
-    "exercises": [
+    EXERCISES: [
         (1, "1. Жим штанги лёжа"),
         (2, "2. Тяга верхнего блока"),
         (3, "3. Жим гантелей сидя"),
         (4, "4. Планка"),
     ],
-    "planned": True,
+    PLANNED: True,
 }
 
 
@@ -49,30 +92,31 @@ def workout_dialog() -> Dialog:
             preview_add_transitions=[SwitchTo(Const(""), id="ready", state=WorkoutSG.view)],
         ),
         Window(
-            Format("🏋️ <b>{title}</b>", when="found"),
-            Format("{status_line}", when="status_line"),
-            Format("<i>{rationale}</i>\n", when="found"),
-            Format("🔥 <b>Разминка.</b> {warmup}\n", when="found"),
-            Format("{lines}\n", when="found"),
+            Format(f"🏋️ <b>{{{TITLE}}}</b>", when=F[FOUND]),
+            STATUS_LINE,
+            Format(f"<i>{{{RATIONALE}}}</i>\n", when=F[FOUND]),
+            Format(f"🔥 <b>Разминка.</b> {{{WARMUP}}}\n", when=F[FOUND]),
+            Format(f"{{{LINES}}}\n", when=F[FOUND]),
             Format(
-                "<i>{source_note}</i>\nНажми на упражнение, чтобы увидеть технику.", when="found"
+                f"<i>{{{SOURCE_NOTE}}}</i>\nНажми на упражнение, чтобы увидеть технику.",
+                when=F[FOUND],
             ),
-            Const("Эта тренировка больше недоступна.", when=lambda d, *_: not d.get("found")),
+            Const("Эта тренировка больше недоступна.", when=~F[FOUND]),
             Column(
                 Select(
                     Format("{item[1]}"),
-                    id="exercise",
+                    id=EXERCISE_ID,
                     item_id_getter=itemgetter(0),
-                    items="exercises",
+                    items=EXERCISES,
                     type_factory=int,
                     on_click=handlers.on_exercise_selected,
                 ),
             ),
             Button(
                 Const("✅ Завершить тренировку"),
-                id="complete",
+                id=COMPLETE_ID,
                 on_click=handlers.on_complete,
-                when="planned",
+                when=F[PLANNED],
             ),
             TO_MENU,
             state=WorkoutSG.view,
@@ -82,53 +126,53 @@ def workout_dialog() -> Dialog:
         ),
         Window(
             # A link preview, not a photo: a photo caption is limited to 1,024 characters.
-            LinkPreview(Format("{image_url}"), show_above_text=True, when="image_url"),
-            Format("<b>{name}</b> · {counter}\n", when="found"),
-            Format("📋 {scheme}", when="found"),
-            Format("💬 {notes}", when="notes"),
-            Format("\n{description}\n", when="found"),
-            Format("<b>Как выполнять</b>\n{instructions}\n", when="found"),
-            Format("🎯 Основные мышцы: {primary}", when="found"),
-            Format("➕ Дополнительно: {secondary}", when="secondary"),
-            Const("Упражнение не найдено.", when=lambda d, *_: not d.get("found")),
-            Url(Const("▶ Техника"), Format("{video_url}"), when="found"),
+            LinkPreview(Format(f"{{{IMAGE_URL}}}"), show_above_text=True, when=F[IMAGE_URL]),
+            Format(f"<b>{{{NAME}}}</b> · {{{COUNTER}}}\n", when=F[FOUND]),
+            Format(f"📋 {{{SCHEME}}}", when=F[FOUND]),
+            Format(f"💬 {{{NOTES}}}", when=F[NOTES]),
+            Format(f"\n{{{DESCRIPTION}}}\n", when=F[FOUND]),
+            Format(f"<b>Как выполнять</b>\n{{{INSTRUCTIONS}}}\n", when=F[FOUND]),
+            Format(f"🎯 Основные мышцы: {{{PRIMARY}}}", when=F[FOUND]),
+            Format(f"➕ Дополнительно: {{{SECONDARY}}}", when=F[SECONDARY]),
+            Const("Упражнение не найдено.", when=~F[FOUND]),
+            Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
             Row(
                 Button(
                     Const("⬅️"),
-                    id="previous_exercise",
+                    id=PREVIOUS_EXERCISE_ID,
                     on_click=handlers.on_step_exercise,
-                    when="has_previous",
+                    when=F[HAS_PREVIOUS],
                 ),
                 Button(
                     Const("➡️"),
-                    id="next_exercise",
+                    id=NEXT_EXERCISE_ID,
                     on_click=handlers.on_step_exercise,
-                    when="has_next",
+                    when=F[HAS_NEXT],
                 ),
             ),
-            SwitchTo(Const("◀️ К тренировке"), id="to_workout", state=WorkoutSG.view),
+            SwitchTo(Const("◀️ К тренировке"), id=TO_WORKOUT_ID, state=WorkoutSG.view),
             state=WorkoutSG.exercise,
             getter=exercise_getter,
             preview_data={
-                "found": True,
-                "name": "Жим штанги лёжа",
-                "counter": "1 из 4",
-                "scheme": "3 × 8–10 · 60 кг · отдых 2 мин",
-                "notes": "Если все повторы даются легко и в запасе больше 3 — добавь 2,5 кг.",
-                "description": "Базовое упражнение для груди, передних дельт и трицепса.",
-                "instructions": "1. Ляг на скамью, лопатки сведены.\n2. Опусти гриф к груди.\n"
+                FOUND: True,
+                NAME: "Жим штанги лёжа",
+                COUNTER: "1 из 4",
+                SCHEME: "3 × 8–10 · 60 кг · отдых 2 мин",
+                NOTES: "Если все повторы даются легко и в запасе больше 3 — добавь 2,5 кг.",
+                DESCRIPTION: "Базовое упражнение для груди, передних дельт и трицепса.",
+                INSTRUCTIONS: "1. Ляг на скамью, лопатки сведены.\n2. Опусти гриф к груди.\n"
                 "3. Выжми вверх на выдохе.",
-                "primary": "грудь",
-                "secondary": "плечи, трицепс",
-                "video_url": "https://www.youtube.com/results?search_query=жим+лёжа",
-                "image_url": None,
-                "has_previous": False,
-                "has_next": True,
+                PRIMARY: "грудь",
+                SECONDARY: "плечи, трицепс",
+                VIDEO_URL: "https://www.youtube.com/results?search_query=жим+лёжа",
+                IMAGE_URL: None,
+                HAS_PREVIOUS: False,
+                HAS_NEXT: True,
             },
         ),
         Window(
             Const("🎉 <b>Отличная работа!</b> Тренировка отмечена выполненной.\n"),
-            Format("{next_text}"),
+            Format(f"{{{NEXT_TEXT}}}"),
             Const("\nВосстанавливайся: сон, вода и белок помогут мышцам расти."),
             TO_MENU,
             state=WorkoutSG.done,
@@ -137,19 +181,19 @@ def workout_dialog() -> Dialog:
         ),
         Window(
             Const("⏳ Новая тренировка пока недоступна: телу нужно восстановиться.\n"),
-            Format("{next_text}"),
+            Format(f"{{{NEXT_TEXT}}}"),
             SwitchTo(
                 Const("📋 Моя тренировка"),
-                id="my_workout",
+                id=MY_WORKOUT_ID,
                 state=WorkoutSG.view,
-                when="has_workout",
+                when=F[HAS_WORKOUT],
             ),
             TO_MENU,
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,
             preview_data={
-                "next_text": "Следующая тренировка — через 3 ч 20 мин, в 21:40.",
-                "has_workout": True,
+                NEXT_TEXT: "Следующая тренировка — через 3 ч 20 мин, в 21:40.",
+                HAS_WORKOUT: True,
             },
         ),
         on_start=handlers.on_workout_start,

@@ -1,4 +1,4 @@
-"""Workout getters: read the workout of dialog_data and render it as text."""
+"""Workout getters: read the workout of dialog_data and render it as text. Read-only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,34 @@ from typing import Any
 from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
 
-from dialogs.workout.handlers import AVAILABLE_AT, POSITION, WORKOUT_ID, load_workout
+from dialogs.workout.keys import (
+    AVAILABLE_AT,
+    COUNTER,
+    DESCRIPTION,
+    EXERCISES,
+    FOUND,
+    HAS_NEXT,
+    HAS_PREVIOUS,
+    HAS_WORKOUT,
+    IMAGE_URL,
+    INSTRUCTIONS,
+    LINES,
+    NAME,
+    NEXT_TEXT,
+    NOTES,
+    PLANNED,
+    POSITION,
+    PRIMARY,
+    RATIONALE,
+    SCHEME,
+    SECONDARY,
+    SOURCE_NOTE,
+    STATUS,
+    TITLE,
+    VIDEO_URL,
+    WARMUP,
+    WORKOUT_ID,
+)
 from dialogs.workout.texts import (
     TELEGRAM_TEXT_LIMIT,
     exercise_line,
@@ -19,57 +46,55 @@ from dialogs.workout.texts import (
     rest_text,
     wait_text,
 )
-from trainer_bot.db.enums import WorkoutStatus
-from trainer_bot.db.models import Workout
+from trainer_bot.db.enums import WorkoutSource
 from trainer_bot.formatting import shorten, utf16_length
-from trainer_bot.services.workouts import WorkoutService
+from trainer_bot.services.bot_services import BotServices
+from trainer_bot.services.views import WorkoutView
 
-SOURCE_NOTE = {
-    "llm": "Составлено AI-тренером под твой профиль.",
-    "fallback": "Составлено по моей методике под твой профиль.",
+SOURCE_NOTES = {
+    WorkoutSource.LLM: "Составлено AI-тренером под твой профиль.",
+    WorkoutSource.FALLBACK: "Составлено по моей методике под твой профиль.",
 }
 
 
-async def _load_workout(manager: DialogManager, telegram_id: int) -> Workout | None:
+async def _workout(
+    manager: DialogManager, services: BotServices, telegram_id: int
+) -> WorkoutView | None:
     workout_id = manager.dialog_data.get(WORKOUT_ID)
     if not isinstance(workout_id, int):
         return None
-    return await load_workout(manager, telegram_id, workout_id)
+    return await services.workouts.view(telegram_id, workout_id)
 
 
-def _next_text(manager: DialogManager, moment_iso: str | None) -> str:
-    service: WorkoutService = manager.middleware_data["workout_service"]
+def _next_text(services: BotServices, moment_iso: str | None) -> str:
     if not moment_iso:
         return "Новую тренировку можно получить уже сейчас."
     moment = datetime.fromisoformat(moment_iso)
-    if moment <= service.now():
+    now = services.now()
+    if moment <= now:
         return "Новую тренировку можно получить уже сейчас."
-    return f"Следующая тренировка — {wait_text(service.now(), moment, service.timezone)}."
+    return f"Следующая тренировка — {wait_text(now, moment, services.timezone)}."
 
 
 async def workout_getter(
-    dialog_manager: DialogManager, event_from_user: TelegramUser, **_: Any
+    dialog_manager: DialogManager,
+    services: BotServices,
+    event_from_user: TelegramUser,
+    **_: Any,
 ) -> dict[str, Any]:
-    workout = await _load_workout(dialog_manager, event_from_user.id)
+    workout = await _workout(dialog_manager, services, event_from_user.id)
     if workout is None:
-        return {"found": False, "exercises": [], "planned": False}
-    status_line = {
-        WorkoutStatus.PLANNED.value: "",
-        WorkoutStatus.COMPLETED.value: "✅ Выполнена",
-        WorkoutStatus.SKIPPED.value: "⏭ Заменена новой тренировкой",
-    }[workout.status]
+        return {FOUND: False, EXERCISES: [], PLANNED: False}
     return {
-        "found": True,
-        "title": escape(workout.title),
-        "rationale": escape(workout.rationale),
-        "warmup": escape(workout.warmup),
-        "status_line": status_line,
-        "source_note": SOURCE_NOTE.get(workout.source, ""),
-        "lines": "\n".join(exercise_line(item) for item in workout.exercises),
-        "exercises": [
-            (item.position, f"{item.position}. {item.exercise.name}") for item in workout.exercises
-        ],
-        "planned": workout.status == WorkoutStatus.PLANNED.value,
+        FOUND: True,
+        TITLE: escape(workout.title),
+        STATUS: workout.status.value,
+        RATIONALE: escape(workout.rationale),
+        WARMUP: escape(workout.warmup),
+        SOURCE_NOTE: SOURCE_NOTES.get(workout.source, ""),
+        LINES: "\n".join(exercise_line(item) for item in workout.exercises),
+        EXERCISES: [(item.position, f"{item.position}. {item.name}") for item in workout.exercises],
+        PLANNED: workout.planned,
     }
 
 
@@ -82,25 +107,27 @@ def _shorten(text: str, budget: int) -> str:
 
 
 async def exercise_getter(
-    dialog_manager: DialogManager, event_from_user: TelegramUser, **_: Any
+    dialog_manager: DialogManager,
+    services: BotServices,
+    event_from_user: TelegramUser,
+    **_: Any,
 ) -> dict[str, Any]:
-    workout = await _load_workout(dialog_manager, event_from_user.id)
+    workout = await _workout(dialog_manager, services, event_from_user.id)
     if workout is None or not workout.exercises:
-        return {"found": False, "video_url": "https://www.youtube.com", "image_url": None}
-    positions = [item.position for item in workout.exercises]
-    position = int(dialog_manager.dialog_data.get(POSITION, positions[0]))
-    position = min(max(position, positions[0]), positions[-1])
-    dialog_manager.dialog_data[POSITION] = position
+        return {FOUND: False, VIDEO_URL: "https://www.youtube.com", IMAGE_URL: None}
+    positions = workout.positions
+    wanted = dialog_manager.dialog_data.get(POSITION)
+    # Handlers keep the stored position in range; this only reads it.
+    position = workout.nearest_position(int(wanted) if wanted is not None else None)
     item = workout.exercises[positions.index(position)]
-    exercise = item.exercise
     fields = {
-        "name": exercise.name,
-        "counter": f"{position} из {len(positions)}",
-        "scheme": f"{reps_text(item)} · {load_text(item)} · отдых {rest_text(item.rest_seconds)}",
-        "notes": item.notes or "",
-        "description": exercise.description,
-        "primary": muscles_text(exercise.primary_muscles),
-        "secondary": muscles_text(exercise.secondary_muscles),
+        NAME: item.name,
+        COUNTER: f"{position} из {len(positions)}",
+        SCHEME: f"{reps_text(item)} · {load_text(item)} · отдых {rest_text(item.rest_seconds)}",
+        NOTES: item.notes or "",
+        DESCRIPTION: item.description,
+        PRIMARY: muscles_text(item.primary_muscles),
+        SECONDARY: muscles_text(item.secondary_muscles),
     }
     # The instructions give way so the whole message fits Telegram's limit; shortened
     # before escaping, so an HTML entity is never cut in half.
@@ -109,23 +136,27 @@ async def exercise_getter(
         - EXERCISE_WINDOW_LABELS
         - sum(utf16_length(value) for value in fields.values())
     )
-    fields["instructions"] = _shorten(exercise.instructions, budget)
+    fields[INSTRUCTIONS] = _shorten(item.instructions, budget)
     return {
-        "found": True,
+        FOUND: True,
         **{key: escape(value) for key, value in fields.items()},
-        "video_url": exercise.video_url,
-        "image_url": exercise.image_url,
-        "has_previous": position > positions[0],
-        "has_next": position < positions[-1],
+        VIDEO_URL: item.video_url,
+        IMAGE_URL: item.image_url,
+        HAS_PREVIOUS: position > positions[0],
+        HAS_NEXT: position < positions[-1],
     }
 
 
-async def done_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"next_text": _next_text(dialog_manager, dialog_manager.dialog_data.get(AVAILABLE_AT))}
+async def done_getter(
+    dialog_manager: DialogManager, services: BotServices, **_: Any
+) -> dict[str, Any]:
+    return {NEXT_TEXT: _next_text(services, dialog_manager.dialog_data.get(AVAILABLE_AT))}
 
 
-async def cooldown_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+async def cooldown_getter(
+    dialog_manager: DialogManager, services: BotServices, **_: Any
+) -> dict[str, Any]:
     return {
-        "next_text": _next_text(dialog_manager, dialog_manager.dialog_data.get(AVAILABLE_AT)),
-        "has_workout": isinstance(dialog_manager.dialog_data.get(WORKOUT_ID), int),
+        NEXT_TEXT: _next_text(services, dialog_manager.dialog_data.get(AVAILABLE_AT)),
+        HAS_WORKOUT: isinstance(dialog_manager.dialog_data.get(WORKOUT_ID), int),
     }

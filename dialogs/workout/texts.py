@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 from trainer_bot.db.enums import Muscle
-from trainer_bot.db.models import WorkoutExercise
-from trainer_bot.formatting import format_duration
-from trainer_bot.services.profile_rules import format_kg
+from trainer_bot.formatting import format_duration, format_kg
+from trainer_bot.services.views import ExerciseView
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -29,7 +29,7 @@ MUSCLE_NAMES: dict[str, str] = {
 }
 
 
-def muscles_text(muscles: list[str]) -> str:
+def muscles_text(muscles: Iterable[str]) -> str:
     return ", ".join(MUSCLE_NAMES.get(muscle, muscle) for muscle in muscles)
 
 
@@ -53,20 +53,20 @@ def rest_text(seconds: int) -> str:
     return f"{format_kg(seconds / 60)} мин"
 
 
-def reps_text(item: WorkoutExercise) -> str:
+def reps_text(item: ExerciseView) -> str:
     reps = (
         f"{item.reps_min}" if item.reps_min == item.reps_max else f"{item.reps_min}–{item.reps_max}"
     )
-    unit = " с" if item.exercise.is_timed else ""
+    unit = " с" if item.is_timed else ""
     return f"{item.sets} × {reps}{unit}"
 
 
-def load_text(item: WorkoutExercise) -> str:
+def load_text(item: ExerciseView) -> str:
     return f"{format_kg(item.weight_kg)} кг" if item.weight_kg else "свой вес"
 
 
-def exercise_line(item: WorkoutExercise) -> str:
+def exercise_line(item: ExerciseView) -> str:
     return (
-        f"{item.position}. <b>{escape(item.exercise.name)}</b> — {reps_text(item)}, "
+        f"{item.position}. <b>{escape(item.name)}</b> — {reps_text(item)}, "
         f"{load_text(item)}, отдых {rest_text(item.rest_seconds)}"
     )

@@ -30,6 +30,7 @@ from trainer_bot.app import StateBackend, create_dispatcher
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.models import User, Workout
+from trainer_bot.middlewares.in_flight import InFlightUpdates
 from trainer_bot.services.workouts import WorkoutService
 
 _ids = itertools.count(5_000_000)
@@ -157,6 +158,7 @@ class LiveBot:
     dp: Dispatcher
     service: WorkoutService
     settings: Settings
+    in_flight: InFlightUpdates
     _task: asyncio.Task[Any] | None = field(default=None, repr=False)
 
     @classmethod
@@ -174,10 +176,15 @@ class LiveBot:
         service = service or WorkoutService(
             settings=settings, session_factory=session_factory, catalogue=default_catalogue()
         )
+        in_flight = InFlightUpdates()
         dp = create_dispatcher(
-            session_factory=session_factory, state=state, settings=settings, workout_service=service
+            session_factory=session_factory,
+            state=state,
+            settings=settings,
+            workout_service=service,
+            in_flight=in_flight,
         )
-        return cls(server, bot, dp, service, settings)
+        return cls(server, bot, dp, service, settings, in_flight)
 
     async def __aenter__(self) -> LiveBot:
         self._task = asyncio.create_task(
@@ -196,9 +203,7 @@ class LiveBot:
                 await self.dp.stop_polling()
             if self._task is not None:
                 await asyncio.wait_for(self._task, 10)
-            in_flight = list(getattr(self.dp, "_handle_update_tasks", ()))
-            if in_flight:
-                await asyncio.wait(in_flight, timeout=5)
+            await self.in_flight.finish(grace_seconds=5)
             await self.service.aclose()
         finally:
             await self.bot.session.close()

@@ -1,4 +1,9 @@
-"""One database session per update, opened here and nowhere else."""
+"""One database session per update, opened here and nowhere else, and the update's services.
+
+The session is lazy: an update that runs no query checks out no connection. The update's
+`BotServices` (bound to that session) goes into the update's data under `SERVICES_KEY`;
+it is the only way dialogs reach the database.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,13 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-# Middleware data key: callbacks to run once the update is done (see `after_update`).
-AFTER_UPDATE_KEY = "after_update"
-
-
-def after_update(data: dict[str, Any], callback: Callable[[], None]) -> None:
-    """Run `callback` when the update being handled is done: its dialog state saved and its
-    session closed, whether it succeeded or failed. Outside an update: at once.
-
-    Background work an update starts (a workout generation) begins after the update, so
-    its CPU time never delays the answer to the user's click.
-    """
-    pending: list[Callable[[], None]] | None = data.get(AFTER_UPDATE_KEY)
-    if pending is None:
-        callback()
-    else:
-        pending.append(callback)
+from trainer_bot.services.bot_services import SERVICES_KEY, AfterUpdate, AppServices
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self._session_factory = session_factory
+    def __init__(self, services: AppServices) -> None:
+        self._services = services
 
     async def __call__(
         self,
@@ -37,22 +26,20 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        # Background dialog updates re-enter here: reuse the session if one is open.
-        if "session" in data:
+        # Background dialog updates re-enter here: reuse the services if they are bound.
+        if SERVICES_KEY in data:
             return await handler(event, data)
-        pending: list[Callable[[], None]] = []
-        data[AFTER_UPDATE_KEY] = pending
+        pending: AfterUpdate = []
         try:
-            async with self._session_factory() as session:
-                data["session"] = session
+            async with self._services.session_factory() as session:
+                data[SERVICES_KEY] = self._services.for_update(session, data["bot"], pending)
                 try:
                     return await handler(event, data)
                 finally:
-                    # Error handlers run after this scope with the same data: a closed
-                    # session left here would silently open a connection nobody closes.
-                    # They get their own session from this middleware on dp.errors instead.
-                    del data["session"]
+                    # Error handlers run after this scope with the same data: services on a
+                    # closed session left here would silently open a connection nobody
+                    # closes. They get their own from this middleware on dp.errors instead.
+                    del data[SERVICES_KEY]
         finally:
-            del data[AFTER_UPDATE_KEY]
             for callback in pending:
                 callback()

@@ -16,7 +16,7 @@ from trainer_bot.db.enums import Goal
 from trainer_bot.db.models import AGE_RANGE, HEIGHT_RANGE_CM, WEIGHT_RANGE_KG
 
 # Re-exported: the dialogs format weights with the profile's rules.
-from trainer_bot.formatting import format_kg as format_kg
+from trainer_bot.formatting import format_kg
 
 MAX_INPUT_LENGTH = 40
 ADULT_AGE = 18

@@ -6,9 +6,9 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trainer_bot.db.models import User
 from trainer_bot.queries import users as user_queries
 from trainer_bot.services.profile_rules import ProfileAnswers, first_problem
+from trainer_bot.services.views import Profile, profile_view
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +17,14 @@ class ProfileInconsistentError(ValueError):
     pass
 
 
-async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
-    return await user_queries.get_by_telegram_id(session, telegram_id)
+async def load_profile(session: AsyncSession, telegram_id: int) -> Profile | None:
+    user = await user_queries.get_by_telegram_id(session, telegram_id)
+    return profile_view(user) if user is not None else None
 
 
 async def save_profile(
     session: AsyncSession, telegram_id: int, first_name: str | None, answers: ProfileAnswers
-) -> User:
+) -> Profile:
     """Create or update the profile in one transaction."""
     problem = first_problem(answers)
     if problem is not None:
@@ -44,19 +45,44 @@ async def save_profile(
     user = await user_queries.upsert_profile(session, telegram_id, values)
     await session.commit()
     logger.info("User %s completed registration", telegram_id)
-    return user
+    return profile_view(user)
 
 
-def answers_from_user(user: User) -> dict[str, object]:
-    """The saved profile as registration answers (to edit it with the same dialog)."""
-    return {
-        "gender": user.gender,
-        "age": user.age,
-        "height_cm": user.height_cm,
-        "weight_kg": user.current_weight_kg,
-        "level": user.fitness_level,
-        "goal": user.goal,
-        "target_weight_kg": user.target_weight_kg,
-        "frequency": user.workout_frequency,
-        "equipment": user.equipment_type,
-    }
+class Users:
+    """Profiles within one update, bound to its session.
+
+    A profile read (or saved) once is kept for the rest of the update: the window shown
+    after a handler renders from it instead of reading the row again.
+    """
+
+    __slots__ = ("_known", "_saved", "_session")
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._known: dict[int, Profile | None] = {}
+        self._saved: dict[int, Profile] = {}
+
+    def saved(self, telegram_id: int) -> Profile | None:
+        """The profile as this update has just saved it (None if it saved none)."""
+        return self._saved.get(telegram_id)
+
+    async def profile(self, telegram_id: int) -> Profile | None:
+        if telegram_id in self._known:
+            return self._known[telegram_id]
+        profile = self._known[telegram_id] = await load_profile(self._session, telegram_id)
+        return profile
+
+    async def is_registered(self, telegram_id: int) -> bool:
+        return await self.profile(telegram_id) is not None
+
+    async def save(
+        self, telegram_id: int, first_name: str | None, answers: ProfileAnswers
+    ) -> Profile:
+        profile = await save_profile(self._session, telegram_id, first_name, answers)
+        self._known[telegram_id] = self._saved[telegram_id] = profile
+        return profile
+
+    def forget(self, telegram_id: int) -> None:
+        """After a write that changed the row behind the kept profile."""
+        self._known.pop(telegram_id, None)
+        self._saved.pop(telegram_id, None)

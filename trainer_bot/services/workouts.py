@@ -27,7 +27,9 @@ from trainer_bot.db.enums import (
 )
 from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
+from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workouts as workout_queries
+from trainer_bot.services.views import WorkoutView, workout_view
 from trainer_bot.training.fallback import generate_fallback_workout
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
@@ -48,6 +50,7 @@ class RequestOutcome(StrEnum):
     STARTED = "started"  # this request generates the workout
     IN_PROGRESS = "in_progress"  # another request is generating it right now
     COOLDOWN = "cooldown"  # the previous workout is too recent
+    NOT_REGISTERED = "not_registered"  # no profile to build a workout for
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class WorkoutRequest:
     outcome: RequestOutcome
     available_at: datetime | None = None
     latest_workout_id: int | None = None
+    # Set when STARTED: the users.id `generate_and_save` builds the workout for.
+    user_id: int | None = None
 
 
 class CompletionOutcome(StrEnum):
@@ -62,6 +67,7 @@ class CompletionOutcome(StrEnum):
     ALREADY_COMPLETED = "already_completed"
     REPLACED = "replaced"  # a newer workout made this one skipped
     NOT_FOUND = "not_found"
+    NOT_REGISTERED = "not_registered"  # the profile is gone
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,15 +125,18 @@ class WorkoutService:
     def now(self) -> datetime:
         return self._clock()
 
-    def available_at(self, user: User) -> datetime | None:
+    def available_at(self, last_workout_at: datetime | None) -> datetime | None:
         """When the next workout can be received; None when it can be right now."""
-        if user.last_workout_at is None:
+        if last_workout_at is None:
             return None
-        moment = user.last_workout_at + self._cooldown
+        moment = last_workout_at + self._cooldown
         return moment if moment > self._clock() else None
 
-    async def request(self, session: AsyncSession, user: User) -> WorkoutRequest:
+    async def request(self, session: AsyncSession, telegram_id: int) -> WorkoutRequest:
         """Claim the next workout for this user, or say why not (committed at once)."""
+        user = await user_queries.get_by_telegram_id(session, telegram_id)
+        if user is None:
+            return WorkoutRequest(RequestOutcome.NOT_REGISTERED)
         now = self._clock()
         reserved = await workout_queries.try_reserve_generation(
             session,
@@ -138,11 +147,11 @@ class WorkoutService:
         )
         await session.commit()
         if reserved:
-            return WorkoutRequest(RequestOutcome.STARTED)
+            return WorkoutRequest(RequestOutcome.STARTED, user_id=user.id)
         await session.refresh(user)
         latest = await workout_queries.latest(session, user.id)
         latest_id = latest.id if latest is not None else None
-        available_at = self.available_at(user)
+        available_at = self.available_at(user.last_workout_at)
         if available_at is not None:
             return WorkoutRequest(RequestOutcome.COOLDOWN, available_at, latest_id)
         return WorkoutRequest(RequestOutcome.IN_PROGRESS, None, latest_id)
@@ -267,13 +276,12 @@ class WorkoutService:
         await workout_queries.mark_received(session, user_id, received_at)
         return workout.id
 
-    async def get(self, session: AsyncSession, user: User, workout_id: int) -> Workout | None:
-        return await workout_queries.get_for_user(session, workout_id, user.id)
-
-    async def get_for_telegram_user(
+    async def workout(
         self, session: AsyncSession, telegram_id: int, workout_id: int
-    ) -> Workout | None:
-        return await workout_queries.get_for_telegram_user(session, workout_id, telegram_id)
+    ) -> WorkoutView | None:
+        """The user's workout with its exercises; None if there is none or it is not theirs."""
+        workout = await workout_queries.get_for_telegram_user(session, workout_id, telegram_id)
+        return workout_view(workout) if workout is not None else None
 
     async def latest_id(self, session: AsyncSession, telegram_id: int) -> int | None:
         """The user's newest workout, whatever its status."""
@@ -288,12 +296,15 @@ class WorkoutService:
         return latest[0]
 
     async def complete(
-        self, session: AsyncSession, user: User, workout_id: int
+        self, session: AsyncSession, telegram_id: int, workout_id: int
     ) -> CompletionResult:
+        user = await user_queries.get_by_telegram_id(session, telegram_id)
+        if user is None:
+            return CompletionResult(CompletionOutcome.NOT_REGISTERED, None)
         now = self._clock()
         done = await workout_queries.complete(session, workout_id, user.id, now)
         await session.commit()
-        next_at = self.available_at(user)
+        next_at = self.available_at(user.last_workout_at)
         if done:
             logger.info("User %s completed workout %s", user.telegram_id, workout_id)
             return CompletionResult(CompletionOutcome.COMPLETED, next_at)

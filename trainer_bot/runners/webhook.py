@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import secrets
 import signal
@@ -30,15 +29,10 @@ from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiohttp import web
 
 from dialogs.commands import BOT_COMMANDS
-from trainer_bot.app import (
-    UPDATE_GRACE_SECONDS,
-    Application,
-    StartupError,
-    build_application,
-    finish_updates,
-)
+from trainer_bot.app import Application, StartupError, run_application
 from trainer_bot.config import Settings
 from trainer_bot.health import is_healthy, service_status
+from trainer_bot.middlewares.in_flight import UPDATE_GRACE_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +47,9 @@ class UpdateRequestHandler(SimpleRequestHandler):
     """aiogram's handler (secret check, background processing) with a graceful close.
 
     aiogram's own `close()` closes the bot session at once, under the updates still being
-    processed. Here `close()` waits for them (bounded) and leaves the session open: the
-    workout generations they started still need it; `Application.close()` closes it last.
+    processed. Here `close()` waits for them (bounded, the application's in-flight
+    tracker knows them) and leaves the session open: the workout generations they started
+    still need it; `Application.close()` closes it last.
     """
 
     def __init__(
@@ -72,6 +67,7 @@ class UpdateRequestHandler(SimpleRequestHandler):
             secret_token=secret_token,
             **data,
         )
+        self.application = application
         self.grace_seconds = grace_seconds
 
     def verify_secret(self, telegram_secret_token: str, bot: Any) -> bool:
@@ -81,13 +77,8 @@ class UpdateRequestHandler(SimpleRequestHandler):
             telegram_secret_token.encode("utf-8", "surrogateescape"), expected
         )
 
-    @property
-    def in_progress(self) -> set[asyncio.Task[Any]]:
-        """Updates being processed right now (aiogram keeps the task references)."""
-        return set(self._background_feed_update_tasks)
-
     async def close(self) -> None:
-        await finish_updates(self.in_progress, self.grace_seconds)
+        await self.application.in_flight.finish(self.grace_seconds)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -170,12 +161,12 @@ async def wait_for_stop_signal() -> None:
             loop.remove_signal_handler(sig)
 
 
-async def run_webhook(settings: Settings) -> None:
-    application = await build_application(settings)
-    # Start-up's objects live as long as the process: out of the collector's view (as in
-    # run_polling; `run` froze the imports).
-    gc.collect()
-    gc.freeze()
+async def serve_webhook(application: Application) -> None:
+    """Serve until SIGTERM/SIGINT, then stop accepting and finish what is in progress.
+
+    The caller closes `application` afterwards.
+    """
+    settings = application.settings
     runner: web.AppRunner | None = None
     try:
         runner = web.AppRunner(create_webhook_app(application))
@@ -201,5 +192,7 @@ async def run_webhook(settings: Settings) -> None:
     finally:
         if runner is not None:
             await runner.cleanup()
-        await application.close()
-        logger.info("Stopped")
+
+
+async def run_webhook(settings: Settings) -> None:
+    await run_application(settings, serve_webhook)

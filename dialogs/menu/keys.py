@@ -1,0 +1,21 @@
+"""Keys and widget ids of the main menu and the profile screen.
+
+`NOTICE` and `JUST_REGISTERED` are the menu's start_data: other dialogs that open the menu
+set them (these constants are the menu's contract with them).
+"""
+
+# start_data of MenuSG.main
+NOTICE = "notice"
+JUST_REGISTERED = "just_registered"
+
+# Getter keys.
+NAME = "name"
+PLANNED_WORKOUT_ID = "planned_workout_id"
+PROFILE = "profile"
+
+# Widget ids.
+GET_WORKOUT_ID = "get_workout"
+MY_WORKOUT_ID = "my_workout"
+PROFILE_ID = "profile"
+EDIT_PROFILE_ID = "edit_profile"
+TO_MENU_ID = "to_menu"

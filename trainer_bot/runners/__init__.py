@@ -1,0 +1,1 @@
+"""Ways to serve a built Application: long polling, or a webhook server."""

@@ -1,0 +1,184 @@
+"""The dialogs' one typed dependency: `BotServices`, bound to the update being handled.
+
+The database-session middleware opens the update's session and puts one `BotServices`
+into the update's data under `SERVICES_KEY`. Getters receive it as a keyword argument
+(`services: BotServices`, aiogram-dialog passes middleware data as kwargs); handlers get
+it with `services_of(manager)`, the only code that reads the key. Dialogs therefore never
+see a session, an ORM row or a string key: they call methods with Telegram ids and plain
+values and get frozen views back (trainer_bot/services/views.py).
+
+Reads shared within one update are kept by the per-update objects (`Users`, `Workouts`):
+the window a handler opens renders from what the handler read, without a second query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram_dialog import BaseDialogManager, BgManagerFactory, DialogManager
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trainer_bot.services.users import Users
+from trainer_bot.services.views import WorkoutView
+from trainer_bot.services.welcome import WelcomeVideoNote
+from trainer_bot.services.workouts import CompletionResult, WorkoutRequest, WorkoutService
+
+# The update data key of the update's BotServices; also the getters' keyword argument.
+SERVICES_KEY = "services"
+
+AfterUpdate = list[Callable[[], None]]
+# An `async_sessionmaker` (its sessions connect lazily, at their first query).
+SessionFactory = Callable[[], AsyncSession]
+
+
+class Workouts:
+    """Workouts within one update: the 12-hour rule, the views, completion."""
+
+    __slots__ = ("_loaded", "_service", "_session", "_users")
+
+    def __init__(self, service: WorkoutService, session: AsyncSession, users: Users) -> None:
+        self._service = service
+        self._session = session
+        self._users = users
+        self._loaded: dict[tuple[int, int], WorkoutView | None] = {}
+
+    async def request(self, telegram_id: int) -> WorkoutRequest:
+        """Claim the next workout (generate it with `generate_and_save`), or say why not."""
+        self._users.forget(telegram_id)  # the request reads and may change the user's row
+        return await self._service.request(self._session, telegram_id)
+
+    async def generate_and_save(self, request: WorkoutRequest) -> int:
+        """Build the workout a STARTED request reserved; returns its id. Runs in its own
+        sessions, so it may outlive the update."""
+        if request.user_id is None:
+            raise ValueError(f"a {request.outcome} request reserved no generation")
+        return await self._service.generate_and_save(request.user_id)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run in the background, past the update; shutdown waits for it (bounded)."""
+        self._service.spawn(coroutine, name=name)
+
+    async def view(self, telegram_id: int, workout_id: int) -> WorkoutView | None:
+        """The user's workout (None if it is not theirs), read once per update."""
+        key = (telegram_id, workout_id)
+        if key in self._loaded:
+            return self._loaded[key]
+        workout = self._loaded[key] = await self._service.workout(
+            self._session, telegram_id, workout_id
+        )
+        return workout
+
+    async def latest_id(self, telegram_id: int) -> int | None:
+        """The user's newest workout, whatever its status."""
+        return await self._service.latest_id(self._session, telegram_id)
+
+    async def planned_id(self, telegram_id: int) -> int | None:
+        """The user's newest workout while it is still planned."""
+        profile = self._users.saved(telegram_id)
+        if profile is not None and not profile.has_received_workout:
+            # Just registered (or edited before any workout): a workout is saved together
+            # with last_workout_at, so the profile this update saved has none to show.
+            return None
+        return await self._service.planned_workout_id(self._session, telegram_id)
+
+    async def complete(self, telegram_id: int, workout_id: int) -> CompletionResult:
+        self._loaded.pop((telegram_id, workout_id), None)
+        return await self._service.complete(self._session, telegram_id, workout_id)
+
+
+class Welcome:
+    """The welcome video note, sent within one update."""
+
+    __slots__ = ("_bot", "_note", "_session")
+
+    def __init__(self, note: WelcomeVideoNote, bot: Bot, session: AsyncSession) -> None:
+        self._note = note
+        self._bot = bot
+        self._session = session
+
+    async def send(self, chat_id: int) -> bool:
+        return await self._note.send(self._bot, chat_id, self._session)
+
+
+class BotServices:
+    """Everything a screen may use while one update is handled."""
+
+    __slots__ = ("_after_update", "_app", "bot", "users", "welcome", "workouts")
+
+    def __init__(
+        self,
+        app: AppServices,
+        session: AsyncSession,
+        bot: Bot,
+        after_update: AfterUpdate | None = None,
+    ) -> None:
+        self._app = app
+        self._after_update = after_update
+        self.bot = bot  # the Bot the update came through
+        self.users = Users(session)
+        self.workouts = Workouts(app.workouts, session, self.users)
+        self.welcome = Welcome(app.welcome, bot, session)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self._app.workouts.timezone
+
+    def now(self) -> datetime:
+        return self._app.workouts.now()
+
+    def after_update(self, callback: Callable[[], None]) -> None:
+        """Run `callback` when this update is done: its dialog state saved and its session
+        closed, whether it succeeded or failed. Outside an update: at once.
+
+        Background work an update starts (a workout generation) begins after the update, so
+        its CPU time never delays the answer to the user's click.
+        """
+        if self._after_update is None:
+            callback()
+        else:
+            self._after_update.append(callback)
+
+    def background(self, telegram_id: int, chat_id: int) -> BaseDialogManager:
+        """A dialog manager for this user's chat that works after the update is over."""
+        return self._app.background(self.bot, telegram_id, chat_id)
+
+
+class AppServices:
+    """The application-lifetime half: what every update's `BotServices` is bound to."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        workouts: WorkoutService,
+        welcome: WelcomeVideoNote | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.workouts = workouts
+        # One per Dispatcher: it keeps the video note's file_id once read.
+        self.welcome = welcome or WelcomeVideoNote()
+        self._bg_factory: BgManagerFactory | None = None
+
+    def attach_dialogs(self, bg_factory: BgManagerFactory) -> None:
+        """The factory `setup_dialogs` returns (it exists only once dialogs are set up)."""
+        self._bg_factory = bg_factory
+
+    def background(self, bot: Bot, telegram_id: int, chat_id: int) -> BaseDialogManager:
+        if self._bg_factory is None:
+            raise RuntimeError("dialogs are not set up: call attach_dialogs first")
+        return self._bg_factory.bg(bot=bot, user_id=telegram_id, chat_id=chat_id)
+
+    def for_update(
+        self, session: AsyncSession, bot: Bot, after_update: AfterUpdate | None = None
+    ) -> BotServices:
+        return BotServices(self, session, bot, after_update)
+
+
+def services_of(manager: DialogManager) -> BotServices:
+    """The update's services, for handlers (getters take `services: BotServices`)."""
+    services = manager.middleware_data[SERVICES_KEY]
+    assert isinstance(services, BotServices)
+    return services

@@ -1,0 +1,144 @@
+"""What services hand to the screens: plain frozen data, never ORM rows.
+
+Rows are converted here, inside the service layer, while their session is open; a view
+can then be kept, compared and rendered without lazy loads or a session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainer_bot.db.enums import Goal, WorkoutSource, WorkoutStatus
+from trainer_bot.db.models import User, Workout, WorkoutExercise
+from trainer_bot.services.profile_rules import ProfileAnswers
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A registered user: the registration answers and whether a workout was ever received."""
+
+    telegram_id: int
+    first_name: str | None
+    answers: ProfileAnswers
+    has_received_workout: bool
+
+    def answers_data(self) -> dict[str, object]:
+        """The answers as the registration dialog keeps them (to edit them there)."""
+        answers = self.answers
+        return {
+            "gender": answers.gender,
+            "age": answers.age,
+            "height_cm": answers.height_cm,
+            "weight_kg": answers.weight_kg,
+            "level": answers.level,
+            "goal": answers.goal.value,
+            "target_weight_kg": answers.target_weight_kg,
+            "frequency": answers.frequency,
+            "equipment": answers.equipment,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseView:
+    """One exercise of a workout, with what its screen shows about the movement."""
+
+    position: int
+    name: str
+    sets: int
+    reps_min: int
+    reps_max: int
+    is_timed: bool
+    weight_kg: float | None
+    rest_seconds: int
+    notes: str | None
+    description: str
+    instructions: str
+    primary_muscles: tuple[str, ...]
+    secondary_muscles: tuple[str, ...]
+    video_url: str
+    image_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkoutView:
+    id: int
+    status: WorkoutStatus
+    source: WorkoutSource
+    title: str
+    rationale: str
+    warmup: str
+    exercises: tuple[ExerciseView, ...]
+
+    @property
+    def planned(self) -> bool:
+        return self.status is WorkoutStatus.PLANNED
+
+    @property
+    def positions(self) -> tuple[int, ...]:
+        return tuple(item.position for item in self.exercises)
+
+    def nearest_position(self, wanted: int | None) -> int:
+        """`wanted` kept within the workout's positions (the first when None); the workout
+        has at least one exercise."""
+        positions = self.positions
+        if wanted is None:
+            return positions[0]
+        return min(max(wanted, positions[0]), positions[-1])
+
+    def exercise_at(self, position: int) -> ExerciseView | None:
+        for item in self.exercises:
+            if item.position == position:
+                return item
+        return None
+
+
+def profile_view(user: User) -> Profile:
+    return Profile(
+        telegram_id=user.telegram_id,
+        first_name=user.first_name,
+        answers=ProfileAnswers(
+            gender=user.gender,
+            age=user.age,
+            height_cm=user.height_cm,
+            weight_kg=user.current_weight_kg,
+            level=user.fitness_level,
+            goal=Goal(user.goal),
+            target_weight_kg=user.target_weight_kg,
+            frequency=user.workout_frequency,
+            equipment=user.equipment_type,
+        ),
+        has_received_workout=user.last_workout_at is not None,
+    )
+
+
+def exercise_view(item: WorkoutExercise) -> ExerciseView:
+    exercise = item.exercise
+    return ExerciseView(
+        position=item.position,
+        name=exercise.name,
+        sets=item.sets,
+        reps_min=item.reps_min,
+        reps_max=item.reps_max,
+        is_timed=exercise.is_timed,
+        weight_kg=item.weight_kg,
+        rest_seconds=item.rest_seconds,
+        notes=item.notes,
+        description=exercise.description,
+        instructions=exercise.instructions,
+        primary_muscles=tuple(exercise.primary_muscles),
+        secondary_muscles=tuple(exercise.secondary_muscles),
+        video_url=exercise.video_url,
+        image_url=exercise.image_url,
+    )
+
+
+def workout_view(workout: Workout) -> WorkoutView:
+    return WorkoutView(
+        id=workout.id,
+        status=WorkoutStatus(workout.status),
+        source=WorkoutSource(workout.source),
+        title=workout.title,
+        rationale=workout.rationale,
+        warmup=workout.warmup,
+        exercises=tuple(exercise_view(item) for item in workout.exercises),
+    )
