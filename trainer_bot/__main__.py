@@ -1,4 +1,4 @@
-"""Command line: `python -m trainer_bot [run|migrate|check|preview DIR]`."""
+"""Command line: `python -m trainer_bot [run|migrate|check|preview DIR|console]`."""
 
 from __future__ import annotations
 
@@ -111,6 +111,25 @@ def _preview(target: Path) -> int:
     return 0
 
 
+def _console(user_id: int, first_name: str) -> int:
+    from trainer_bot.config import describe_settings_error
+    from trainer_bot.console import run_console
+    from trainer_bot.console.loop import console_settings
+    from trainer_bot.logging_setup import setup_logging
+
+    try:
+        settings = console_settings()
+    except ValidationError as error:
+        return _fail(describe_settings_error(error))
+    setup_logging("WARNING", None)  # stderr, and only what needs attention: stdout is the chat
+    try:
+        return run_console(settings, user_id=user_id, first_name=first_name)
+    except KeyboardInterrupt:
+        return 0
+    except Exception as error:  # the database, most likely: one readable line
+        return _fail(f"Console failed: {type(error).__name__}: {error}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer_bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
@@ -121,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     preview = commands.add_parser("preview", help="write an HTML preview of every window")
     preview.add_argument("directory", nargs="?", default="preview", type=Path)
+    console = commands.add_parser(
+        "console", help="chat with the dialogs in the terminal: no Telegram, no token"
+    )
+    console.add_argument("--user-id", type=int, default=1, help="the Telegram user id to be")
+    console.add_argument("--first-name", default="Гость", help="the name the bot greets")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         return _migrate()
@@ -128,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check()
     if args.command == "preview":
         return _preview(args.directory)
+    if args.command == "console":
+        return _console(args.user_id, args.first_name)
     return _run()
 
 
