@@ -33,6 +33,7 @@ REGISTRATION = [
     "1",  # ✅ Всё верно
 ]
 GET_WORKOUT = ["1"]  # 🏋️ Получить тренировку, on the main menu
+OPEN_VIDEO = ["1", "1"]  # the first exercise, then its «▶ Техника» link
 
 
 def run_console(tmp_path: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
@@ -75,7 +76,7 @@ def test_start_shows_the_greeting_and_the_begin_button(tmp_path: Path) -> None:
 
 
 def test_registration_and_a_workout_from_the_fallback(tmp_path: Path) -> None:
-    result = run_console(tmp_path, REGISTRATION + GET_WORKOUT)
+    result = run_console(tmp_path, REGISTRATION + GET_WORKOUT + OPEN_VIDEO)
     assert result.returncode == 0, result.stderr
     assert " - ERROR - " not in result.stderr, result.stderr
     out = result.stdout
@@ -86,14 +87,21 @@ def test_registration_and_a_workout_from_the_fallback(tmp_path: Path) -> None:
     assert "Анкета сохранена ✅" in out
     assert "⏳ Составляю тренировку" in out
     # The workout the fallback composed, shown by the background manager as an edit.
-    workout = out[out.rindex("(edited)\n🏋️ ") :]
+    start = out.rindex("(edited)\n🏋️ ")
+    end = out.index("✅ Завершить тренировку", start)
+    workout, after = out[start:end], out[end:]
     assert "🔥 Разминка." in workout
     assert "Составлено по моей методике под твой профиль." in workout
     names = {exercise.name for exercise in default_catalogue()}
     buttons = re.findall(r"^\[\d+\] \d+\. (.+)$", workout, flags=re.MULTILINE)
     assert len(buttons) >= 3, workout
     assert set(buttons) <= names
-    assert "✅ Завершить тренировку" in workout
+    # The first exercise, and its video: a URL button opens a browser, not a callback.
+    assert f"(edited)\n{buttons[0]} · 1 из {len(buttons)}\n" in after
+    assert "[1] ▶ Техника ↗\n" in after
+    assert re.search(
+        r"^\(opens https://www\.youtube\.com/results\?search_query=\S+\)$", after, re.M
+    )
 
 
 def test_the_database_is_kept_between_sessions(tmp_path: Path) -> None:

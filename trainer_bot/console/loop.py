@@ -14,6 +14,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton
@@ -121,7 +122,8 @@ class Console:
     async def _press(self, row: int, column: int, button: InlineKeyboardButton) -> None:
         screen = self.transcript.screen
         if button.url:
-            self.transcript.note(f"(opens {button.url})")
+            # Unquoted, so a search for «Жим лёжа» reads as such, not as %D0%96...
+            self.transcript.note(f"(opens {unquote(button.url)})")
         elif button.callback_data and screen is not None:
             await self.client.click(screen.message, InlineButtonPositionLocator(row, column))
         else:
