@@ -5,9 +5,6 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from aiogram_dialog import Dialog
-from aiogram_dialog.setup import collect_dialogs
-
 from dialogs.setup import build_router
 from trainer_bot.preview.diagram import COLORS, dot_source, render_png
 from trainer_bot.preview.render import (
@@ -30,18 +27,17 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", "\u00a0")  # 4 096, as Russian typography writes it
 
 
+def _button(button: Button) -> str:
+    if button.url:  # opens a browser; the address shows on hover
+        return f'<span class="button url" title="{escape(button.url)}">{escape(button.text)}</span>'
+    return f'<span class="button">{escape(button.text)}</span>'
+
+
 def _keyboard(rows: list[list[Button]]) -> str:
     if not rows:
         return ""
     html_rows = "".join(
-        '<div class="row">'
-        + "".join(
-            f'<span class="button{" url" if button.url else ""}"'
-            f"{f' title={escape(button.url)!r}' if button.url else ''}>{escape(button.text)}</span>"
-            for button in row
-        )
-        + "</div>"
-        for row in rows
+        '<div class="row">' + "".join(_button(button) for button in row) + "</div>" for row in rows
     )
     return f'<div class="keyboard">{html_rows}</div>'
 
@@ -96,15 +92,15 @@ def _scene(number: int, anchor: str, scene: Scene, window: RenderedWindow) -> st
 
 def _diagram_section() -> str:
     legend = [
-        ("start", "", "запуск другого диалога"),
-        ("switch", "", "переход внутри диалога"),
-        ("back", "", "назад"),
-        ("handler", " dashed", "переход из обработчика (ответ, выбор)"),
+        ("start", "запуск другого диалога"),
+        ("switch", "переход внутри диалога"),
+        ("back", "назад"),
+        ("handler", "переход из обработчика (ответ, выбор)"),
     ]
     items = "".join(
-        f'<span><i class="{dashed.strip()}" style="border-top-color: {COLORS[kind]}"></i>'
-        f"{label}</span>"
-        for kind, dashed, label in legend
+        f'<span><i class="{"dashed" if kind == "handler" else ""}"'
+        f' style="border-top-color: {COLORS[kind]}"></i>{label}</span>'
+        for kind, label in legend
     )
     return (
         '<section id="transitions" class="diagram"><h2>Схема переходов</h2>'
@@ -157,12 +153,10 @@ def _page(sections: list[Section], body: str) -> str:
 async def write_preview(directory: Path) -> tuple[Path, Path]:
     """Write index.html and transitions.png into `directory`; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - a CLI tool, not the bot
-    router = build_router()
-    renderer = WindowRenderer(router)
+    renderer = WindowRenderer(build_router())
     sections = with_missing(storyboard(), renderer.states())
     body = await _render_sections(renderer, sections)
-    dialogs = [dialog for dialog in collect_dialogs(router) if isinstance(dialog, Dialog)]
-    diagram = render_png(dot_source(dialogs), directory / DIAGRAM_FILE)
+    diagram = render_png(dot_source(renderer.dialogs), directory / DIAGRAM_FILE)
     page = directory / "index.html"
     page.write_text(_page(sections, body), encoding="utf-8")
     return page, diagram

@@ -7,7 +7,6 @@ data overrides the window's own, so one window can be shown in several situation
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +48,9 @@ class WindowRenderer:
     """Renders any window of the dialogs under a router."""
 
     def __init__(self, router: Router) -> None:
+        self.dialogs = [d for d in collect_dialogs(router) if isinstance(d, Dialog)]
         self._windows: dict[State, tuple[Dialog, Window]] = {}
-        for dialog in collect_dialogs(router):
-            if not isinstance(dialog, Dialog):
-                continue
+        for dialog in self.dialogs:
             for state, window in dialog.windows.items():
                 if isinstance(window, Window):
                     self._windows[state] = (dialog, window)
@@ -61,12 +59,6 @@ class WindowRenderer:
     def states(self) -> list[State]:
         """Every window's state, dialog by dialog, in the order the windows are declared."""
         return list(self._windows)
-
-    def dialog_of(self, state: State) -> Dialog:
-        return self._windows[state][0]
-
-    def windows(self) -> Iterable[tuple[Dialog, Window]]:
-        return self._windows.values()
 
     async def render(
         self, state: State, sample: dict[str, Any] | None = None, *, shorten: str | None = None
@@ -79,7 +71,9 @@ class WindowRenderer:
             text = str(sample[shorten])
             # Plain Cyrillic and Latin text: one UTF-16 unit per character.
             keep = len(text) - (rendered.length - TELEGRAM_TEXT_LIMIT) - 1
-            sample[shorten] = text[: max(0, keep)].rstrip() + "…"
+            if keep <= 0:
+                raise ValueError(f"cutting {shorten!r} cannot make {state.state} fit")
+            sample[shorten] = text[:keep].rstrip() + "…"
             rendered = await self._render(state, sample)
         return rendered
 
