@@ -102,10 +102,10 @@ class Console:
             return
         try:
             pressed = self._button(text)
-            if pressed is None:
-                await self.client.send(text.removeprefix(LITERAL_PREFIX))
-            else:
+            if pressed is not None:
                 await self._press(*pressed)
+            elif message := text.removeprefix(LITERAL_PREFIX):  # Telegram sends no empty text
+                await self.client.send(message)
             await self._workout_service.wait_background()
         except Exception:
             logger.exception("The bot failed on %r", text)
