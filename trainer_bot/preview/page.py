@@ -59,10 +59,10 @@ def _chat(scene: Scene, window: RenderedWindow) -> str:
             '<div class="toast"><span class="toast-label">всплывающая подсказка</span>'
             f"{escape(scene.toast)}</div>"
         )
+    if scene.user_text:  # what the user sent, then what the bot answered
+        parts.append(f'<div class="msg out">{escape(scene.user_text)}</div>')
     if scene.video_note:
         parts.append('<div class="video-note"><span class="play">▶</span>видео-кружок</div>')
-    if scene.user_text:
-        parts.append(f'<div class="msg out">{escape(scene.user_text)}</div>')
     preview = (
         f'<div class="link-preview">🔗 {escape(window.link_preview)}</div>'
         if window.link_preview
