@@ -1,4 +1,4 @@
-"""Command line: `python -m trainer_bot [run|migrate|check|preview DIR]`."""
+"""Command line: `python -m trainer_bot [run|migrate|check|preview DIR|console]`."""
 
 from __future__ import annotations
 
@@ -128,6 +128,25 @@ def _preview(target: Path) -> int:
     return 0
 
 
+def _console(user_id: int, first_name: str) -> int:
+    from trainer_bot.config import describe_settings_error
+    from trainer_bot.console import run_console
+    from trainer_bot.console.loop import console_settings
+    from trainer_bot.logging_setup import setup_logging
+
+    try:
+        settings = console_settings()
+    except ValidationError as error:
+        return _fail(describe_settings_error(error))
+    setup_logging("WARNING", None)  # stderr, and only what needs attention: stdout is the chat
+    try:
+        return run_console(settings, user_id=user_id, first_name=first_name)
+    except KeyboardInterrupt:
+        return 0
+    except Exception as error:  # the database, most likely: one readable line
+        return _fail(f"Console failed: {type(error).__name__}: {error}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer_bot", description=__doc__)
     # Each command names its handler (args -> exit code); no command means `run`.
@@ -148,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     preview = commands.add_parser("preview", help="write an HTML preview of every window")
     preview.add_argument("directory", nargs="?", default="preview", type=Path)
     preview.set_defaults(handler=lambda args: _preview(args.directory))
+    console = commands.add_parser(
+        "console", help="chat with the dialogs in the terminal: no Telegram, no token"
+    )
+    console.add_argument("--user-id", type=int, default=1, help="the Telegram user id to be")
+    console.add_argument("--first-name", default="Гость", help="the name the bot greets")
+    console.set_defaults(handler=lambda args: _console(args.user_id, args.first_name))
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     return handler(args)

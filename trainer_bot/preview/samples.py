@@ -1,0 +1,200 @@
+"""Sample data for the storyboard, keyed by state: realistic cases and the edge ones.
+
+A window's own `preview_data` is its everyday sample; what is here overrides it for one
+scene: the longest workout a plan can describe, an exercise message close to Telegram's
+4,096-character limit, a step after a wrong answer, and the texts of two toasts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from trainer_bot.catalogue import CatalogueExercise, default_catalogue
+from trainer_bot.middlewares.throttling import THROTTLED_TEXT
+from trainer_bot.services.profile_rules import parse_age
+
+Sample = dict[str, Any]
+
+REGISTRATION_STEPS = 9
+CURRENT_WEIGHT = "82,5"
+
+# Toasts (callback answers): the rate limit, and a pressed exercise the workout lacks.
+TOO_FAST_TOAST = THROTTLED_TEXT
+NO_SUCH_EXERCISE_TOAST = "Такого упражнения нет в этой тренировке."
+WRONG_AGE = "abc"
+
+
+def validation_error(parse: Callable[[str], object], answer: str) -> str:
+    """The error line the bot shows for `answer`, from the same rule the step uses."""
+    try:
+        parse(answer)
+    except ValueError as error:
+        return str(error)
+    raise ValueError(f"{answer!r} is a valid answer, not an error sample")
+
+
+def registration_step(number: int, error: str | None = None) -> Sample:
+    return {
+        "progress": f"Шаг {number} из {REGISTRATION_STEPS}",
+        "error": error,
+        "current_weight": CURRENT_WEIGHT,
+    }
+
+
+AGE_ERROR = registration_step(2, validation_error(parse_age, WRONG_AGE))
+
+MENU_JUST_REGISTERED: Sample = {
+    "name": "Анна",
+    "just_registered": True,
+    "notice": None,
+    "planned_workout_id": None,
+}
+MENU_WITH_WORKOUT: Sample = {
+    "name": "Анна",
+    "just_registered": False,
+    "notice": None,
+    "planned_workout_id": 7,
+}
+
+# The longest workout a plan can describe: title, rationale and warm-up near their
+# limits in the plan model (128, 500 and 800 characters), ten exercises (the most a plan
+# has) with the longest names in the catalogue.
+LONG_TITLE = (
+    "Всё тело с акцентом на спину и ягодицы: тяги, подтягивания, выпады и жимы — "
+    "третья тренировка недели"
+)
+LONG_RATIONALE = (
+    "Третья тренировка недели: в понедельник был верх тела, в среду — ноги, поэтому "
+    "сегодня всё тело, но с меньшим объёмом на квадрицепсы. Вес в базовых упражнениях на "
+    "2,5 кг больше прошлого раза: все подходы ты сделал с запасом в два повтора. Отдых в "
+    "тягах — до двух с половиной минут, в изолирующих упражнениях — минута, чтобы уложиться "
+    "в 70 минут. Если к концу техника начнёт плыть, последние два упражнения сократи до "
+    "двух подходов."
+)
+LONG_WARMUP = (
+    "8–10 минут лёгкого кардио на эллипсе или велотренажёре: пульс около 110–120, дыхание "
+    "ровное, можно разговаривать. Затем суставная разминка сверху вниз: по 10 кругов "
+    "головой, плечами, локтями и кистями, наклоны корпуса в стороны, круги тазом, по 10 "
+    "махов каждой ногой вперёд-назад и в сторону, круги коленями и голеностопами. Добавь "
+    "динамическую растяжку: 10 выпадов с поворотом корпуса, 10 наклонов без веса, "
+    "10 отжиманий от скамьи. Перед первым базовым упражнением сделай два разминочных "
+    "подхода: 10 повторов с пустым грифом и 6 повторов с половиной рабочего веса, отдых "
+    "между ними минута. Если где-то тянет или щёлкает — напиши, заменю упражнение."
+)
+LONG_WORKOUT_SIZE = 10
+LOADS = {
+    "barbell": "62,5 кг",
+    "dumbbell": "17,5 кг",
+    "kettlebell": "16 кг",
+    "machine": "47,5 кг",
+    "cable": "27,5 кг",
+}
+
+
+def _exercise_line(number: int, exercise: CatalogueExercise) -> str:
+    reps = "3 × 40–60 с" if exercise.is_timed else "4 × 10–12"
+    load = LOADS.get(str(exercise.equipment), "свой вес")
+    rest = "60 с" if exercise.is_timed else "2,5 мин"
+    return f"{number}. <b>{exercise.name}</b> — {reps}, {load}, отдых {rest}"
+
+
+def longest_workout() -> Sample:
+    exercises = sorted(default_catalogue(), key=lambda item: len(item.name), reverse=True)
+    chosen = exercises[:LONG_WORKOUT_SIZE]
+    return {
+        "found": True,
+        "title": LONG_TITLE,
+        "rationale": LONG_RATIONALE,
+        "warmup": LONG_WARMUP,
+        "status_line": "",
+        "source_note": "Составлено AI-тренером под твой профиль.",
+        "lines": "\n".join(_exercise_line(n, item) for n, item in enumerate(chosen, 1)),
+        "exercises": [(n, f"{n}. {item.name}") for n, item in enumerate(chosen, 1)],
+        "planned": True,
+    }
+
+
+# An exercise message close to the limit: the longest name in the catalogue, the longest
+# note a plan may give (300 characters), and detailed technique in ten steps.
+LONG_EXERCISE_NOTE = (
+    "Прошлый раз ты сделал 3 подхода по 12 с запасом в 3 повтора, поэтому сегодня ноги выше "
+    "и пауза в верхней точке 2 секунды. Если на последних повторах техника ломается — опусти "
+    "ноги на пол и закончи подход без паузы. Все подходы по 12 чисто — в следующий раз "
+    "добавим четвёртый подход."
+)
+LONG_EXERCISE_DESCRIPTION = (
+    "Горизонтальная тяга собственного веса: развивает широчайшие, ромбовидные и среднюю "
+    "часть трапеций, укрепляет задние дельты и бицепс. Поднятые ноги увеличивают угол "
+    "наклона, поэтому нагрузка ближе к классическим подтягиваниям, а спина остаётся под "
+    "контролем. Подходит тем, кто пока не подтягивается на перекладине 8–10 раз, и тем, "
+    "кто хочет добавить тяговых движений без нагрузки на поясницу. Хорошо сочетается с "
+    "жимами в одной тренировке: тяга уравновешивает нагрузку на плечевой сустав и помогает "
+    "держать осанку, а регулировка высоты грифа позволяет точно подобрать сложность."
+)
+# Longer than a message can carry: the window's getter cuts the instructions so the
+# message fits, and the scene does the same (see Scene.shorten).
+LONG_EXERCISE_STEPS = (
+    "Установи гриф в машине Смита или на стойках примерно на уровне пояса и поставь рядом "
+    "скамью такой высоты, чтобы в нижней точке тело было параллельно полу. Проверь, что гриф "
+    "надёжно зафиксирован, а скамья не скользит. Если скамьи нет, подойдёт устойчивая "
+    "тумба или степ-платформа в два-три уровня. Вокруг должно быть свободно: при "
+    "опускании ты не должен задевать ногами или локтями соседние тренажёры.",
+    "Ляг под гриф, возьмись за него прямым хватом чуть шире плеч и положи пятки на скамью. "
+    "Ноги прямые, ягодицы и пресс напряжены: от пяток до макушки тело образует одну прямую "
+    "линию, как в планке. Гриф в начале движения находится над нижней частью груди, а не "
+    "над лицом или животом. Если гриф скользкий, используй мел или перчатки, но не "
+    "ремни: хват тоже должен тренироваться.",
+    "Перед началом движения опусти плечи от ушей и слегка сведи лопатки. Шея продолжает "
+    "линию позвоночника, взгляд направлен на гриф. Сделай вдох и на задержке дыхания "
+    "напряги корпус сильнее. Это положение — точка отсчёта для каждого повтора, "
+    "возвращайся в него после каждого опускания. Первые подходы делай перед зеркалом или "
+    "под присмотром тренера зала, пока положение не станет привычным.",
+    "На выдохе тяни грудь к грифу, ведя локти вниз и назад под углом около 45 градусов к "
+    "корпусу. Думай о том, что тянешь гриф лопатками, а не руками: так работает спина, а "
+    "бицепс только помогает. Кисти остаются прямыми, запястья не заламываются, хват "
+    "плотный, но без лишнего напряжения в предплечьях.",
+    "В верхней точке гриф касается нижней части груди или проходит в паре сантиметров от "
+    "неё. Задержись на секунду и сожми лопатки, не поднимая плечи к ушам и не выводя "
+    "подбородок вперёд. Если до грифа не хватает нескольких сантиметров, подними его на "
+    "одно деление выше, а не дотягивайся головой.",
+    "На вдохе опускайся под контролем за две-три секунды до полностью прямых рук. Не падай "
+    "вниз и не расслабляй плечи в нижней точке: лопатки собраны, тело прямое, как доска. "
+    "Медленное опускание даёт спине столько же работы, сколько подъём, так что не экономь "
+    "на этой фазе движения.",
+    "Следи за тазом весь подход: он не должен провисать к полу или подниматься вверх. Если "
+    "таз начал опускаться, устал корпус — сделай ещё один-два повтора с идеальной техникой "
+    "и заканчивай подход. Лучше на два повтора меньше с прямой спиной, чем на два больше "
+    "с провисшей поясницей.",
+    "Чтобы упростить упражнение, поставь ноги на пол или подними гриф выше: чем вертикальнее "
+    "корпус, тем меньше нагрузка. Чтобы усложнить, подними скамью, добавь паузу наверху на "
+    "три секунды или надень жилет с утяжелением. Меняй что-то одно за раз и записывай, "
+    "что изменил, чтобы видеть прогресс.",
+    "Типичные ошибки: рывки корпусом, неполная амплитуда, локти, разведённые в стороны под "
+    "прямым углом, и голова, тянущаяся к грифу. Каждая из них снимает нагрузку со спины и "
+    "перегружает плечи и шею. Попроси кого-нибудь снять подход на телефон сбоку: так "
+    "ошибки видны лучше, чем изнутри.",
+    "После подхода не вскакивай резко: опусти ноги на пол, сядь и отдохни указанное время. "
+    "Если в локтях или плечах появилась острая боль, прекрати упражнение и напиши мне — "
+    "подберу замену с той же нагрузкой на спину. Лёгкая усталость в мышцах спины на "
+    "следующий день — нормальная реакция на новую нагрузку.",
+)
+
+
+def longest_exercise() -> Sample:
+    name = max((item.name for item in default_catalogue()), key=len)
+    return {
+        "found": True,
+        "name": name,
+        "counter": f"10 из {LONG_WORKOUT_SIZE}",
+        "scheme": "4 × 10–12 · свой вес · отдых 2,5 мин",
+        "notes": LONG_EXERCISE_NOTE,
+        "description": LONG_EXERCISE_DESCRIPTION,
+        "instructions": "\n".join(f"{n}. {step}" for n, step in enumerate(LONG_EXERCISE_STEPS, 1)),
+        "primary": "спина",
+        "secondary": "бицепс, плечи, предплечья, мышцы кора",
+        "video_url": "https://www.youtube.com/results?search_query=австралийские+подтягивания",
+        "image_url": None,
+        "has_previous": True,
+        "has_next": False,
+    }
