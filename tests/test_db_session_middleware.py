@@ -11,9 +11,9 @@ from aiogram.types import TelegramObject
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import fill_until
 from trainer_bot.middlewares.db_session import DbSessionMiddleware, after_update
 
 

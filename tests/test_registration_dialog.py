@@ -9,32 +9,12 @@ from aiogram.methods import AnswerCallbackQuery, SendVideoNote
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import QUESTION, STEP_BEFORE, fill_until
 from trainer_bot.db.models import TelegramFile, User
 
 USER_ID = 424242
-
-
-async def fill_until(user: UserSession, last_step: str | None = None) -> None:
-    """Answer the wizard like a typical user, stopping after `last_step` (None: all)."""
-    steps = [
-        ("start", lambda: user.say("/start")),
-        ("begin", lambda: user.press("🚀 Начать")),
-        ("gender", lambda: user.press("👨 Мужской")),
-        ("age", lambda: user.say("27")),
-        ("height", lambda: user.say("178")),
-        ("weight", lambda: user.say("82,5")),
-        ("level", lambda: user.press("💪 1–3 года")),
-        ("goal", lambda: user.press("📉 Похудение")),
-        ("target_weight", lambda: user.say("76")),
-        ("frequency", lambda: user.press("3 раза")),
-        ("equipment", lambda: user.press("🏋️ Зал")),
-    ]
-    for name, action in steps:
-        await action()
-        if name == last_step:
-            return
 
 
 async def saved_user(session_factory: async_sessionmaker[AsyncSession]) -> User | None:
@@ -133,13 +113,6 @@ INVALID_TEXT = [
     ("target_weight", "0", "от 30 до 300"),
     ("target_weight", "много", "напиши только число"),
 ]
-STEP_BEFORE = {"age": "gender", "height": "age", "weight": "height", "target_weight": "goal"}
-QUESTION = {
-    "age": "Сколько тебе лет",
-    "height": "рост в сантиметрах",
-    "weight": "Сколько ты сейчас весишь",
-    "target_weight": "целевой вес",
-}
 
 
 @pytest.mark.parametrize(("step", "text", "error"), INVALID_TEXT)

@@ -7,49 +7,21 @@ tests pin what the steps do now, so a change that adds a query shows up here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import SendVideoNote, TelegramMethod
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
 from tests.fakes.recording_bot import RecordingBot
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import fill_until
+from tests.support.sql import captured_sql
 from trainer_bot.db.models import TelegramFile, User, Workout
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
-
-
-@dataclass
-class CapturedSql:
-    statements: list[str] = field(default_factory=list)
-    commits: int = 0
-
-
-@contextmanager
-def captured_sql(engine: AsyncEngine) -> Iterator[CapturedSql]:
-    """Statements and commits on `engine` while the block runs."""
-    captured = CapturedSql()
-
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        captured.statements.append(" ".join(statement.split()))
-
-    def on_commit(_conn: Any) -> None:
-        captured.commits += 1
-
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    event.listen(engine.sync_engine, "commit", on_commit)
-    try:
-        yield captured
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
-        event.remove(engine.sync_engine, "commit", on_commit)
 
 
 async def user_row(

@@ -15,10 +15,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness, build_harness
-from tests.dialog_helpers import UserSession
-from tests.test_registration_dialog import fill_until
-from tests.test_sql_per_step import captured_sql
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, build_harness
+from tests.support.registration import fill_until
+from tests.support.sql import captured_sql
 from trainer_bot.app import create_state_backend
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT

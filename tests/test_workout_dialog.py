@@ -7,9 +7,9 @@ from aiogram.methods import SendChatAction
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import fill_until
 from trainer_bot.db.models import User, Workout
 
 USER_ID = 515151

@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.e2e.bot_process import (
     E2E_REDIS_URL,
     FAKE_PROXY_API_KEY,
@@ -31,6 +30,7 @@ from tests.e2e.bot_process import (
     fsm_keys,
 )
 from tests.fakes.telegram_server import DEFAULT_TOKEN, ChatMessage, FakeTelegramServer
+from tests.support.databases import create_postgres_database, drop_postgres_database
 from trainer_bot.db.models import TelegramFile, User, Workout
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
 

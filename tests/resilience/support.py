@@ -22,15 +22,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from tests.conftest import DialogHarness, make_settings
-from tests.dialog_helpers import UserSession
 from tests.fakes.telegram_server import ChatMessage, FakeTelegramServer
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, make_settings
+from tests.support.registration import fill_until
 from trainer_bot.app import StateBackend, create_dispatcher
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.models import User, Workout
 from trainer_bot.services.workouts import WorkoutService
+
+_user_ids = itertools.count(810_000_001)
+
+
+def new_user_id() -> int:
+    """A Telegram user id no other test of this run uses."""
+    return next(_user_ids)
+
 
 _ids = itertools.count(5_000_000)
 

@@ -19,10 +19,10 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import TEMPORARY_FAILURE_TEXT
-from tests.conftest import POSTGRES_ADMIN_DSN, DialogHarness, build_harness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import register, user_row
+from tests.resilience.support import new_user_id, register, user_row
+from tests.support.databases import POSTGRES_ADMIN_DSN
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, build_harness
 from trainer_bot.app import create_state_backend
 from trainer_bot.db import engine as engine_module
 from trainer_bot.db.engine import create_engine, create_session_factory

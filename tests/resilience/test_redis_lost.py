@@ -20,17 +20,18 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import STALE_SCREEN_TEXT, TEMPORARY_FAILURE_TEXT
-from tests.conftest import REDIS_URL, DialogHarness, build_harness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
 from tests.resilience.support import (
     delete_prefixed_keys,
+    new_user_id,
     open_workout,
     register,
     user_row,
     workouts_of,
 )
-from tests.test_registration_dialog import fill_until
+from tests.support.databases import REDIS_URL
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, build_harness
+from tests.support.registration import fill_until
 from trainer_bot.app import create_state_backend
 
 

@@ -18,14 +18,13 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAIServer, openai_server_fixture, plan_responder
 from tests.fakes.telegram_server import (
     FakeTelegramServer,
     telegram_server,  # noqa: F401 - the fixture
 )
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import LiveBot, LiveChat, workouts_of
+from tests.resilience.support import LiveBot, LiveChat, new_user_id, workouts_of
+from tests.support.harness import make_settings
 from trainer_bot.app import create_bot, create_state_backend, create_workout_service
 from trainer_bot.health import settings_secrets
 from trainer_bot.logging_setup import setup_logging

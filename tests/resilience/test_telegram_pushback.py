@@ -18,13 +18,12 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.errors import TEMPORARY_FAILURE_TEXT, UNEXPECTED_FAILURE_TEXT
-from tests.conftest import make_settings
 from tests.fakes.telegram_server import (
     FakeTelegramServer,
     telegram_server,  # noqa: F401 - the fixture
 )
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import LiveBot, LiveChat, http_bot
+from tests.resilience.support import LiveBot, LiveChat, http_bot, new_user_id
+from tests.support.harness import make_settings
 from trainer_bot.app import StateBackend, create_bot, create_state_backend
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
 

@@ -22,10 +22,9 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import delete_prefixed_keys, percentile, register
+from tests.resilience.support import delete_prefixed_keys, new_user_id, percentile, register
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
 from trainer_bot.middlewares.throttling import (
     CALLBACK,
     MESSAGE,

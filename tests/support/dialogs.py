@@ -10,7 +10,7 @@ from aiogram.types import Message, PhotoSize, Sticker, Update
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
-from tests.conftest import DialogHarness
+from tests.support.harness import DialogHarness
 
 _update_ids = itertools.count(1_000_000)
 
