@@ -116,6 +116,11 @@ def menu(name: str) -> str:
     )
 
 
+def menu_with_workout(name: str) -> str:
+    """The menu while a workout is open (not completed yet)."""
+    return f"<b>{name}</b>, это главное меню.\nТвоя текущая тренировка ждёт в «Моя тренировка»."
+
+
 def saved_menu(name: str) -> str:
     return f"Анкета сохранена ✅\n\n{menu(name)}"
 
