@@ -328,7 +328,7 @@ SUMMARY_ANSWERS = {
 
 def _registration_steps(user: UserSession, answers: tuple[str, ...]) -> Iterator:
     gender, age, height, weight, level, goal, target = answers
-    yield user.say("/start")
+    yield user.start()
     yield user.press("🚀 Начать")
     yield user.press(gender)
     yield user.say(age)

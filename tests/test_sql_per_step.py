@@ -114,9 +114,9 @@ async def test_workout_screens_read_the_workout_once_without_writing(
 async def test_start_reads_the_welcome_file_id_once(
     harness: DialogHarness, engine: AsyncEngine
 ) -> None:
-    await UserSession(harness, 8_100_004).say("/start")  # uploads and stores the video note
+    await UserSession(harness, 8_100_004).start()  # uploads and stores the video note
     with captured_sql(engine) as sql:
-        text = await UserSession(harness, 8_100_005, first_name="Анна").say("/start")
+        text = await UserSession(harness, 8_100_005, first_name="Анна").start()
     assert "Привет, Анна" in text
     # Only "is this user registered?": the file_id is kept after the first read.
     assert len(sql.statements) == 1 and "FROM users" in sql.statements[0], sql.statements
@@ -137,6 +137,7 @@ class RefusingBot(RecordingBot):
     ) -> Any:
         if isinstance(method, SendVideoNote) and method.video_note in self.refused:
             self.calls.append(method)
+            self.failed_calls.append(method)
             raise TelegramBadRequest(method, "Bad Request: wrong file identifier")
         return await super().__call__(method, request_timeout)
 
@@ -152,7 +153,7 @@ async def test_a_refused_file_id_is_uploaded_again_and_replaced(
             await session.commit()
         bot.refused.add("foreign-file-id")
     else:  # read once and kept, then purged by Telegram
-        await UserSession(harness, 8_100_006).say("/start")
+        await UserSession(harness, 8_100_006).start()
         assert len(bot.calls_of(SendVideoNote)) == 1  # the upload
         async with session_factory() as session:
             stored = await session.get(TelegramFile, WELCOME_FILE_KEY)
@@ -160,7 +161,7 @@ async def test_a_refused_file_id_is_uploaded_again_and_replaced(
         bot.refused.add(stored.file_id)
         bot.calls.clear()
 
-    assert "Привет" in await UserSession(harness, 8_100_007).say("/start")
+    assert "Привет" in await UserSession(harness, 8_100_007).start()
     refused, uploaded = bot.calls_of(SendVideoNote)
     assert isinstance(refused.video_note, str) and not isinstance(uploaded.video_note, str)
     async with session_factory() as session:
@@ -168,5 +169,5 @@ async def test_a_refused_file_id_is_uploaded_again_and_replaced(
         count = await session.scalar(select(func.count()).select_from(TelegramFile))
     assert stored is not None and stored.file_id not in bot.refused and count == 1
     # The next newcomer gets the new file_id at once.
-    await UserSession(harness, 8_100_008).say("/start")
+    await UserSession(harness, 8_100_008).start()
     assert bot.calls_of(SendVideoNote)[-1].video_note == stored.file_id

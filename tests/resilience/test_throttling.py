@@ -189,7 +189,7 @@ async def _noop(handler, event, data):  # type: ignore[no-untyped-def]
 def registration_steps(user: UserSession) -> list[tuple[str, Callable[[], Awaitable[str]]]]:
     """(expected text after the step, the step) for a whole registration."""
     return [
-        ("Привет", lambda: user.say("/start")),
+        ("Привет", user.start),
         ("Укажи пол", lambda: user.press("🚀 Начать")),
         ("Сколько тебе лет", lambda: user.press("👨 Мужской")),
         ("рост", lambda: user.say("27")),

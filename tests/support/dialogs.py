@@ -68,6 +68,11 @@ class Sent:
         direct = [str(getattr(call, "text", None) or "") for call in self.direct]
         return direct + [message_text(message) for message in self.screens]
 
+    def window_text(self) -> str:
+        """The text of the one window among what was sent."""
+        (window,) = self.screens
+        return message_text(window)
+
     def describe(self) -> str:
         lines = [
             f"  window #{m.message_id}: {message_text(m)[:120]!r} {button_labels(m)}"
@@ -146,6 +151,12 @@ class UserSession:
         photo = [PhotoSize(file_id="photo", file_unique_id="photo", width=90, height=90)]
         return self._only_text(await self._acting(1, "a photo", self._feed(photo=photo)))
 
+    async def start(self) -> str:
+        """/start as a newcomer: the welcome video note, then the greeting (its text)."""
+        sent = await self.say_expecting(2, "/start")
+        assert [type(call).__name__ for call in sent.direct] == ["SendVideoNote"], sent.describe()
+        return sent.window_text()
+
     # --- actions with a stated number of messages -------------------------------------
 
     async def say_expecting(self, count: int, text: str) -> Sent:
@@ -188,10 +199,13 @@ class UserSession:
         screens = [
             m for m in self.messages.sent_messages[mark.screens :] if m.chat.id == self.user_id
         ]
+        bot = self.harness.bot
         direct = [
             call
-            for call in self.harness.bot.calls[mark.calls :]
-            if is_message_call(call) and str(getattr(call, "chat_id", "")) == str(self.user_id)
+            for call in bot.calls[mark.calls :]
+            if is_message_call(call)
+            and str(getattr(call, "chat_id", "")) == str(self.user_id)
+            and not any(call is failed for failed in bot.failed_calls)  # refused: no message
         ]
         return Sent(screens, direct)
 

@@ -9,7 +9,7 @@ async def fill_until(user: UserSession, last_step: str | None = None) -> None:
     """Answer the wizard like a typical user, stopping after `last_step` (None: all); each
     answer must bring exactly the one next screen."""
     steps = [
-        ("start", lambda: user.say_expecting(2, "/start")),  # the video note, the greeting
+        ("start", user.start),
         ("begin", lambda: user.press("🚀 Начать")),
         ("gender", lambda: user.press("👨 Мужской")),
         ("age", lambda: user.say("27")),
