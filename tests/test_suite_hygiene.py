@@ -80,6 +80,17 @@ def test_no_test_module_imports_another_test_module() -> None:
     assert offenders == [], "move what they share into tests/support/:\n" + "\n".join(offenders)
 
 
+def test_benchmarks_import_no_test_module() -> None:
+    """The benchmarks share the fakes (tests/fakes/), never a test module's fixtures."""
+    offenders = [
+        f"{where(path, line)} imports {name}"
+        for path in sorted((TESTS.parent / "benchmarks").glob("*.py"))
+        for line, name in imported_modules(parsed(path))
+        if names_a_test_module(name)
+    ]
+    assert offenders == [], "\n".join(offenders)
+
+
 def test_no_assertion_accepts_either_of_two_outcomes() -> None:
     offenders = [
         f"{where(path, node.lineno)} assert {ast.unparse(node.test)[:100]}"

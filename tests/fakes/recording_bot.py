@@ -42,7 +42,8 @@ class RecordingBot(Bot):
         self.failed_calls: list[TelegramMethod[Any]] = []
         self._keep_calls = keep_calls
         self._on_shown = on_shown
-        self._message_ids = itertools.count(10_000)
+        # Far above the ids a message manager gives its windows, so the two never meet.
+        self._message_ids = itertools.count(1_000_000)
         self._file_ids = itertools.count(1)
 
     def calls_of(self, method_type: type[TelegramMethod[Any]]) -> list[Any]:
@@ -73,7 +74,7 @@ class RecordingBot(Bot):
         )
         chat_id = int(method.chat_id or 0)
         if self._on_shown is not None:
-            self._on_shown(chat_id, message_id, method.text, markup)
+            self._on_shown(chat_id, message_id, method.text or "", markup)
         return self._message(chat_id, message_id, text=method.text, reply_markup=markup)
 
     def _message(self, chat_id: int | str, message_id: int, **content: Any) -> Message:
