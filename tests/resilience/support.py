@@ -247,14 +247,34 @@ class LiveChat:
                 )
             await asyncio.sleep(0.01)
 
-    async def say(self, text: str, expected: str) -> ChatMessage:
+    def _newest_id(self) -> int:
+        return max((m.message_id for m in self.bot_messages()), default=0)
+
+    async def _expect_new_messages(self, count: int, action: str, newest_before: int) -> None:
+        """The action put exactly `count` new bot messages in the chat (a window the bot
+        edits in place is not a new message)."""
+        await self.server.wait_idle(quiet=0.05)
+        new = [m for m in self.bot_messages() if m.message_id > newest_before]
+        assert len(new) == count, (
+            f"{action}: expected {count} new message(s), the bot sent {len(new)}: "
+            f"{[(m.text or '')[:80] for m in new]}"
+        )
+
+    async def say(self, text: str, expected: str, *, new_messages: int = 1) -> ChatMessage:
+        """Type `text`; `expected` must come on screen in `new_messages` new messages."""
+        newest = self._newest_id()
         if text.startswith("/"):
             sent = await self.server.send_command(self.user_id, text)
         else:
             sent = await self.server.send_text(self.user_id, text)
-        return await self.screen(expected, newer_than=sent)
+        message = await self.screen(expected, newer_than=sent)
+        await self._expect_new_messages(new_messages, f"saying {text!r}", newest)
+        return message
 
-    async def press(self, label: str, expected: str) -> ChatMessage:
+    async def press(self, label: str, expected: str, *, new_messages: int = 0) -> ChatMessage:
+        """Press a button; `expected` must come on screen, by default in the same message
+        (aiogram-dialog edits its window), and the press must be answered."""
+        newest = self._newest_id()
         mark = self.server.mark()
         query_id = await self.server.click_button(self.user_id, label)
         message = await self.screen(expected)
@@ -265,10 +285,11 @@ class LiveChat:
             ),
             since=mark,
         )
+        await self._expect_new_messages(new_messages, f"pressing {label!r}", newest)
         return message
 
     async def register(self) -> ChatMessage:
-        await self.say("/start", "Привет")
+        await self.say("/start", "Привет", new_messages=2)  # the video note, the greeting
         await self.press("🚀 Начать", "Укажи пол")
         await self.press("👨 Мужской", "Сколько тебе лет")
         await self.say("27", "рост в сантиметрах")
