@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.support import screens
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until
@@ -89,7 +90,7 @@ async def test_the_generation_starts_after_the_click_is_answered(
         spawn(coroutine, name)
 
     monkeypatch.setattr(harness.workout_service, "spawn", spying_spawn)
-    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
     assert spawned_while_handling == [False]
-    await harness.workout_service.wait_background()
-    assert "Разминка" in user.text()
+    await user.background(1)
+    assert user.buttons() == screens.workout_buttons(user.text())

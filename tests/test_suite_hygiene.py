@@ -41,6 +41,8 @@ def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
 
 def names_a_test_module(name: str) -> bool:
     parts = name.split(".")
+    if parts[0] == "conftest":  # `from conftest import ...` through pytest's sys.path
+        return True
     return parts[0] == "tests" and any(
         part == "conftest" or part.startswith("test_") for part in parts[1:]
     )
@@ -108,6 +110,7 @@ def test_no_assertion_accepts_either_of_two_outcomes() -> None:
         ("from tests.resilience.conftest import new_user_id", True),
         ("import tests.e2e.test_webhook_replicas", True),
         ("from tests import test_migrations", True),
+        ("from conftest import make_settings", True),
         ("from tests.support.dialogs import UserSession", False),
         ("from tests.fakes.telegram_server import FakeTelegramServer", False),
         ("from tests.e2e.bot_process import bot_env", False),
