@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from tests.fakes.telegram_server import ChatMessage, FakeTelegramServer
+from tests.support import screens
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness, make_settings
 from tests.support.registration import fill_until
@@ -59,16 +60,16 @@ async def register(harness: DialogHarness, user_id: int, first_name: str = "Ив
     """A user who completed registration and sits on the main menu."""
     user = UserSession(harness, user_id, first_name=first_name)
     await fill_until(user)
-    assert "главное меню" in await user.press("✅ Всё верно")
+    assert await user.press("✅ Всё верно") == screens.saved_menu(first_name)
     return user
 
 
 async def open_workout(user: UserSession) -> str:
     """«Получить тренировку», wait for the fallback generator: the workout on screen."""
-    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
-    await user.harness.workout_service.wait_background()
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
+    await user.background(1)  # the workout, edited in
     text = user.text()
-    assert "Разминка" in text, text
+    assert user.buttons() == screens.workout_buttons(text), text
     return text
 
 
