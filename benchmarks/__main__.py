@@ -11,15 +11,9 @@ import time
 from importlib import metadata
 
 from benchmarks import generation, llm_cost, memory, sql_counts, throughput
-from benchmarks.common import (
-    POSTGRES_ADMIN_DSN,
-    REDIS_URL,
-    BenchConfig,
-    ServiceUnavailableError,
-    bench_env,
-    freeze_like_the_bot,
-    setup_bench_logging,
-)
+from benchmarks.config import BenchConfig
+from benchmarks.runtime import freeze_like_the_bot, setup_bench_logging
+from benchmarks.services import POSTGRES_ADMIN_DSN, REDIS_URL, ServiceUnavailableError, bench_env
 
 
 def _cpu_model() -> str:

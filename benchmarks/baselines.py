@@ -26,8 +26,9 @@ from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput, TextInp
 from aiogram_dialog.widgets.kbd import Back, Button, Column, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from benchmarks.common import CannedBot, ScreenRecorder
+from benchmarks.fake_telegram import ScreenRecorder, canned_bot
 from dialogs.profile_text import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
+from tests.fakes.recording_bot import RecordingBot
 from trainer_bot.app import StateBackend
 
 # --- (a) bare aiogram --------------------------------------------------------------------
@@ -51,14 +52,14 @@ async def _bare_callback(callback: CallbackQuery, state: FSMContext) -> None:
     await callback.message.edit_text(f"Шаг {step}: выбор принят.", reply_markup=NEXT_KEYBOARD)
 
 
-def build_bare_aiogram(state: StateBackend) -> tuple[Dispatcher, CannedBot, ScreenRecorder]:
+def build_bare_aiogram(state: StateBackend) -> tuple[Dispatcher, RecordingBot, ScreenRecorder]:
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
     router = Router(name="bare")
     router.message.register(_bare_message)
     router.callback_query.register(_bare_callback)
     dp.include_router(router)
     screens = ScreenRecorder()
-    return dp, CannedBot(screens), screens
+    return dp, canned_bot(screens), screens
 
 
 # --- (b) bare aiogram-dialog ---------------------------------------------------------------
@@ -281,7 +282,7 @@ async def _cmd_start(message: Message, dialog_manager: DialogManager) -> None:
     )
 
 
-def build_bare_dialog(state: StateBackend) -> tuple[Dispatcher, CannedBot, ScreenRecorder]:
+def build_bare_dialog(state: StateBackend) -> tuple[Dispatcher, RecordingBot, ScreenRecorder]:
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
     router = Router(name="bare_dialog")
     router.message.register(_cmd_start, CommandStart())
@@ -289,4 +290,4 @@ def build_bare_dialog(state: StateBackend) -> tuple[Dispatcher, CannedBot, Scree
     dp.include_router(router)
     screens = ScreenRecorder()
     setup_dialogs(dp, message_manager=screens, events_isolation=state.events_isolation)
-    return dp, CannedBot(), screens
+    return dp, canned_bot(), screens

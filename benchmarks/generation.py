@@ -21,22 +21,16 @@ from typing import Any
 
 from aiohttp import web
 
-from benchmarks.common import (
+from benchmarks.bot_under_test import BotUnderTest, build_bot_under_test
+from benchmarks.config import BenchConfig
+from benchmarks.profiles import profile_grid
+from benchmarks.report import mean, ms, percentile, print_table, verdict
+from benchmarks.services import BenchEnv, make_settings
+from benchmarks.sim_users import (
     REGISTRATION_DONE,
-    BenchConfig,
-    BenchEnv,
-    BotUnderTest,
     FlowError,
     SimUser,
-    build_bot_under_test,
-    make_settings,
-    mean,
-    ms,
-    percentile,
-    print_table,
-    profile_grid,
     registration_script,
-    verdict,
     workout_script,
 )
 from tests.fakes.openai_server import FakeOpenAIServer, completion_response, plan_from_request

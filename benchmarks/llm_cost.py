@@ -18,8 +18,11 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from benchmarks.common import BenchConfig, make_settings, print_table, profile_grid, verdict
+from benchmarks.config import BenchConfig
+from benchmarks.profiles import profile_grid
 from benchmarks.prompt_size import PromptSize, estimate_tokens, prompt_size
+from benchmarks.report import print_table, verdict
+from benchmarks.services import make_settings
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.llm.prompt import HISTORY_LIMIT, REASK_TEMPLATE

@@ -18,20 +18,17 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.common import (
+from benchmarks.bot_under_test import build_bot_under_test
+from benchmarks.config import BenchConfig
+from benchmarks.report import print_table, verdict
+from benchmarks.runtime import freeze_like_the_bot, read_rss_kib, setup_bench_logging
+from benchmarks.services import bench_env
+from benchmarks.sim_users import (
     REGISTRATION_DONE,
     WORKOUT_DONE,
-    BenchConfig,
     SimUser,
-    bench_env,
-    build_bot_under_test,
-    freeze_like_the_bot,
-    print_table,
-    read_rss_kib,
     registration_script,
     run_pool,
-    setup_bench_logging,
-    verdict,
     workout_script,
 )
 from trainer_bot.config import PROJECT_ROOT

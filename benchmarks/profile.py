@@ -22,15 +22,14 @@ import re
 import time
 from collections import defaultdict
 
-from benchmarks.common import (
+from benchmarks.bot_under_test import build_bot_under_test
+from benchmarks.runtime import freeze_like_the_bot, setup_bench_logging
+from benchmarks.services import bench_env
+from benchmarks.sim_users import (
     REGISTRATION_DONE,
     WORKOUT_DONE,
     SimUser,
-    bench_env,
-    build_bot_under_test,
-    freeze_like_the_bot,
     registration_script,
-    setup_bench_logging,
     workout_script,
 )
 

@@ -14,27 +14,21 @@ screen update) is listed on its own rows; it is not part of the button's update.
 
 from __future__ import annotations
 
-from benchmarks.common import (
-    BG_GENERATE,
-    BG_SHOW,
+from benchmarks.bot_under_test import BG_GENERATE, BG_SHOW, build_bot_under_test
+from benchmarks.config import BenchConfig
+from benchmarks.report import mean, ms, percentile, print_table, verdict
+from benchmarks.services import BenchEnv
+from benchmarks.sim_users import (
     REGISTRATION_DONE,
     REGISTRATION_STEPS,
     WORKOUT_DONE,
     WORKOUT_STEPS,
-    BenchConfig,
-    BenchEnv,
     Latencies,
     SimUser,
-    SqlCounter,
-    build_bot_under_test,
-    mean,
-    ms,
-    percentile,
-    print_table,
     registration_script,
-    verdict,
     workout_script,
 )
+from benchmarks.sql_counter import SqlCounter
 
 TARGET_REGISTRATION = 3
 TARGET_WORKOUT = 6

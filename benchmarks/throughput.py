@@ -19,26 +19,21 @@ from dataclasses import dataclass, field
 from aiogram import Bot, Dispatcher
 
 from benchmarks.baselines import build_bare_aiogram, build_bare_dialog
-from benchmarks.common import (
+from benchmarks.bot_under_test import TrackedWorkoutService, build_bot_under_test
+from benchmarks.config import BenchConfig
+from benchmarks.fake_telegram import ScreenRecorder
+from benchmarks.report import mean, ms, percentile, print_table, verdict
+from benchmarks.runtime import GcPauses
+from benchmarks.services import BenchEnv
+from benchmarks.sim_users import (
     REGISTRATION_DONE,
     REGISTRATION_STEPS,
     WORKOUT_DONE,
     WORKOUT_STEPS,
-    BenchConfig,
-    BenchEnv,
-    GcPauses,
     Latencies,
-    ScreenRecorder,
     SimUser,
-    TrackedWorkoutService,
-    build_bot_under_test,
-    mean,
-    ms,
-    percentile,
-    print_table,
     registration_script,
     run_pool,
-    verdict,
     workout_script,
 )
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.support.databases import create_postgres_database, drop_postgres_database
 from trainer_bot.catalogue import CatalogueExercise, load_catalogue
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import Muscle

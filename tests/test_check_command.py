@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
 from tests.e2e.bot_process import PROJECT_ROOT, bot_env
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegramServer
 from tests.fakes.telegram_server import telegram_server as telegram_server  # the fixture
+from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.harness import make_settings
 from trainer_bot.health import (
     check_configuration,
     check_database,

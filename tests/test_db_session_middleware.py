@@ -10,10 +10,11 @@ import pytest
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness, make_settings
-from tests.dialog_helpers import UserSession
 from tests.fakes.recording_bot import RecordingBot
-from tests.test_registration_dialog import fill_until
+from tests.support import screens
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, make_settings
+from tests.support.registration import fill_until
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
 from trainer_bot.services.bot_services import SERVICES_KEY, AppServices, BotServices
@@ -133,7 +134,7 @@ async def test_the_generation_starts_after_the_click_is_answered(
         spawn(coroutine, name)
 
     monkeypatch.setattr(harness.workout_service, "spawn", spying_spawn)
-    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
     assert spawned_while_handling == [False]
-    await harness.workout_service.wait_background()
-    assert "Разминка" in user.text()
+    await user.background(1)
+    assert user.buttons() == screens.workout_buttons(user.text())

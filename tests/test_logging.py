@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
 from tests.fakes.recording_bot import TEST_BOT_TOKEN
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import fill_until
 from trainer_bot.logging_setup import NOISY_LOGGERS, RedactingFormatter, setup_logging
 
 API_KEY = "sk-proxy-test-key-0123456789abcdef"

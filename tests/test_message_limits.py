@@ -20,9 +20,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.workout.texts import TELEGRAM_TEXT_LIMIT
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import fill_until
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.db.enums import Muscle
 from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
@@ -327,7 +327,7 @@ SUMMARY_ANSWERS = {
 
 def _registration_steps(user: UserSession, answers: tuple[str, ...]) -> Iterator:
     gender, age, height, weight, level, goal, target = answers
-    yield user.say("/start")
+    yield user.start()
     yield user.press("🚀 Начать")
     yield user.press(gender)
     yield user.say(age)

@@ -22,7 +22,8 @@ from sqlalchemy import Connection, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.support.databases import BACKENDS
+from tests.support.databases import empty_database_url as empty_database_url  # the fixture
 from trainer_bot.db.base import UTCDateTime
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import alembic_config, upgrade_to_head
@@ -34,21 +35,6 @@ from trainer_bot.db.models import (
     Workout,
     WorkoutExercise,
 )
-
-BACKENDS = ["postgresql", "sqlite"]
-
-
-@pytest.fixture(params=BACKENDS)
-async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database with no tables at all, removed after the test."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    url = await create_postgres_database("trainer_bot_migrations")
-    try:
-        yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 async def alembic(action: Callable[..., None], url: str, revision: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from tests.test_migrations import empty_database_url as empty_database_url  # the fixture
+from tests.support.databases import empty_database_url as empty_database_url
 from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.db.engine import create_engine
 from trainer_bot.db.migrations import (

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import make_settings
 from tests.e2e.bot_process import delete_fsm_keys
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.telegram_server import telegram_server as telegram_server  # the fixture
+from tests.support.harness import make_settings
 from trainer_bot.app import build_application
 from trainer_bot.runners.polling import serve_polling
 

@@ -6,35 +6,19 @@ import asyncio
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendVideoNote
+from aiogram_dialog.api.entities import stack as dialog_stack
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
+from tests.support import screens
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import QUESTION, STEP_BEFORE, fill_until
 from trainer_bot.db.models import TelegramFile, User
 
 USER_ID = 424242
-
-
-async def fill_until(user: UserSession, last_step: str | None = None) -> None:
-    """Answer the wizard like a typical user, stopping after `last_step` (None: all)."""
-    steps = [
-        ("start", lambda: user.say("/start")),
-        ("begin", lambda: user.press("🚀 Начать")),
-        ("gender", lambda: user.press("👨 Мужской")),
-        ("age", lambda: user.say("27")),
-        ("height", lambda: user.say("178")),
-        ("weight", lambda: user.say("82,5")),
-        ("level", lambda: user.press("💪 1–3 года")),
-        ("goal", lambda: user.press("📉 Похудение")),
-        ("target_weight", lambda: user.say("76")),
-        ("frequency", lambda: user.press("3 раза")),
-        ("equipment", lambda: user.press("🏋️ Зал")),
-    ]
-    for name, action in steps:
-        await action()
-        if name == last_step:
-            return
+# A button on a window that is gone is answered with a toast; the screen stays as it is.
+OLD_BUTTON_MESSAGES = 0
 
 
 async def saved_user(session_factory: async_sessionmaker[AsyncSession]) -> User | None:
@@ -52,34 +36,41 @@ def user(harness: DialogHarness) -> UserSession:
 async def test_happy_path_saves_the_profile(
     user: UserSession, harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    text = await user.say("/start")
-    assert "AI-тренер" in text and "Привет, Иван" in text
+    start = await user.say_expecting(2, "/start")
+    assert [type(call) for call in start.direct] == [SendVideoNote]  # before the greeting
+    assert user.shows() == (screens.greeting("Иван"), screens.GREETING_BUTTONS)
+    steps = [
+        (user.press, "🚀 Начать", screens.step(1, screens.GENDER_QUESTION), screens.GENDER_BUTTONS),
+        (user.press, "👨 Мужской", screens.step(2, screens.AGE_QUESTION), [screens.BACK]),
+        (user.say, "27", screens.step(3, screens.HEIGHT_QUESTION), [screens.BACK]),
+        (user.say, "178", screens.step(4, screens.WEIGHT_QUESTION), [screens.BACK]),
+        (user.say, "82,5", screens.step(5, screens.LEVEL_QUESTION), screens.LEVEL_BUTTONS),
+        (user.press, "💪 1–3 года", screens.step(6, screens.GOAL_QUESTION), screens.GOAL_BUTTONS),
+        (
+            user.press,
+            "📉 Похудение",
+            screens.step(7, screens.target_question("82,5")),
+            [screens.BACK],
+        ),
+        (user.say, "76", screens.step(8, screens.FREQUENCY_QUESTION), screens.FREQUENCY_BUTTONS),
+        (
+            user.press,
+            "3 раза",
+            screens.step(9, screens.EQUIPMENT_QUESTION),
+            screens.EQUIPMENT_BUTTONS,
+        ),
+        (
+            user.press,
+            "🏋️ Зал",
+            screens.summary(screens.answers(), screens.LOSS_PACE),
+            screens.SUMMARY_BUTTONS,
+        ),
+        (user.press, "✅ Всё верно", screens.saved_menu("Иван"), screens.MENU_BUTTONS),
+    ]
+    for action, answer, text, buttons in steps:
+        assert await action(answer) == text, answer
+        assert user.buttons() == buttons, answer
     assert len(harness.bot.calls_of(SendVideoNote)) == 1
-    assert await user.press("🚀 Начать") and "Укажи пол" in user.text()
-    assert "Сколько тебе лет" in await user.press("👨 Мужской")
-    assert "рост" in await user.say("27")
-    assert "весишь" in await user.say("178")
-    assert "опыт" in await user.say("82,5")
-    assert "цель" in await user.press("💪 1–3 года")
-    text = await user.press("📉 Похудение")
-    assert "целевой вес" in text and "82,5 кг" in text
-    assert "раз в неделю" in await user.say("76")
-    assert "Где будешь" in await user.press("3 раза")
-    summary = await user.press("🏋️ Зал")
-    for expected in (
-        "Мужской",
-        "27",
-        "178 см",
-        "82,5 кг",
-        "1–3 года",
-        "Похудение",
-        "76 кг",
-        "3 раза",
-        "Зал",
-    ):
-        assert expected in summary
-    assert "Реалистичный темп" in summary
-    assert "Анкета сохранена" in await user.press("✅ Всё верно")
 
     row = await saved_user(session_factory)
     assert row is not None
@@ -95,8 +86,8 @@ async def test_happy_path_saves_the_profile(
 async def test_welcome_video_note_is_uploaded_once_then_reused(
     harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    await UserSession(harness, 1).say("/start")
-    await UserSession(harness, 2).say("/start")
+    await UserSession(harness, 1).say_expecting(2, "/start")
+    await UserSession(harness, 2).say_expecting(2, "/start")
     first, second = harness.bot.calls_of(SendVideoNote)
     assert not isinstance(first.video_note, str)  # uploaded from the asset file
     async with session_factory() as session:
@@ -133,13 +124,6 @@ INVALID_TEXT = [
     ("target_weight", "0", "от 30 до 300"),
     ("target_weight", "много", "напиши только число"),
 ]
-STEP_BEFORE = {"age": "gender", "height": "age", "weight": "height", "target_weight": "goal"}
-QUESTION = {
-    "age": "Сколько тебе лет",
-    "height": "рост в сантиметрах",
-    "weight": "Сколько ты сейчас весишь",
-    "target_weight": "целевой вес",
-}
 
 
 @pytest.mark.parametrize(("step", "text", "error"), INVALID_TEXT)
@@ -147,30 +131,44 @@ async def test_invalid_text_is_refused_and_the_step_stays(
     user: UserSession, step: str, text: str, error: str
 ) -> None:
     await fill_until(user, STEP_BEFORE[step])
+    question = user.text()  # the question on screen before the wrong answer
     answer = await user.say(text)
-    assert error in answer
-    assert QUESTION[step] in answer  # still the same question
-    assert "⚠️" in answer
+    header, question_text = question.split("\n\n", 1)
+    # The same window: its step line, one error line, the same question, the same buttons.
+    shown_header, error_line, shown_question = answer.split("\n\n", 2)
+    assert (shown_header, shown_question) == (header, question_text)
+    assert error_line.startswith("⚠️ ") and "\n" not in error_line, error_line
+    assert error in error_line
+    assert QUESTION[step] in shown_question
+    assert user.buttons() == [screens.BACK]
 
 
 @pytest.mark.parametrize("step", ["age", "height", "weight", "target_weight"])
 @pytest.mark.parametrize("kind", ["sticker", "photo"])
 async def test_non_text_is_refused_on_text_steps(user: UserSession, step: str, kind: str) -> None:
     await fill_until(user, STEP_BEFORE[step])
+    question = user.text()
     answer = await (user.send_sticker() if kind == "sticker" else user.send_photo())
-    assert "числом" in answer and QUESTION[step] in answer
+    header, question_text = question.split("\n\n", 1)
+    shown_header, error_line, shown_question = answer.split("\n\n", 2)
+    assert (shown_header, shown_question) == (header, question_text)
+    assert error_line.startswith("⚠️ ") and "числом" in error_line, error_line
+    assert QUESTION[step] in shown_question
 
 
 async def test_typing_on_a_button_step_asks_for_a_button(user: UserSession) -> None:
     await fill_until(user, "begin")
     answer = await user.say("мужской")
-    assert "кнопкой" in answer and "Укажи пол" in answer
-    assert "Сколько тебе лет" in await user.press("👨 Мужской")
+    assert answer == screens.step_with_error(
+        1, "Выбери вариант кнопкой ниже 👇", screens.GENDER_QUESTION
+    )
+    assert user.buttons() == screens.GENDER_BUTTONS
+    assert await user.press("👨 Мужской") == screens.step(2, screens.AGE_QUESTION)
 
 
 async def test_weight_accepts_a_decimal_point_too(user: UserSession) -> None:
     await fill_until(user, "height")
-    assert "опыт" in await user.say("72.5")
+    assert await user.say("72.5") == screens.step(5, screens.LEVEL_QUESTION)
 
 
 async def test_underweight_adult_cannot_choose_weight_loss(user: UserSession) -> None:
@@ -178,28 +176,34 @@ async def test_underweight_adult_cannot_choose_weight_loss(user: UserSession) ->
     await user.say("55")  # 178 cm, 55 kg: BMI 17.4
     await user.press("🌱 Начинающий")
     answer = await user.press("📉 Похудение")
-    assert "худеть сейчас небезопасно" in answer and "Какая у тебя цель" in answer
-    assert "целевой вес" in await user.press("📈 Набор массы")
+    header, error_line, question = answer.split("\n\n", 2)
+    assert [header, question] == screens.step(6, screens.GOAL_QUESTION).split("\n\n")
+    assert error_line.startswith("⚠️ ") and "худеть сейчас небезопасно" in error_line
+    assert user.buttons() == screens.GOAL_BUTTONS
+    assert await user.press("📈 Набор массы") == screens.step(7, screens.target_question("55"))
 
 
 async def test_maintenance_target_must_stay_within_three_percent(user: UserSession) -> None:
     await fill_until(user, "level")
     await user.press("⚖️ Поддержание формы")
-    assert "±3%" in await user.say("90")
-    assert "раз в неделю" in await user.say("81")
+    answer = await user.say("90")
+    header, error_line, question = answer.split("\n\n", 2)
+    assert [header, question] == screens.step(7, screens.target_question("82,5")).split("\n\n")
+    assert error_line.startswith("⚠️ ") and "±3%" in error_line
+    assert await user.say("81") == screens.step(8, screens.FREQUENCY_QUESTION)
 
 
 BACK_CHAIN = [
-    # (step on screen, question expected after «Назад»)
-    ("gender", "Привет"),
-    ("age", "Укажи пол"),
-    ("height", "Сколько тебе лет"),
-    ("weight", "рост в сантиметрах"),
-    ("level", "Сколько ты сейчас весишь"),
-    ("goal", "опыт"),
-    ("target_weight", "Какая у тебя цель"),
-    ("frequency", "целевой вес"),
-    ("equipment", "раз в неделю"),
+    # (step on screen, the whole screen expected after «Назад»)
+    ("gender", (screens.greeting("Иван"), screens.GREETING_BUTTONS)),
+    ("age", (screens.step(1, screens.GENDER_QUESTION), screens.GENDER_BUTTONS)),
+    ("height", (screens.step(2, screens.AGE_QUESTION), [screens.BACK])),
+    ("weight", (screens.step(3, screens.HEIGHT_QUESTION), [screens.BACK])),
+    ("level", (screens.step(4, screens.WEIGHT_QUESTION), [screens.BACK])),
+    ("goal", (screens.step(5, screens.LEVEL_QUESTION), screens.LEVEL_BUTTONS)),
+    ("target_weight", (screens.step(6, screens.GOAL_QUESTION), screens.GOAL_BUTTONS)),
+    ("frequency", (screens.step(7, screens.target_question("82,5")), [screens.BACK])),
+    ("equipment", (screens.step(8, screens.FREQUENCY_QUESTION), screens.FREQUENCY_BUTTONS)),
 ]
 ANSWERED = {
     "gender": "begin",
@@ -214,13 +218,14 @@ ANSWERED = {
 }
 
 
-@pytest.mark.parametrize(("step", "previous_question"), BACK_CHAIN)
+@pytest.mark.parametrize(("step", "previous_screen"), BACK_CHAIN)
 async def test_back_returns_to_the_previous_step(
-    user: UserSession, step: str, previous_question: str
+    user: UserSession, step: str, previous_screen: tuple[str, list[str]]
 ) -> None:
     await fill_until(user, ANSWERED[step])
-    assert "Назад" in " ".join(user.buttons())
-    assert previous_question in await user.press("◀️ Назад")
+    assert user.buttons()[-1] == screens.BACK
+    await user.press("◀️ Назад")
+    assert user.shows() == previous_screen
 
 
 async def test_back_keeps_earlier_answers(user: UserSession) -> None:
@@ -230,25 +235,31 @@ async def test_back_keeps_earlier_answers(user: UserSession) -> None:
     await user.say("76")  # target weight again
     await user.press("3 раза")
     summary = await user.press("🏋️ Зал")
-    assert "82,5 кг" in summary and "1–3 года" in summary
+    assert summary == screens.summary(screens.answers(), screens.LOSS_PACE)
 
 
 async def test_one_answer_is_changed_from_the_summary(
     user: UserSession, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     await fill_until(user)
-    assert "Сколько тебе лет" in await user.press("✏️ Возраст")
+    assert await user.press("✏️ Возраст") == screens.step(2, screens.AGE_QUESTION)
     summary = await user.say("35")
-    assert "Проверь анкету" in summary and "35" in summary and "82,5 кг" in summary
+    assert summary == screens.summary(screens.answers(age=35), screens.LOSS_PACE)
+    assert user.buttons() == screens.SUMMARY_BUTTONS
     # Changing the goal makes the target weight wrong: the wizard asks for it, then returns.
-    answer = await user.press("✏️ Цель")
+    await user.press("✏️ Цель")
     answer = await user.press("📈 Набор массы")
-    assert "больше текущего" in answer and "целевой вес" in answer
+    header, error_line, question = answer.split("\n\n", 2)
+    assert [header, question] == screens.step(7, screens.target_question("82,5")).split("\n\n")
+    assert error_line.startswith("⚠️ ") and "больше текущего" in error_line, error_line
     summary = await user.say("88")
-    assert "Проверь анкету" in summary and "Набор массы" in summary and "88 кг" in summary
+    assert summary == screens.summary(
+        screens.answers(age=35, goal="Набор массы", target="88 кг"),
+        "Реалистичный темп — 0,2–0,4 кг в неделю, то есть примерно 13–27 недель.",
+    )
     # «Назад» while changing an answer returns to the summary unchanged.
     await user.press("✏️ Рост")
-    assert "Проверь анкету" in await user.press("◀️ Назад")
+    assert await user.press("◀️ Назад") == summary
     await user.press("✅ Всё верно")
     row = await saved_user(session_factory)
     assert row is not None and (row.age, row.goal, row.target_weight_kg) == (35, "mass_gain", 88)
@@ -256,22 +267,27 @@ async def test_one_answer_is_changed_from_the_summary(
 
 async def test_start_in_the_middle_resumes_the_wizard(user: UserSession) -> None:
     await fill_until(user, "height")
-    answer = await user.say("/start")
-    assert "Сколько ты сейчас весишь" in answer
-    assert any("Продолжим анкету" in t for t in user.harness.bot.sent_texts())
+    resumed = await user.say_expecting(2, "/start")
+    assert resumed.texts() == [
+        "Продолжим анкету с того места, где остановились 👇",
+        screens.step(4, screens.WEIGHT_QUESTION),
+    ]
     await user.say("82,5")
     await user.press("💪 1–3 года")
     await user.press("📉 Похудение")
     await user.say("76")
     await user.press("3 раза")
-    assert "178 см" in await user.press("🏋️ Зал")
+    assert await user.press("🏋️ Зал") == screens.summary(screens.answers(), screens.LOSS_PACE)
 
 
 async def test_cancel_mid_wizard_returns_to_the_greeting(user: UserSession) -> None:
     await fill_until(user, "age")
-    assert "Привет" in await user.say("/cancel")
-    assert any("Анкету отменил" in text for text in user.harness.bot.sent_texts())
-    assert "Укажи пол" in await user.press("🚀 Начать")
+    cancelled = await user.say_expecting(2, "/cancel")
+    assert cancelled.texts() == [
+        "Анкету отменил. Когда будешь готов — жми «Начать».",
+        screens.greeting("Иван"),
+    ]
+    assert await user.press("🚀 Начать") == screens.step(1, screens.GENDER_QUESTION)
 
 
 async def test_old_confirm_button_after_saving_opens_the_menu(
@@ -281,7 +297,7 @@ async def test_old_confirm_button_after_saving_opens_the_menu(
     summary_message = user.screen()
     await user.press("✅ Всё верно")
     answer = await user.press("✅ Всё верно", message=summary_message)
-    assert "главное меню" in answer
+    assert (answer, user.buttons()) == (screens.menu("Иван"), screens.MENU_BUTTONS)
     async with session_factory() as session:
         count = await session.scalar(select(func.count()).select_from(User))
     assert count == 1
@@ -292,36 +308,42 @@ async def test_old_button_inside_the_wizard_changes_nothing(user: UserSession) -
     gender_message = user.screen()
     await user.press("👩 Женский")
     await user.say("30")
+    height_screen = user.shows()
     # The gender window is gone; its button must not move the wizard or crash.
-    await user.press("👨 Мужской", message=gender_message)
-    assert "Сколько ты сейчас весишь" in user.text() or "рост" in user.text()
+    # The wizard is the same dialog, so aiogram-dialog shows its current window again.
+    await user.press_expecting(1, "👨 Мужской", message=gender_message)
+    assert (
+        user.shows() == height_screen == (screens.step(3, screens.HEIGHT_QUESTION), [screens.BACK])
+    )
 
 
 async def test_registered_user_gets_the_menu_on_start_and_profile(user: UserSession) -> None:
     await fill_until(user)
     await user.press("✅ Всё верно")
-    assert "главное меню" in await user.say("/start")
-    profile = await user.say("/profile")
-    assert "Твой профиль" in profile and "82,5 кг" in profile
+    assert await user.say("/start") == screens.menu("Иван")
+    assert user.buttons() == screens.MENU_BUTTONS
+    assert await user.say("/profile") == screens.profile(screens.answers())
+    assert user.buttons() == screens.PROFILE_BUTTONS
     summary = await user.press("✏️ Изменить анкету")
-    assert "Проверь анкету" in summary and "178 см" in summary
+    assert summary == screens.summary(screens.answers(), screens.LOSS_PACE)
 
 
 async def test_help_lists_the_commands(user: UserSession) -> None:
-    await user.client.send("/help")
-    assert any("/profile" in text for text in user.harness.bot.sent_texts())
+    help_text = await user.say("/help")
+    assert help_text.splitlines()[0].startswith("Я AI-тренер")
+    assert "/profile" in help_text
 
 
 async def test_double_tap_on_a_button_that_opens_a_dialog_keeps_progress(
     user: UserSession,
 ) -> None:
-    await user.say("/start")
+    await user.say_expecting(2, "/start")
     greeting = user.screen()
     await user.press("🚀 Начать")
     await user.press("👨 Мужской")
     # The second tap lands on a dialog that is below the wizard in the stack.
-    await user.press("🚀 Начать", message=greeting)
-    assert "Сколько тебе лет" in user.text()
+    await user.press_expecting(OLD_BUTTON_MESSAGES, "🚀 Начать", message=greeting)
+    assert user.shows() == (screens.step(2, screens.AGE_QUESTION), [screens.BACK])
     answers = [call.text or "" for call in user.harness.bot.calls_of(AnswerCallbackQuery)]
     assert any("уже обновился" in text for text in answers), answers
     assert not any("пошло не так" in text for text in answers)
@@ -331,8 +353,22 @@ async def test_first_starts_racing_to_store_the_video_note_all_get_the_greeting(
     harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     users = [UserSession(harness, 7000 + n) for n in range(3)]
-    await asyncio.gather(*(user.client.send("/start") for user in users))
+    await asyncio.gather(*(user.say_expecting(2, "/start") for user in users))
     for user in users:
-        assert "AI-тренер" in user.text()
+        assert user.shows() == (screens.greeting(f"User_{user.user_id}"), screens.GREETING_BUTTONS)
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(TelegramFile)) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="aiogram-dialog 2.6 renders a dialog twice when the one a button starts gets the "
+    "intent id of the one it was pressed in (ids: current second + randint(0, 99)); the "
+    "suite's `unique_dialog_ids` fixture keeps ids apart, this test forces a collision",
+)
+async def test_a_dialog_whose_intent_id_collides_is_shown_once(
+    user: UserSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dialog_stack, "new_int_id", lambda: 4242)  # every dialog gets one id
+    await user.start()
+    assert await user.press("🚀 Начать") == screens.step(1, screens.GENDER_QUESTION)

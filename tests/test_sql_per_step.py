@@ -7,49 +7,21 @@ tests pin what the steps do now, so a change that adds a query shows up here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import SendVideoNote, TelegramMethod
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
 from tests.fakes.recording_bot import RecordingBot
-from tests.test_registration_dialog import fill_until
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import fill_until
+from tests.support.sql import captured_sql
 from trainer_bot.db.models import TelegramFile, User, Workout
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
-
-
-@dataclass
-class CapturedSql:
-    statements: list[str] = field(default_factory=list)
-    commits: int = 0
-
-
-@contextmanager
-def captured_sql(engine: AsyncEngine) -> Iterator[CapturedSql]:
-    """Statements and commits on `engine` while the block runs."""
-    captured = CapturedSql()
-
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        captured.statements.append(" ".join(statement.split()))
-
-    def on_commit(_conn: Any) -> None:
-        captured.commits += 1
-
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    event.listen(engine.sync_engine, "commit", on_commit)
-    try:
-        yield captured
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
-        event.remove(engine.sync_engine, "commit", on_commit)
 
 
 async def user_row(
@@ -142,9 +114,9 @@ async def test_workout_screens_read_the_workout_once_without_writing(
 async def test_start_reads_the_welcome_file_id_once(
     harness: DialogHarness, engine: AsyncEngine
 ) -> None:
-    await UserSession(harness, 8_100_004).say("/start")  # uploads and stores the video note
+    await UserSession(harness, 8_100_004).start()  # uploads and stores the video note
     with captured_sql(engine) as sql:
-        text = await UserSession(harness, 8_100_005, first_name="Анна").say("/start")
+        text = await UserSession(harness, 8_100_005, first_name="Анна").start()
     assert "Привет, Анна" in text
     # Only "is this user registered?": the file_id is kept after the first read.
     assert len(sql.statements) == 1 and "FROM users" in sql.statements[0], sql.statements
@@ -165,6 +137,7 @@ class RefusingBot(RecordingBot):
     ) -> Any:
         if isinstance(method, SendVideoNote) and method.video_note in self.refused:
             self.calls.append(method)
+            self.failed_calls.append(method)
             raise TelegramBadRequest(method, "Bad Request: wrong file identifier")
         return await super().__call__(method, request_timeout)
 
@@ -180,7 +153,7 @@ async def test_a_refused_file_id_is_uploaded_again_and_replaced(
             await session.commit()
         bot.refused.add("foreign-file-id")
     else:  # read once and kept, then purged by Telegram
-        await UserSession(harness, 8_100_006).say("/start")
+        await UserSession(harness, 8_100_006).start()
         assert len(bot.calls_of(SendVideoNote)) == 1  # the upload
         async with session_factory() as session:
             stored = await session.get(TelegramFile, WELCOME_FILE_KEY)
@@ -188,7 +161,7 @@ async def test_a_refused_file_id_is_uploaded_again_and_replaced(
         bot.refused.add(stored.file_id)
         bot.calls.clear()
 
-    assert "Привет" in await UserSession(harness, 8_100_007).say("/start")
+    assert "Привет" in await UserSession(harness, 8_100_007).start()
     refused, uploaded = bot.calls_of(SendVideoNote)
     assert isinstance(refused.video_note, str) and not isinstance(uploaded.video_note, str)
     async with session_factory() as session:
@@ -196,5 +169,5 @@ async def test_a_refused_file_id_is_uploaded_again_and_replaced(
         count = await session.scalar(select(func.count()).select_from(TelegramFile))
     assert stored is not None and stored.file_id not in bot.refused and count == 1
     # The next newcomer gets the new file_id at once.
-    await UserSession(harness, 8_100_008).say("/start")
+    await UserSession(harness, 8_100_008).start()
     assert bot.calls_of(SendVideoNote)[-1].video_note == stored.file_id

@@ -15,10 +15,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import DialogHarness, build_harness
-from tests.dialog_helpers import UserSession
-from tests.test_registration_dialog import fill_until
-from tests.test_sql_per_step import captured_sql
+from tests.support import screens
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, build_harness
+from tests.support.registration import fill_until
+from tests.support.sql import captured_sql
 from trainer_bot.app import create_state_backend
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
@@ -65,12 +66,13 @@ async def test_register_get_and_complete_a_workout_on_sqlite(
     harness = sqlite_harness
     user = UserSession(harness, USER_ID, first_name="Олег")
     await fill_until(user)
-    assert "Анкета сохранена" in await user.press("✅ Всё верно")
+    assert await user.press("✅ Всё верно") == screens.saved_menu("Олег")
 
-    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
-    await harness.workout_service.wait_background()
-    assert "Разминка" in user.text()
-    assert "Отличная работа" in await user.press("✅ Завершить тренировку")
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
+    await user.background(1)
+    assert user.buttons() == screens.workout_buttons(user.text())
+    done = await user.press("✅ Завершить тренировку")
+    assert done == screens.done("через 12 ч, завтра в 00:00")
 
     async with sqlite_factory() as session:
         saved = (
@@ -108,12 +110,13 @@ async def test_register_get_and_complete_a_workout_on_sqlite(
     # The 12-hour rule compares stored times with the clock: on SQLite too.
     await user.press("◀️ В меню")
     harness.clock.advance(hours=11)
-    assert "через 1 ч" in await user.press("🏋️ Получить тренировку")
+    cooldown = await user.press("🏋️ Получить тренировку")
+    assert cooldown == screens.cooldown("через 1 ч, завтра в 00:00")
     await user.press("◀️ В меню")
     harness.clock.advance(hours=1)
-    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
-    await harness.workout_service.wait_background()
-    assert "Разминка" in user.text()
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
+    await user.background(1)
+    assert user.buttons() == screens.workout_buttons(user.text())
     async with sqlite_factory() as session:
         statuses = (await session.execute(select(Workout.status).order_by(Workout.id))).all()
     assert [status for (status,) in statuses] == ["completed", "planned"]

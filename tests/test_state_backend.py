@@ -18,7 +18,8 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 
-from tests.conftest import REDIS_URL, make_settings
+from tests.support.databases import REDIS_URL
+from tests.support.harness import make_settings
 from trainer_bot.app import build_application, create_state_backend
 from trainer_bot.event_isolation import InProcessEventIsolation
 from trainer_bot.middlewares.throttling import (

@@ -22,10 +22,10 @@ from redis.asyncio import Redis
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import make_settings
 from tests.e2e.bot_process import delete_fsm_keys
 from tests.fakes.telegram_server import ChatMessage, FakeTelegramServer
 from tests.fakes.telegram_server import telegram_server as telegram_server  # the fixture
+from tests.support.harness import make_settings
 from trainer_bot.app import Application, StartupError, build_application
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine

@@ -21,8 +21,6 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import FakeClock, build_harness, make_settings
-from tests.dialog_helpers import UserSession
 from tests.fakes.openai_server import (
     FakeOpenAIServer,
     RecordedRequest,
@@ -34,8 +32,10 @@ from tests.fakes.openai_server import (
     plan_payload,
     refusal_response,
 )
-from tests.test_registration_dialog import fill_until
-from tests.test_workout_service import plan_of
+from tests.support.dialogs import UserSession
+from tests.support.harness import FakeClock, build_harness, make_settings
+from tests.support.plans import plan_of
+from tests.support.registration import fill_until
 from tests.training_checker import check_workout
 from trainer_bot.app import create_state_backend
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue

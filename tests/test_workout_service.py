@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import FakeClock, make_settings
+from tests.support.harness import FakeClock, make_settings
+from tests.support.plans import plan_of
 from tests.training_checker import check_workout
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.engine import create_engine, create_session_factory
@@ -36,7 +37,6 @@ from trainer_bot.services.workouts import (
     past_workout,
     profile_of,
 )
-from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
 
 SessionFactory = async_sessionmaker[AsyncSession]
 CATALOGUE = default_catalogue()
@@ -482,27 +482,6 @@ async def test_completing_a_skipped_workout_is_replaced(
 
 
 # --- the saved workout follows the training rules ------------------------------------------
-
-
-def plan_of(workout: Workout) -> WorkoutPlan:
-    return WorkoutPlan(
-        focus=workout.focus,
-        title=workout.title,
-        rationale=workout.rationale,
-        warmup=workout.warmup,
-        exercises=[
-            PlannedExercise(
-                slug=item.exercise.slug,
-                sets=item.sets,
-                reps_min=item.reps_min,
-                reps_max=item.reps_max,
-                weight_kg=item.weight_kg,
-                rest_seconds=item.rest_seconds,
-                notes=item.notes,
-            )
-            for item in workout.exercises
-        ],
-    )
 
 
 PROFILES = [

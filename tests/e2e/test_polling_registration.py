@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,7 +20,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.e2e.bot_process import (
     E2E_REDIS_URL,
     FAKE_PROXY_API_KEY,
@@ -31,8 +32,18 @@ from tests.e2e.bot_process import (
     fsm_keys,
 )
 from tests.fakes.telegram_server import DEFAULT_TOKEN, ChatMessage, FakeTelegramServer
+from tests.support.databases import create_postgres_database, drop_postgres_database
 from trainer_bot.db.models import TelegramFile, User, Workout
 from trainer_bot.services.welcome import WELCOME_FILE_KEY
+
+
+def wait_minutes(text: str) -> int:
+    """The wait in «через 11 ч 59 мин» (or «через 12 ч», «через 5 мин»), in minutes."""
+    found = re.search(r"через (?:(\d+) ч)? ?(?:(\d+) мин)?", text)
+    assert found is not None and any(found.groups()), text
+    hours, minutes = (int(group or 0) for group in found.groups())
+    return hours * 60 + minutes
+
 
 STEP_TIMEOUT = 10.0  # a ceiling: a step takes ~0.1-0.3 s, more on a loaded machine
 
@@ -316,6 +327,7 @@ async def test_workout_journey_over_polling(
         await maria.press("🤸 Свой вес", "Проверь анкету")
         await maria.press("✅ Всё верно", "главное меню")
 
+        asked_at = time.monotonic()
         workout = await maria.press("🏋️ Получить тренировку", "Разминка")
         assert "Составлено AI-тренером" in workout.text
         exercise = next(b.text for b in workout.buttons if b.text[:1].isdigit())
@@ -323,7 +335,10 @@ async def test_workout_journey_over_polling(
         assert any(b.url and "youtube.com" in b.url for b in detail.buttons)
         await maria.press("◀️ К тренировке", "Разминка")
         done = await maria.press("✅ Завершить тренировку", "Отличная работа")
-        assert "через 12 ч" in done.text or "через 11 ч" in done.text
+        # The real clock runs: the wait is 12 h minus the time since the workout was made,
+        # rounded up to a minute ("через 12 ч" unless this step took over a minute).
+        waited = math.ceil((time.monotonic() - asked_at) / 60)
+        assert wait_minutes(done.text) in range(12 * 60 - waited, 12 * 60 + 1), done.text
         await maria.press("◀️ В меню", "главное меню")
         cooldown = await maria.say("/workout", "пока недоступна")
         assert "через" in cooldown.text

@@ -24,7 +24,6 @@ import pytest
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.conftest import PER_TEST_TABLES
 from tests.e2e.bot_process import (
     FAKE_PROXY_API_KEY,
     START_TIMEOUT,
@@ -35,6 +34,7 @@ from tests.e2e.bot_process import (
 )
 from tests.fakes.openai_server import FakeOpenAIServer, plan_responder
 from tests.fakes.telegram_server import ChatMessage, FakeTelegramServer
+from tests.support.databases import PER_TEST_TABLES
 from trainer_bot.db.engine import create_session_factory
 from trainer_bot.db.models import TelegramFile, User, Workout
 from trainer_bot.services.welcome import WELCOME_FILE_KEY

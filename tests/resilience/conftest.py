@@ -9,30 +9,18 @@ behind by a failure under test cannot block the next test's clean-up.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tests.conftest import (
-    DialogHarness,
-    build_harness,
-    create_postgres_database,
-    drop_postgres_database,
-)
+from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.harness import DialogHarness, build_harness
 from trainer_bot.app import create_state_backend
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import upgrade_to_head
 from trainer_bot.services.catalogue_sync import sync_catalogue_file
-
-_user_ids = itertools.count(810_000_001)
-
-
-def new_user_id() -> int:
-    """A Telegram user id no other test of this run uses."""
-    return next(_user_ids)
 
 
 @pytest.fixture(scope="session")

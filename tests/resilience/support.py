@@ -22,16 +22,25 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from tests.conftest import DialogHarness, make_settings
-from tests.dialog_helpers import UserSession
 from tests.fakes.telegram_server import ChatMessage, FakeTelegramServer
-from tests.test_registration_dialog import fill_until
+from tests.support import screens
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, make_settings
+from tests.support.registration import fill_until
 from trainer_bot.app import StateBackend, create_dispatcher
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.models import User, Workout
 from trainer_bot.middlewares.in_flight import InFlightUpdates
 from trainer_bot.services.workouts import WorkoutService
+
+_user_ids = itertools.count(810_000_001)
+
+
+def new_user_id() -> int:
+    """A Telegram user id no other test of this run uses."""
+    return next(_user_ids)
+
 
 _ids = itertools.count(5_000_000)
 
@@ -52,16 +61,16 @@ async def register(harness: DialogHarness, user_id: int, first_name: str = "Ив
     """A user who completed registration and sits on the main menu."""
     user = UserSession(harness, user_id, first_name=first_name)
     await fill_until(user)
-    assert "главное меню" in await user.press("✅ Всё верно")
+    assert await user.press("✅ Всё верно") == screens.saved_menu(first_name)
     return user
 
 
 async def open_workout(user: UserSession) -> str:
     """«Получить тренировку», wait for the fallback generator: the workout on screen."""
-    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
-    await user.harness.workout_service.wait_background()
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
+    await user.background(1)  # the workout, edited in
     text = user.text()
-    assert "Разминка" in text, text
+    assert user.buttons() == screens.workout_buttons(text), text
     return text
 
 
@@ -244,14 +253,34 @@ class LiveChat:
                 )
             await asyncio.sleep(0.01)
 
-    async def say(self, text: str, expected: str) -> ChatMessage:
+    def _newest_id(self) -> int:
+        return max((m.message_id for m in self.bot_messages()), default=0)
+
+    async def _expect_new_messages(self, count: int, action: str, newest_before: int) -> None:
+        """The action put exactly `count` new bot messages in the chat (a window the bot
+        edits in place is not a new message)."""
+        await self.server.wait_idle(quiet=0.05)
+        new = [m for m in self.bot_messages() if m.message_id > newest_before]
+        assert len(new) == count, (
+            f"{action}: expected {count} new message(s), the bot sent {len(new)}: "
+            f"{[(m.text or '')[:80] for m in new]}"
+        )
+
+    async def say(self, text: str, expected: str, *, new_messages: int = 1) -> ChatMessage:
+        """Type `text`; `expected` must come on screen in `new_messages` new messages."""
+        newest = self._newest_id()
         if text.startswith("/"):
             sent = await self.server.send_command(self.user_id, text)
         else:
             sent = await self.server.send_text(self.user_id, text)
-        return await self.screen(expected, newer_than=sent)
+        message = await self.screen(expected, newer_than=sent)
+        await self._expect_new_messages(new_messages, f"saying {text!r}", newest)
+        return message
 
-    async def press(self, label: str, expected: str) -> ChatMessage:
+    async def press(self, label: str, expected: str, *, new_messages: int = 0) -> ChatMessage:
+        """Press a button; `expected` must come on screen, by default in the same message
+        (aiogram-dialog edits its window), and the press must be answered."""
+        newest = self._newest_id()
         mark = self.server.mark()
         query_id = await self.server.click_button(self.user_id, label)
         message = await self.screen(expected)
@@ -262,10 +291,11 @@ class LiveChat:
             ),
             since=mark,
         )
+        await self._expect_new_messages(new_messages, f"pressing {label!r}", newest)
         return message
 
     async def register(self) -> ChatMessage:
-        await self.say("/start", "Привет")
+        await self.say("/start", "Привет", new_messages=2)  # the video note, the greeting
         await self.press("🚀 Начать", "Укажи пол")
         await self.press("👨 Мужской", "Сколько тебе лет")
         await self.say("27", "рост в сантиметрах")

@@ -32,11 +32,10 @@ from aiogram.types import (
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import next_id
-from tests.test_registration_dialog import QUESTION, STEP_BEFORE, fill_until
+from tests.resilience.support import new_user_id, next_id
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
+from tests.support.registration import QUESTION, STEP_BEFORE, fill_until
 from trainer_bot.db.enums import Goal
 from trainer_bot.services import profile_rules as rules
 

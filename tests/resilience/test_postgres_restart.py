@@ -19,10 +19,10 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import TEMPORARY_FAILURE_TEXT
-from tests.conftest import POSTGRES_ADMIN_DSN, DialogHarness, build_harness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import register, user_row
+from tests.resilience.support import new_user_id, register, user_row
+from tests.support.databases import POSTGRES_ADMIN_DSN
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, build_harness
 from trainer_bot.app import create_state_backend
 from trainer_bot.db import engine as engine_module
 from trainer_bot.db.engine import create_engine, create_session_factory
@@ -95,7 +95,7 @@ async def test_connections_killed_by_a_restart_are_replaced_silently(
     assert "главное меню" in await user.say("/start")
     assert temporary_answers(res_harness, calls) == []
     newcomer = UserSession(res_harness, new_user_id(), first_name="Анна")
-    assert "Привет, Анна" in await newcomer.say("/start")
+    assert "Привет, Анна" in await newcomer.start()
     assert await user_row(res_session_factory, user.user_id) is not None
 
 
@@ -111,7 +111,7 @@ async def test_outage_gets_a_short_answer_and_the_bot_recovers_without_restart(
 
     await database.go_down()
     await user.say("/profile")  # a command: the answer is a message
-    await user.press("🏋️ Получить тренировку", message=menu)  # a button: a callback alert
+    await user.press_expecting(0, "🏋️ Получить тренировку", message=menu)  # a callback alert
     await newcomer.client.send("/start")  # someone new
     assert temporary_answers(res_harness, calls) == [TEMPORARY_FAILURE_TEXT] * 3
 
@@ -121,7 +121,7 @@ async def test_outage_gets_a_short_answer_and_the_bot_recovers_without_restart(
     assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку")
     await res_harness.workout_service.wait_background()
     assert "Разминка" in user.text()
-    assert "Привет, Анна" in await newcomer.say("/start")
+    assert "Привет, Анна" in await newcomer.start()
     assert len(temporary_answers(res_harness, calls)) == 3, "failures after the recovery"
     saved = await user_row(res_session_factory, user.user_id)
     assert saved is not None and saved.last_workout_at is not None

@@ -14,23 +14,24 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.methods import AnswerCallbackQuery
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import STALE_SCREEN_TEXT, TEMPORARY_FAILURE_TEXT
-from tests.conftest import REDIS_URL, DialogHarness, build_harness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
 from tests.resilience.support import (
     delete_prefixed_keys,
+    new_user_id,
     open_workout,
     register,
     user_row,
     workouts_of,
 )
-from tests.test_registration_dialog import fill_until
+from tests.support.databases import REDIS_URL
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness, build_harness
+from tests.support.registration import fill_until
 from trainer_bot.app import create_state_backend
 
 
@@ -63,7 +64,7 @@ async def test_start_after_state_loss_mid_registration_starts_over(
     user = UserSession(res_harness, new_user_id(), first_name="Иван")
     await fill_until(user, "gender")
     await delete_prefixed_keys(redis, redis_prefix)
-    assert "Привет, Иван" in await user.say("/start")
+    assert "Привет, Иван" in await user.start()
     assert "Укажи пол" in await user.press("🚀 Начать")
 
 
@@ -78,15 +79,13 @@ async def test_text_after_state_loss_gets_an_answer(
         user = UserSession(res_harness, user_id, first_name="Иван")
         await fill_until(user, "height")
     await delete_prefixed_keys(redis, redis_prefix)
-    shown, sent = len(res_harness.messages.sent_messages), len(res_harness.bot.calls)
 
-    await user.say("82,5")  # the answer to a question the bot no longer remembers
-
-    new_screens = res_harness.messages.sent_messages[shown:]
-    new_texts = [c.text for c in res_harness.bot.calls[sent:] if isinstance(c, SendMessage)]
-    assert new_screens or new_texts, "the user got silence"
-    expected = "главное меню" if registered else "Привет"
-    assert expected in user.text()
+    # The answer to a question the bot no longer remembers: a word of explanation, then
+    # the screen the user is really on.
+    sent = await user.say_expecting(2, "82,5")
+    assert sent.texts()[0] == "Я потерял нить разговора — открываю актуальный экран 👇"
+    expected = "главное меню" if registered else "Привет, Иван"
+    assert expected in sent.window_text()
 
 
 async def test_open_workout_survives_state_loss(

@@ -21,17 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.errors import STALE_SCREEN_TEXT, UNEXPECTED_FAILURE_TEXT
 from dialogs.fallback import UNKNOWN_BUTTON_TEXT
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
 from tests.resilience.support import (
     WorkoutRow,
     callback_update,
+    new_user_id,
     open_workout,
     register,
     user_row,
     workouts_of,
 )
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
 
 APP_LOGGERS = ("dialogs", "trainer_bot")
 

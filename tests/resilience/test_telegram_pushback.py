@@ -18,13 +18,12 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.errors import TEMPORARY_FAILURE_TEXT, UNEXPECTED_FAILURE_TEXT
-from tests.conftest import make_settings
 from tests.fakes.telegram_server import (
     FakeTelegramServer,
     telegram_server,  # noqa: F401 - the fixture
 )
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import LiveBot, LiveChat, http_bot
+from tests.resilience.support import LiveBot, LiveChat, http_bot, new_user_id
+from tests.support.harness import make_settings
 from trainer_bot.app import StateBackend, create_bot, create_state_backend
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
@@ -76,7 +75,8 @@ async def test_baseline_aiogram_alone_turns_a_429_into_a_failure_for_the_user(
     ) as live:
         chat = LiveChat(live, new_user_id())
         telegram_server.fail_next("sendMessage", status=429, retry_after=1)
-        await chat.say("/start", UNEXPECTED_FAILURE_TEXT)
+        # The video note, then the failure text instead of the greeting.
+        await chat.say("/start", UNEXPECTED_FAILURE_TEXT, new_messages=2)
     assert not any("Привет" in text for text in chat.texts())
     assert statuses(telegram_server, "sendMessage") == [429, 200]
 
@@ -86,7 +86,7 @@ async def test_flood_control_on_send_is_waited_out_and_the_message_arrives(
 ) -> None:
     chat = LiveChat(live, new_user_id())
     live.server.fail_next("sendMessage", status=429, retry_after=1)
-    greeting = await chat.say("/start", "Привет, Иван")
+    greeting = await chat.say("/start", "Привет, Иван", new_messages=2)  # video note, greeting
     assert "🚀 Начать" in [button.text for button in greeting.buttons]
     assert failures_seen(chat) == []
     refused, delivered = live.server.calls_of("sendMessage")[:2]
@@ -96,7 +96,7 @@ async def test_flood_control_on_send_is_waited_out_and_the_message_arrives(
 
 async def test_flood_control_on_edit_is_waited_out(live: LiveBot) -> None:
     chat = LiveChat(live, new_user_id())
-    await chat.say("/start", "Привет")
+    await chat.say("/start", "Привет", new_messages=2)  # the video note, the greeting
     live.server.fail_next("editMessageText", status=429, retry_after=1)
     await chat.press("🚀 Начать", "Укажи пол")
     assert statuses(live.server, "editMessageText") == [429, 200]
@@ -107,7 +107,7 @@ async def test_message_is_not_modified_is_ignored(
     live: LiveBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     chat = LiveChat(live, new_user_id())
-    await chat.say("/start", "Привет")
+    await chat.say("/start", "Привет", new_messages=2)  # the video note, the greeting
     live.server.fail_next("editMessageText", status=400, description=NOT_MODIFIED)
     with caplog.at_level(logging.WARNING):
         query_id = await live.server.click_button(chat.user_id, "🚀 Начать")
@@ -117,7 +117,7 @@ async def test_message_is_not_modified_is_ignored(
     assert failures_seen(chat) == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     # The bot carries on: the wizard is where the press took it.
-    await chat.say("/start", "Укажи пол")
+    await chat.say("/start", "Укажи пол", new_messages=2)  # "Продолжим анкету", the step
     await chat.press("👨 Мужской", "Сколько тебе лет")
     assert failures_seen(chat) == []
 

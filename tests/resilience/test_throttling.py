@@ -22,10 +22,9 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from tests.conftest import DialogHarness
-from tests.dialog_helpers import UserSession
-from tests.resilience.conftest import new_user_id
-from tests.resilience.support import delete_prefixed_keys, percentile, register
+from tests.resilience.support import delete_prefixed_keys, new_user_id, percentile, register
+from tests.support.dialogs import UserSession
+from tests.support.harness import DialogHarness
 from trainer_bot.middlewares.throttling import (
     CALLBACK,
     MESSAGE,
@@ -190,7 +189,7 @@ async def _noop(handler, event, data):  # type: ignore[no-untyped-def]
 def registration_steps(user: UserSession) -> list[tuple[str, Callable[[], Awaitable[str]]]]:
     """(expected text after the step, the step) for a whole registration."""
     return [
-        ("Привет", lambda: user.say("/start")),
+        ("Привет", user.start),
         ("Укажи пол", lambda: user.press("🚀 Начать")),
         ("Сколько тебе лет", lambda: user.press("👨 Мужской")),
         ("рост", lambda: user.say("27")),

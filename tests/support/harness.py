@@ -1,0 +1,100 @@
+"""The dialog harness: a real Dispatcher with Telegram faked at the edge, and its clock."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher
+from aiogram_dialog.api.entities import stack as dialog_stack
+from aiogram_dialog.test_tools import BotClient, MockMessageManager
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.fakes.recording_bot import TEST_BOT_TOKEN, RecordingBot
+from trainer_bot.app import StateBackend, create_dispatcher
+from trainer_bot.catalogue import default_catalogue
+from trainer_bot.config import Settings
+from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.services.workouts import WorkoutService
+
+
+class FakeClock:
+    """An injectable clock: tests move time instead of waiting 12 hours."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+def make_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {"bot_token": TEST_BOT_TOKEN, "log_file": None, **overrides}
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class DialogHarness:
+    """A real Dispatcher (dialogs, middlewares, storage) with Telegram faked at the edge."""
+
+    dp: Dispatcher
+    bot: RecordingBot
+    messages: MockMessageManager
+    workout_service: WorkoutService
+    clock: FakeClock
+
+    def client(self, user_id: int = 1001, first_name: str | None = None) -> BotClient:
+        client = BotClient(self.dp, user_id=user_id, chat_id=user_id, bot=self.bot)
+        if first_name is not None:
+            client.user = client.user.model_copy(update={"first_name": first_name})
+        return client
+
+
+def build_harness(
+    session_factory: async_sessionmaker[AsyncSession],
+    state: StateBackend,
+    *,
+    settings: Settings | None = None,
+    llm: LLMWorkoutGenerator | None = None,
+) -> DialogHarness:
+    settings = settings or make_settings()
+    clock = FakeClock()
+    service = WorkoutService(
+        settings=settings,
+        session_factory=session_factory,
+        catalogue=default_catalogue(),
+        llm=llm,
+        clock=clock,
+    )
+    messages = MockMessageManager()
+    dp = create_dispatcher(
+        session_factory=session_factory,
+        state=state,
+        settings=settings,
+        message_manager=messages,
+        workout_service=service,
+    )
+    return DialogHarness(dp, RecordingBot(), messages, service, clock)
+
+
+@pytest.fixture(autouse=True)
+def unique_dialog_ids(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dialog intent ids that never repeat within a run (autouse through conftest).
+
+    aiogram-dialog makes an intent id from the current second plus `randint(0, 99)`, so
+    two dialogs started in the same second share an id one time in a hundred. When the
+    dialog a button starts gets the id of the dialog it was pressed in, aiogram-dialog
+    takes it for "no dialog switch" and renders the new window a second time, and the
+    two contexts share one storage key. Tests click many times a second, which made
+    that a flaky duplicate send; users rarely start two dialogs within one second.
+    """
+    ids = itertools.count(1)
+    monkeypatch.setattr(dialog_stack, "new_int_id", lambda: next(ids))
+    yield
