@@ -1,13 +1,15 @@
 """Shared fixtures: a real Postgres database and a real Redis db index per test run.
 
 Each run creates its own database (dropped at the end) and uses its own key prefix in a
-dedicated Redis db index, so it never touches data it did not create. A missing service
-fails the run loudly instead of skipping the database tests.
+dedicated Redis db index, so it never touches data it did not create. The servers are the
+configured ones when they answer, embedded ones otherwise (tests/services.py, one line in
+the output says so); a service that is neither reachable nor startable fails the run
+loudly instead of skipping the database tests.
 """
 
 from __future__ import annotations
 
-import os
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -23,7 +25,9 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tests.embedded import EmbeddedServerError
 from tests.fakes.recording_bot import TEST_BOT_TOKEN, RecordingBot
+from tests.services import DEFAULT_POSTGRES_DSN, DEFAULT_REDIS_URL, TestServices, resolve_services
 from trainer_bot.app import StateBackend, create_dispatcher, create_state_backend
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
@@ -32,12 +36,31 @@ from trainer_bot.db.migrations import upgrade_to_head
 from trainer_bot.llm import LLMWorkoutGenerator
 from trainer_bot.services.workouts import WorkoutService
 
-POSTGRES_ADMIN_DSN = os.environ.get(
-    "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# The servers of this session, set by pytest_configure before any test module is imported
+# (so `from tests.conftest import REDIS_URL` in a test module sees the resolved value).
+POSTGRES_ADMIN_DSN = DEFAULT_POSTGRES_DSN
+REDIS_URL = DEFAULT_REDIS_URL
+_services: TestServices | None = None
 # Tables that tests fill; the exercise catalogue is synced once per run and kept.
 PER_TEST_TABLES = ("workout_exercises", "workouts", "users", "telegram_files")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global POSTGRES_ADMIN_DSN, REDIS_URL, _services
+    try:
+        _services = resolve_services()
+    except EmbeddedServerError as error:
+        raise pytest.UsageError(
+            f"PostgreSQL or Redis: the configured server does not answer and {error}"
+        ) from None
+    POSTGRES_ADMIN_DSN, REDIS_URL = _services.postgres_admin_dsn, _services.redis_url
+    if summary := _services.summary():
+        print(summary, file=sys.stderr, flush=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _services is not None:
+        _services.stop()  # also on failure or Ctrl+C; atexit catches what is left
 
 
 async def create_postgres_database(prefix: str = "trainer_bot_test") -> str:
