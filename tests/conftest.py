@@ -47,14 +47,15 @@ PER_TEST_TABLES = ("workout_exercises", "workouts", "users", "telegram_files")
 
 def pytest_configure(config: pytest.Config) -> None:
     global POSTGRES_ADMIN_DSN, REDIS_URL, _services
+    if _services is not None:
+        return  # resolved once per process
     try:
         _services = resolve_services()
     except EmbeddedServerError as error:
-        raise pytest.UsageError(
-            f"PostgreSQL or Redis: the configured server does not answer and {error}"
-        ) from None
+        raise pytest.UsageError(str(error)) from None
     POSTGRES_ADMIN_DSN, REDIS_URL = _services.postgres_admin_dsn, _services.redis_url
     if summary := _services.summary():
+        _services.stop_on_sigterm()
         print(summary, file=sys.stderr, flush=True)
 
 

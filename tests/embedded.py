@@ -113,6 +113,11 @@ class EmbeddedServer:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while it runs (None once stopped)."""
+        return None if self._process is None else self._process.pid
+
     def _spawn(self, command: list[str], *, user: pwd.struct_passwd | None = None) -> None:
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(

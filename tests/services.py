@@ -19,7 +19,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import MutableMapping
+import subprocess
+from collections.abc import Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import FrameType
 from urllib.parse import urlsplit
@@ -107,21 +109,29 @@ def resolve_services(environ: MutableMapping[str, str] = os.environ) -> TestServ
         if reason is not None:
             postgres_server = EmbeddedPostgres()
             services.embedded.append((postgres_server, reason))
-            services.postgres_admin_dsn = postgres_server.start()
+            services.postgres_admin_dsn = _start(postgres_server.start, postgres_server, reason)
         reason = f"{FORCE_VARIABLE}=1" if forced else redis_silence(redis_url)
         if reason is not None:
             redis_server = EmbeddedRedis()
             services.embedded.append((redis_server, reason))
-            services.redis_url = redis_server.start(db=_db_index(redis_url))
+            db = _db_index(redis_url)
+            services.redis_url = _start(lambda: redis_server.start(db), redis_server, reason)
     except BaseException:
         services.stop()
         raise
-    if services.embedded:
-        services.stop_on_sigterm()
     environ["TEST_POSTGRES_DSN"] = services.postgres_admin_dsn
     environ["TEST_REDIS_URL"] = services.redis_url
     _follow(environ, redis_url, services.redis_url)
     return services
+
+
+def _start(start: Callable[[], str], server: EmbeddedServer, reason: str) -> str:
+    try:
+        return start()
+    except (EmbeddedServerError, OSError, subprocess.SubprocessError) as error:
+        raise EmbeddedServerError(
+            f"{reason}, and the embedded {server.name} could not start: {error}"
+        ) from error
 
 
 def postgres_silence(dsn: str) -> str | None:
@@ -132,7 +142,10 @@ def postgres_silence(dsn: str) -> str | None:
         await connection.close()
 
     try:
-        asyncio.run(connect())
+        # A loop of its own in a thread of its own: callable from inside a running loop,
+        # and the caller's current loop stays set.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, connect()).result()
     except OSError as error:  # refused, unreachable, timed out (TimeoutError is an OSError)
         return f"{_hide_password(dsn)} did not answer: {type(error).__name__}"
     except Exception:
