@@ -45,6 +45,7 @@ DIRECTORY_PREFIX = "trainer_bot_embedded_"
 OWNER_FILE = "owner.pid"
 START_TIMEOUT = 60.0  # seconds; about 1 s on an idle machine, far more on a loaded one
 STOP_TIMEOUT = 15.0
+PORT_ATTEMPTS = 3
 UNPRIVILEGED_USER = "nobody"
 LOG_TAIL_CHARS = 2000
 
@@ -118,8 +119,28 @@ class EmbeddedServer:
         """The server's process id while it runs (None once stopped)."""
         return None if self._process is None else self._process.pid
 
-    def _spawn(self, command: list[str], *, user: pwd.struct_passwd | None = None) -> None:
-        with self.log_path.open("ab") as log:
+    def _listen(
+        self,
+        command: Callable[[int], list[str]],
+        ready: Callable[[], bool],
+        *,
+        user: pwd.struct_passwd | None = None,
+    ) -> None:
+        """Start the server on a free port and wait until it answers. A port is free when
+        chosen, but any process may bind it before the server does: then another port."""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            self.port = free_port()
+            self._spawn(command(self.port), user=user)
+            try:
+                self._wait_until(ready)
+                return
+            except EmbeddedServerError:
+                taken = "Address already in use" in self.log_path.read_text(errors="replace")
+                if not taken or attempt == PORT_ATTEMPTS:
+                    raise
+
+    def _spawn(self, command: list[str], *, user: pwd.struct_passwd | None) -> None:
+        with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -197,21 +218,22 @@ class EmbeddedPostgres(EmbeddedServer):
             raise EmbeddedServerError(f"initdb failed:\n{initdb.stdout}{initdb.stderr}")
         # "postgres (PostgreSQL) 18.6"
         self.version = _version_output([str(binaries / "postgres"), "--version"]).split()[-1]
-        self.port = free_port()
-        settings = {
-            "listen_addresses": "127.0.0.1",
-            "port": str(self.port),
-            "unix_socket_directories": "",  # TCP only, like the URLs the tests build
-            # A throwaway cluster: durability only costs time.
-            "fsync": "off",
-            "synchronous_commit": "off",
-            "full_page_writes": "off",
-        }
-        options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
-        self._spawn([str(binaries / "postgres"), "-D", str(data), *options], user=user)
-        dsn = f"postgresql://postgres@{self.address}/postgres"
-        self._wait_until(lambda: _postgres_ready(data))
-        return dsn
+
+        def command(port: int) -> list[str]:
+            settings = {
+                "listen_addresses": "127.0.0.1",
+                "port": str(port),
+                "unix_socket_directories": "",  # TCP only, like the URLs the tests build
+                # A throwaway cluster: durability only costs time.
+                "fsync": "off",
+                "synchronous_commit": "off",
+                "full_page_writes": "off",
+            }
+            options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
+            return [str(binaries / "postgres"), "-D", str(data), *options]
+
+        self._listen(command, lambda: _postgres_ready(data), user=user)
+        return f"postgresql://postgres@{self.address}/postgres"
 
 
 class EmbeddedRedis(EmbeddedServer):
@@ -224,16 +246,16 @@ class EmbeddedRedis(EmbeddedServer):
         executable = _redis_executable()
         # "Redis server v=6.2.14 sha=..."
         self.version = _version_output([executable, "--version"]).split()[2].removeprefix("v=")
-        self.port = free_port()
-        self._spawn(
-            [
+
+        def command(port: int) -> list[str]:
+            return [
                 executable,
-                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--port", str(port), "--bind", "127.0.0.1"),
                 *("--save", "", "--appendonly", "no", "--dir", str(self.directory)),
                 *("--daemonize", "no"),
             ]
-        )
-        self._wait_until(lambda: _redis_ready(self.port))
+
+        self._listen(command, lambda: _redis_ready(self.port))
         return f"redis://{self.address}/{db}"
 
 
