@@ -148,7 +148,7 @@ def postgres_silence(dsn: str) -> str | None:
             pool.submit(asyncio.run, connect()).result()
     except OSError as error:  # refused, unreachable, timed out (TimeoutError is an OSError)
         return f"{_hide_password(dsn)} did not answer: {type(error).__name__}"
-    except Exception:
+    except (asyncpg.PostgresError, asyncpg.InterfaceError):
         return None  # it answered, with an error the fixtures will report
     return None
 
