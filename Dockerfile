@@ -18,13 +18,16 @@ ENV PIP_NO_CACHE_DIR=1 \
 
 RUN python -m venv /opt/venv
 WORKDIR /build
-COPY pyproject.toml ./
+COPY pyproject.toml requirements.lock ./
 # Only [project.dependencies]: the dev extra (pytest, ruff, mypy, aiogram-dialog[tools]
-# with diagrams/graphviz) never reaches the image. This layer depends on pyproject.toml
-# alone, so a code-only update rebuilds in seconds.
+# with diagrams/graphviz, the embedded test servers) never reaches the image. The versions
+# are those of requirements.lock (used as constraints: it pins every package the tests ran
+# with, dev tools included, and constrains only what is installed), so the image runs what
+# CI tested. This layer depends on pyproject.toml and requirements.lock alone, so a
+# code-only update rebuilds in seconds.
 RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('requirements.txt', 'w').write('\n'.join(deps) + '\n')" \
     && cat requirements.txt \
-    && /opt/venv/bin/pip install -r requirements.txt \
+    && /opt/venv/bin/pip install -c requirements.lock -r requirements.txt \
     && /opt/venv/bin/pip check
 
 # ---- runtime ----------------------------------------------------------------------------

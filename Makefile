@@ -28,11 +28,12 @@ migrate: $(STAMP)
 run: migrate
 	$(BIN)/python -m trainer_bot run
 
-## The whole test suite; needs PostgreSQL and Redis running (see README).
+## The whole test suite: on the running PostgreSQL and Redis, else on embedded ones (README).
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Benchmarks: five tables of figures next to targets; needs PostgreSQL and Redis (~5 min).
+## Benchmarks: five tables of figures next to targets; needs running PostgreSQL and Redis,
+## never embedded ones (~5 min).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 

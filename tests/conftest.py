@@ -1,12 +1,15 @@
 """Shared fixtures: a real Postgres database and a real Redis db index per test run.
 
 Each run creates its own database (dropped at the end) and uses its own key prefix in a
-dedicated Redis db index, so it never touches data it did not create. A missing service
-fails the run loudly instead of skipping the database tests.
+dedicated Redis db index, so it never touches data it did not create. The servers are the
+configured ones when they answer, embedded ones otherwise (tests/services.py, one line in
+the output says so); a service that is neither reachable nor startable fails the run
+loudly instead of skipping the database tests.
 """
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,17 +19,42 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tests.embedded import EmbeddedServerError
+from tests.services import TestServices, resolve_services
 from tests.support.databases import (
     PER_TEST_TABLES,
-    REDIS_URL,
     create_postgres_database,
     drop_postgres_database,
+    redis_url,
 )
 from tests.support.harness import DialogHarness, build_harness
 from tests.support.harness import unique_dialog_ids as unique_dialog_ids  # autouse
 from trainer_bot.app import create_state_backend
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import upgrade_to_head
+
+_services: TestServices | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Choose the servers once, before any test module is imported: the configured ones
+    when they answer, embedded ones otherwise; published in os.environ (TEST_POSTGRES_DSN,
+    TEST_REDIS_URL and the other modules' Redis variables)."""
+    global _services
+    if _services is not None:
+        return  # resolved once per process
+    try:
+        _services = resolve_services()
+    except EmbeddedServerError as error:
+        raise pytest.UsageError(str(error)) from None
+    if summary := _services.summary():
+        _services.stop_on_sigterm()
+        print(summary, file=sys.stderr, flush=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _services is not None:
+        _services.stop()  # also on failure or Ctrl+C; atexit catches what is left
 
 
 @pytest.fixture(scope="session")
@@ -72,11 +100,12 @@ async def session(
 
 @pytest.fixture(scope="session")
 async def redis() -> AsyncIterator[Redis]:
-    client = Redis.from_url(REDIS_URL)
+    url = redis_url()
+    client = Redis.from_url(url)
     try:
         await client.ping()
     except Exception as error:
-        pytest.exit(f"Redis is not reachable at {REDIS_URL}: {error}", returncode=3)
+        pytest.exit(f"Redis is not reachable at {url}: {error}", returncode=3)
     yield client
     await client.aclose()
 

@@ -7,6 +7,7 @@ workstation and fails when the `CI` environment variable is set.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -239,6 +241,60 @@ def test_dockerfile_installs_runtime_dependencies_only() -> None:
     for tool in ("pytest", "ruff", "mypy", "graphviz", "[tools]", "-e ."):
         assert tool not in runs, tool
     assert "['project']['dependencies']" in runs
+
+
+def test_dockerfile_installs_the_locked_versions() -> None:
+    """The image runs the versions the tests ran with: requirements.lock reaches the
+    builder stage before the install and constrains it."""
+    instructions = _instructions(DOCKERFILE.read_text(encoding="utf-8"))
+    last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+    builder = instructions[:last_from]
+    copies = [
+        i
+        for i, (keyword, args) in enumerate(builder)
+        if keyword == "COPY" and "requirements.lock" in args.split()[:-1]
+    ]
+    installs = [
+        i for i, (keyword, args) in enumerate(builder) if keyword == "RUN" and "pip install" in args
+    ]
+    assert copies, "requirements.lock is not copied into the builder stage"
+    assert len(installs) == 1
+    assert copies[0] < installs[0]
+    install = builder[installs[0]][1]
+    assert re.search(r"pip install -c requirements\.lock -r requirements\.txt( |$)", install)
+    assert "pip check" in install
+    allowed = {line[1:] for line in DOCKERIGNORE.read_text().split() if line[0] == "!"}
+    assert "requirements.lock" in allowed
+
+
+def test_lock_pins_every_package_of_the_image() -> None:
+    """Constraints bind only the packages they name: every runtime dependency and every
+    package those pull in (as installed here) needs its line in requirements.lock."""
+    locked = {
+        _normalized(line.partition("==")[0])
+        for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pending = [Requirement(text) for text in pyproject["project"]["dependencies"]]
+    needed: set[str] = set()
+    while pending:
+        requirement = pending.pop()
+        name = _normalized(requirement.name)
+        if name in needed:
+            continue
+        needed.add(name)
+        for text in importlib.metadata.requires(requirement.name) or []:
+            dependency = Requirement(text)
+            if dependency.marker is None or any(
+                dependency.marker.evaluate({"extra": extra}) for extra in {"", *requirement.extras}
+            ):
+                pending.append(dependency)
+    assert needed - locked == set(), "not in requirements.lock: run `make lock`"
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def test_dockerfile_copies_every_runtime_file() -> None:

@@ -33,6 +33,7 @@ def user(harness: DialogHarness) -> UserSession:
     return UserSession(harness, USER_ID, first_name="Иван")
 
 
+@pytest.mark.smoke
 async def test_happy_path_saves_the_profile(
     user: UserSession, harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -317,6 +318,7 @@ async def test_old_button_inside_the_wizard_changes_nothing(user: UserSession) -
     )
 
 
+@pytest.mark.smoke
 async def test_registered_user_gets_the_menu_on_start_and_profile(user: UserSession) -> None:
     await fill_until(user)
     await user.press("✅ Всё верно")

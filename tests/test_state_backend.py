@@ -18,7 +18,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 
-from tests.support.databases import REDIS_URL
+from tests.support.databases import redis_url
 from tests.support.harness import make_settings
 from trainer_bot.app import build_application, create_state_backend
 from trainer_bot.event_isolation import InProcessEventIsolation
@@ -27,6 +27,8 @@ from trainer_bot.middlewares.throttling import (
     RedisRateLimiter,
     ThrottlingMiddleware,
 )
+
+REDIS_URL = redis_url()  # resolved by conftest before test modules are imported
 
 
 def isolations_in_use(dp: Dispatcher) -> list[BaseEventIsolation]:

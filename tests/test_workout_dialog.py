@@ -52,6 +52,7 @@ async def workouts_of(session_factory: async_sessionmaker[AsyncSession]) -> list
         return list(rows.scalars())
 
 
+@pytest.mark.smoke
 async def test_get_view_exercise_and_complete(
     user: UserSession, harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -20,12 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import TEMPORARY_FAILURE_TEXT
 from tests.resilience.support import new_user_id, register, user_row
-from tests.support.databases import POSTGRES_ADMIN_DSN
+from tests.support.databases import postgres_admin_dsn
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness, build_harness
 from trainer_bot.app import create_state_backend
 from trainer_bot.db import engine as engine_module
 from trainer_bot.db.engine import create_engine, create_session_factory
+
+POSTGRES_ADMIN_DSN = postgres_admin_dsn()  # resolved by conftest before test modules are imported
 
 
 class DatabaseControl:

@@ -28,11 +28,13 @@ from tests.resilience.support import (
     user_row,
     workouts_of,
 )
-from tests.support.databases import REDIS_URL
+from tests.support.databases import redis_url
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness, build_harness
 from tests.support.registration import fill_until
 from trainer_bot.app import create_state_backend
+
+REDIS_URL = redis_url()  # resolved by conftest before test modules are imported
 
 
 def stale_answers(harness: DialogHarness) -> list[str | None]:
