@@ -37,7 +37,13 @@ POSTGRES_ADMIN_DSN = os.environ.get(
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 # Tables that tests fill; the exercise catalogue is synced once per run and kept.
-PER_TEST_TABLES = ("workout_exercises", "workouts", "users", "telegram_files")
+PER_TEST_TABLES = (
+    "workout_exercises",
+    "workouts",
+    "users",
+    "telegram_files",
+    "welcome_video_notes",
+)
 
 
 async def create_postgres_database(prefix: str = "trainer_bot_test") -> str:
