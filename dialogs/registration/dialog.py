@@ -8,7 +8,7 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
-from aiogram_dialog.widgets.kbd import Back, Button, Group, Multiselect, Row, Select
+from aiogram_dialog.widgets.kbd import Back, Button, Group, Row, Select
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.common import BACK_TEXT, ERROR_KEY, ERROR_LINE
@@ -47,6 +47,7 @@ from dialogs.registration.keys import (
     TARGET_WEIGHT_INPUT_ID,
     WEIGHT_INPUT_ID,
 )
+from dialogs.registration.widgets import PREVIEW_CHECKED, PreviewedMultiselect
 from dialogs.states import RegistrationSG
 from trainer_bot.services.profile_rules import parse_age, parse_height, parse_weight
 
@@ -201,7 +202,7 @@ def registration_dialog() -> Dialog:
                 "в тренировках будет только то, что у тебя есть."
             ),
             Group(
-                Multiselect(
+                PreviewedMultiselect(
                     Format("✅ {item[1]}"),
                     Format("{item[1]}"),
                     id=HOME_EQUIPMENT_ID,
@@ -216,7 +217,11 @@ def registration_dialog() -> Dialog:
             MessageInput(handlers.on_text_instead_of_button, content_types=ContentType.ANY),
             state=RegistrationSG.home_equipment,
             preview_add_transitions=[Back()],
-            preview_data={**PREVIEW, PROGRESS: "Шаг 9 из 9"},
+            preview_data={
+                **PREVIEW,
+                PROGRESS: "Шаг 9 из 9",
+                PREVIEW_CHECKED: ["pullup_bar", "dumbbell"],
+            },
         ),
         Window(
             Const("<b>Проверь анкету</b>\n"),
