@@ -23,6 +23,14 @@ USER_ROW = (
     "3, 'bodyweight', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
 )
 
+EXERCISE_ROW = (
+    "INSERT INTO exercises (slug, name, description, instructions, primary_muscles, "
+    "secondary_muscles, equipment, level, movement, is_compound, is_timed, is_high_impact, "
+    "video_url, is_active, created_at, updated_at) VALUES ('{slug}', 'n', 'd', 'i', '[]', "
+    "'[]', '{equipment}', 'beginner', 'core', false, false, false, 'https://v', true, "
+    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+
 
 @pytest.fixture(params=["postgresql", "sqlite"])
 async def database_before_0003(
@@ -68,5 +76,11 @@ async def test_existing_users_are_never_asked_and_already_welcomed(
                     await connection.execute(text(bad))
         async with engine.begin() as connection:
             await connection.execute(text("UPDATE users SET home_equipment = 15"))
+            # Exercises may now need bands or a bench.
+            for slug, equipment in (("band_row", "bands"), ("bench_dip", "bench")):
+                await connection.execute(text(EXERCISE_ROW.format(slug=slug, equipment=equipment)))
+        with pytest.raises(IntegrityError):
+            async with engine.begin() as connection:
+                await connection.execute(text(EXERCISE_ROW.format(slug="x", equipment="rope")))
     finally:
         await engine.dispose()
