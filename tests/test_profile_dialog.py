@@ -480,3 +480,31 @@ async def test_a_video_note_that_failed_is_sent_at_the_next_start(
     assert len(harness.bot.calls_of(SendVideoNote)) == 2  # failed, then sent once
     async with session_factory() as session:
         assert await session.get(WelcomeVideoNote, 9003) is not None
+
+
+async def test_a_forged_home_item_is_not_saved(
+    user: UserSession, harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await until_home_question(user)
+    await press(user, BAR)
+    markup = user.screen().reply_markup
+    assert markup is not None
+    bar_data = next(
+        b.callback_data for row in markup.inline_keyboard for b in row if "Турник" in b.text
+    )
+    assert bar_data is not None
+    forged = bar_data.replace("pullup_bar", "barbell")
+    await harness.dp.feed_update(harness.bot, _callback(user, forged))
+    await user.press("Готово")
+    await user.press("✅ Всё верно")
+    assert (await row_of(session_factory)).home_equipment == 0b0001
+
+
+def _callback(user: UserSession, data: str) -> Any:
+    from aiogram.types import CallbackQuery, Update
+
+    message = user.screen()
+    query = CallbackQuery(
+        id="forged-1", from_user=user.client.user, chat_instance="1", message=message, data=data
+    )
+    return Update(update_id=987_654_321, callback_query=query)

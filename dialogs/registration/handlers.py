@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.kbd import Button, ManagedMultiselect, Select
 
 from dialogs.common import ERROR_KEY
 from dialogs.menu.keys import JUST_REGISTERED
-from dialogs.profile_text import HOME_NOTHING
+from dialogs.profile_text import HOME_EQUIPMENT_NAMES, HOME_NOTHING
 from dialogs.registration.keys import (
     EDIT_UNSAVED,
     EDITING,
@@ -152,7 +152,8 @@ async def on_home_equipment_done(
     """Nothing checked means nothing at home, like «Ничего нет»."""
     widget = manager.find(HOME_EQUIPMENT_ID)
     assert isinstance(widget, ManagedMultiselect)
-    checked = [item for item in widget.get_checked() if item != HOME_NOTHING]
+    # Only the offered items: a forged press may have checked an id no button has.
+    checked = [item for item in widget.get_checked() if item in HOME_EQUIPMENT_NAMES]
     manager.dialog_data[Step.HOME_EQUIPMENT] = sorted(checked)
     await _advance(manager)
 
