@@ -9,7 +9,8 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from dialogs.common import open_home
+from dialogs.common import UNSAVED_TEXT, open_home
+from dialogs.registration.keys import SAVED_PROFILE
 from dialogs.states import MenuSG, RegistrationSG
 from dialogs.workout_request import request_workout
 from trainer_bot.services.bot_services import BotServices
@@ -40,10 +41,20 @@ def _in_registration(dialog_manager: DialogManager) -> bool:
     )
 
 
+async def _drop_profile_edit(message: Message, dialog_manager: DialogManager) -> None:
+    """A command leaves an unfinished profile edit: say once that nothing was saved."""
+    if _in_registration(dialog_manager) and dialog_manager.current_context().dialog_data.get(
+        SAVED_PROFILE
+    ):
+        logger.info("User %s left the profile edit without saving", message.chat.id)
+        await message.answer(UNSAVED_TEXT)
+
+
 async def cmd_start(message: Message, dialog_manager: DialogManager, services: BotServices) -> None:
     user_id = message.chat.id
     if await services.users.is_registered(user_id):
         logger.info("User %s opened the main menu with /start", user_id)
+        await _drop_profile_edit(message, dialog_manager)
         await open_home(dialog_manager, registered=True)
         return
     if _in_registration(dialog_manager):
@@ -52,7 +63,8 @@ async def cmd_start(message: Message, dialog_manager: DialogManager, services: B
         await dialog_manager.show(ShowMode.SEND)
         return
     logger.info("User %s sent /start", user_id)
-    await services.welcome.send(message.chat.id)
+    sender = message.from_user
+    await services.welcome.send_once(sender.id if sender else user_id, message.chat.id)
     await open_home(dialog_manager, registered=False)
 
 
@@ -63,6 +75,7 @@ async def cmd_profile(
         await message.answer("Профиля пока нет — давай заполним анкету 👇")
         await open_home(dialog_manager, registered=False)
         return
+    await _drop_profile_edit(message, dialog_manager)
     await dialog_manager.start(MenuSG.profile, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
@@ -70,6 +83,7 @@ async def cmd_workout(
     message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
     dialog_manager.show_mode = ShowMode.SEND
+    await _drop_profile_edit(message, dialog_manager)
     if not await request_workout(dialog_manager, services, message.chat.id, message.chat.id):
         await message.answer("Сначала заполним анкету — так тренировка будет именно под тебя 👇")
         await open_home(dialog_manager, registered=False)
@@ -83,6 +97,7 @@ async def cmd_cancel(
     message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
     if await services.users.is_registered(message.chat.id):
+        await _drop_profile_edit(message, dialog_manager)
         await open_home(dialog_manager, registered=True)
         return
     if _in_registration(dialog_manager):

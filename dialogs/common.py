@@ -10,6 +10,8 @@ BACK_TEXT = Const("◀️ Назад")
 # dialog_data key of the last validation message; windows show it above the question.
 ERROR_KEY = "error"
 ERROR_LINE = Format(f"⚠️ {{{ERROR_KEY}}}\n", when=F[ERROR_KEY])
+# Said once when a profile edit is left without «Всё верно».
+UNSAVED_TEXT = "Изменения не сохранены — в профиле прежние ответы."
 
 
 async def open_home(manager: DialogManager, *, registered: bool) -> None:

@@ -20,6 +20,7 @@ class RegistrationSG(StatesGroup):
     target_weight = State()
     frequency = State()
     equipment = State()
+    home_equipment = State()  # only after «Свой вес»
     summary = State()
 
 

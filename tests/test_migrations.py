@@ -6,7 +6,6 @@ The stairway and comparison tests use databases they create and drop themselves.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -24,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.support.databases import BACKENDS
 from tests.support.databases import empty_database_url as empty_database_url  # the fixture
+from tests.support.migrations import alembic
 from trainer_bot.db.base import UTCDateTime
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import alembic_config, upgrade_to_head
@@ -35,10 +35,6 @@ from trainer_bot.db.models import (
     Workout,
     WorkoutExercise,
 )
-
-
-async def alembic(action: Callable[..., None], url: str, revision: str) -> None:
-    await asyncio.to_thread(action, alembic_config(url), revision)
 
 
 async def current_revision(url: str) -> str | None:

@@ -118,8 +118,13 @@ async def test_start_reads_the_welcome_file_id_once(
     with captured_sql(engine) as sql:
         text = await UserSession(harness, 8_100_005, first_name="Анна").start()
     assert "Привет, Анна" in text
-    # Only "is this user registered?": the file_id is kept after the first read.
-    assert len(sql.statements) == 1 and "FROM users" in sql.statements[0], sql.statements
+    # "Is this user registered?" and "claim this user's one video note"; the file_id is
+    # kept after the first read (no telegram_files query).
+    assert len(sql.statements) == 2, sql.statements
+    assert "FROM users" in sql.statements[0], sql.statements
+    assert sql.statements[1].startswith("INSERT INTO welcome_video_notes"), sql.statements
+    assert not any("telegram_files" in statement for statement in sql.statements)
+    assert sql.commits == 1
     first, second = harness.bot.calls_of(SendVideoNote)
     assert not isinstance(first.video_note, str) and isinstance(second.video_note, str)
 

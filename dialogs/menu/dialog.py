@@ -6,10 +6,18 @@ from aiogram_dialog.widgets.kbd import Button, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.menu.getters import menu_getter, profile_getter
-from dialogs.menu.handlers import on_edit_profile, on_get_workout, on_my_workout
+from dialogs.menu.handlers import (
+    on_edit_profile,
+    on_edit_result,
+    on_get_workout,
+    on_leave_profile,
+    on_my_workout,
+    on_set_home_equipment,
+)
 from dialogs.menu.keys import (
     EDIT_PROFILE_ID,
     GET_WORKOUT_ID,
+    HOME_UNKNOWN,
     JUST_REGISTERED,
     MY_WORKOUT_ID,
     NAME,
@@ -17,6 +25,8 @@ from dialogs.menu.keys import (
     PLANNED_WORKOUT_ID,
     PROFILE,
     PROFILE_ID,
+    PROFILE_NOTICE,
+    SET_HOME_EQUIPMENT_ID,
     TO_MENU_ID,
 )
 from dialogs.states import MenuSG, RegistrationSG, WorkoutSG
@@ -50,19 +60,34 @@ def menu_dialog() -> Dialog:
             preview_data={NAME: "Анна", JUST_REGISTERED: True, PLANNED_WORKOUT_ID: 7},
         ),
         Window(
+            Format(f"{{{PROFILE_NOTICE}}}\n", when=F[PROFILE_NOTICE]),
             Const("<b>Твой профиль</b>\n"),
             Format(f"{{{PROFILE}}}"),
+            Button(
+                Const("🏠 Указать, что есть дома"),
+                id=SET_HOME_EQUIPMENT_ID,
+                on_click=on_set_home_equipment,
+                when=F[HOME_UNKNOWN],
+            ),
             Button(Const("✏️ Изменить анкету"), id=EDIT_PROFILE_ID, on_click=on_edit_profile),
-            SwitchTo(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main),
+            SwitchTo(
+                Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, on_click=on_leave_profile
+            ),
             state=MenuSG.profile,
             getter=profile_getter,
-            preview_add_transitions=[SwitchTo(Const(""), id="edit", state=RegistrationSG.summary)],
+            preview_add_transitions=[
+                SwitchTo(Const(""), id="edit", state=RegistrationSG.summary),
+                SwitchTo(Const(""), id="home", state=RegistrationSG.home_equipment),
+            ],
             preview_data={
+                PROFILE_NOTICE: None,
+                HOME_UNKNOWN: False,
                 PROFILE: "Пол: <b>Женский</b>\nВозраст: <b>31</b>\nРост: <b>165 см</b>\n"
                 "Вес: <b>62 кг</b>\nОпыт: <b>Начинающий</b>\nЦель: <b>Поддержание формы</b>\n"
                 "Целевой вес: <b>62 кг</b>\nТренировок в неделю: <b>3 раза</b>\n"
-                "Где тренируешься: <b>Свой вес</b>"
+                "Где тренируешься: <b>Свой вес</b>\nДома: <b>без инвентаря</b>",
             },
         ),
+        on_process_result=on_edit_result,
         launch_mode=LaunchMode.ROOT,
     )

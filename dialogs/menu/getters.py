@@ -8,7 +8,15 @@ from typing import Any
 from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
 
-from dialogs.menu.keys import JUST_REGISTERED, NAME, NOTICE, PLANNED_WORKOUT_ID, PROFILE
+from dialogs.menu.keys import (
+    HOME_UNKNOWN,
+    JUST_REGISTERED,
+    NAME,
+    NOTICE,
+    PLANNED_WORKOUT_ID,
+    PROFILE,
+    PROFILE_NOTICE,
+)
 from dialogs.profile_text import answers_text
 from trainer_bot.services.bot_services import BotServices
 
@@ -29,9 +37,17 @@ async def menu_getter(
 
 
 async def profile_getter(
-    services: BotServices, event_from_user: TelegramUser, **_: Any
+    dialog_manager: DialogManager,
+    services: BotServices,
+    event_from_user: TelegramUser,
+    **_: Any,
 ) -> dict[str, Any]:
+    notice = dialog_manager.dialog_data.get(PROFILE_NOTICE)
     profile = await services.users.profile(event_from_user.id)
     if profile is None:
-        return {PROFILE: "Анкета ещё не заполнена."}
-    return {PROFILE: answers_text(profile.answers_data())}
+        return {PROFILE: "Анкета ещё не заполнена.", PROFILE_NOTICE: notice, HOME_UNKNOWN: False}
+    return {
+        PROFILE: answers_text(profile.answers_data(), ask_unknown=True),
+        PROFILE_NOTICE: notice,
+        HOME_UNKNOWN: profile.home_equipment_unknown,
+    }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button
 
-from dialogs.menu.keys import NOTICE
-from dialogs.registration.keys import START_ANSWERS
+from dialogs.common import UNSAVED_TEXT
+from dialogs.menu.keys import NOTICE, PROFILE_NOTICE
+from dialogs.registration.keys import EDIT_UNSAVED, START_ANSWERS
 from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
 from dialogs.workout.keys import WORKOUT_ID
 from dialogs.workout_request import request_workout
@@ -33,10 +37,33 @@ async def on_my_workout(callback: CallbackQuery, button: Button, manager: Dialog
     await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest_id})
 
 
+async def _edit_profile(manager: DialogManager, telegram_id: int, state: State) -> None:
+    manager.dialog_data.pop(PROFILE_NOTICE, None)
+    profile = await services_of(manager).users.profile(telegram_id)
+    if profile is None:
+        await manager.start(RegistrationSG.gender)
+        return
+    await manager.start(state, data={START_ANSWERS: profile.answers_data()})
+
+
 async def on_edit_profile(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    profile = await services_of(manager).users.profile(callback.from_user.id)
-    answers = profile.answers_data() if profile is not None else {}
-    await manager.start(
-        RegistrationSG.summary if answers else RegistrationSG.gender,
-        data={START_ANSWERS: answers},
-    )
+    await _edit_profile(manager, callback.from_user.id, RegistrationSG.summary)
+
+
+async def on_set_home_equipment(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """The one question a «Свой вес» user registered before it existed; then the summary."""
+    await _edit_profile(manager, callback.from_user.id, RegistrationSG.home_equipment)
+
+
+async def on_leave_profile(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data.pop(PROFILE_NOTICE, None)
+
+
+async def on_edit_result(start_data: Any, result: Any, manager: DialogManager) -> None:
+    """The profile edit was dropped: the profile screen says so, once."""
+    if isinstance(result, dict) and result.get(EDIT_UNSAVED):
+        manager.dialog_data[PROFILE_NOTICE] = UNSAVED_TEXT
+        if manager.current_context().state != MenuSG.profile:
+            await manager.switch_to(MenuSG.profile)

@@ -8,14 +8,19 @@ set them (these constants are the menu's contract with them).
 NOTICE = "notice"
 JUST_REGISTERED = "just_registered"
 
+# dialog_data of the profile screen: a one-time line above it (an edit dropped).
+PROFILE_NOTICE = "profile_notice"
+
 # Getter keys.
 NAME = "name"
 PLANNED_WORKOUT_ID = "planned_workout_id"
 PROFILE = "profile"
+HOME_UNKNOWN = "home_unknown"  # a «Свой вес» user never asked about home equipment
 
 # Widget ids.
 GET_WORKOUT_ID = "get_workout"
 MY_WORKOUT_ID = "my_workout"
 PROFILE_ID = "profile"
 EDIT_PROFILE_ID = "edit_profile"
+SET_HOME_EQUIPMENT_ID = "set_home_equipment"
 TO_MENU_ID = "to_menu"

@@ -8,13 +8,20 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
-from aiogram_dialog.widgets.kbd import Button, Select
+from aiogram_dialog.widgets.kbd import Button, ManagedMultiselect, Select
 
 from dialogs.common import ERROR_KEY
 from dialogs.menu.keys import JUST_REGISTERED
-from dialogs.registration.keys import EDITING, START_ANSWERS
+from dialogs.profile_text import HOME_EQUIPMENT_NAMES, HOME_NOTHING
+from dialogs.registration.keys import (
+    EDIT_UNSAVED,
+    EDITING,
+    HOME_EQUIPMENT_ID,
+    SAVED_PROFILE,
+    START_ANSWERS,
+)
 from dialogs.states import MenuSG, RegistrationSG, StartSG
-from trainer_bot.db.enums import Goal
+from trainer_bot.db.enums import EquipmentType, Goal
 from trainer_bot.services import profile_rules as rules
 from trainer_bot.services.bot_services import services_of
 from trainer_bot.services.profile_rules import ProfileAnswers, Step
@@ -31,6 +38,7 @@ STEP_STATES = {
     Step.TARGET_WEIGHT: RegistrationSG.target_weight,
     Step.FREQUENCY: RegistrationSG.frequency,
     Step.EQUIPMENT: RegistrationSG.equipment,
+    Step.HOME_EQUIPMENT: RegistrationSG.home_equipment,
 }
 NOT_TEXT_HINTS = {
     RegistrationSG.age: "Мне нужен возраст числом, например 27.",
@@ -41,20 +49,55 @@ NOT_TEXT_HINTS = {
 
 
 async def on_registration_start(start_data: Any, manager: DialogManager) -> None:
-    """Editing a saved profile starts on the summary with the answers filled in."""
-    if isinstance(start_data, dict) and isinstance(start_data.get(START_ANSWERS), dict):
-        manager.dialog_data.update(start_data[START_ANSWERS])
+    """Editing a saved profile starts on the summary with the answers filled in, or on
+    the one step the profile screen asked about (which then returns to the summary)."""
+    if not isinstance(start_data, dict) or not isinstance(start_data.get(START_ANSWERS), dict):
+        return
+    data = manager.dialog_data
+    data.update(start_data[START_ANSWERS])
+    data[SAVED_PROFILE] = True
+    if manager.current_context().state != RegistrationSG.summary:
+        data[EDITING] = True
+    await _check_home_items(manager)
 
 
 def _fail(manager: DialogManager, message: str) -> None:
     manager.dialog_data[ERROR_KEY] = message
 
 
+async def _check_home_items(manager: DialogManager) -> None:
+    """Show the stored home equipment answer as checks (none when never answered)."""
+    widget = manager.find(HOME_EQUIPMENT_ID)
+    assert isinstance(widget, ManagedMultiselect)
+    items = manager.dialog_data.get(Step.HOME_EQUIPMENT)
+    for item in widget.get_checked():
+        await widget.set_checked(item, False)
+    if isinstance(items, list):
+        for item in items or [HOME_NOTHING]:
+            await widget.set_checked(item, True)
+
+
+async def leave_unsaved(manager: DialogManager) -> None:
+    """Back to the profile the edit was opened from; it says nothing was saved."""
+    await manager.done({EDIT_UNSAVED: True})
+
+
 async def _advance(manager: DialogManager) -> None:
     """Go to the next step, or back to the summary when one answer was being changed."""
     data = manager.dialog_data
     data.pop(ERROR_KEY, None)
-    if not data.pop(EDITING, False):
+    editing = data.pop(EDITING, False)
+    if manager.current_context().state == RegistrationSG.equipment:
+        if data.get(Step.EQUIPMENT) == EquipmentType.BODYWEIGHT.value:
+            # What they have at home comes next, also when the answer was changed.
+            data[EDITING] = editing
+            await _check_home_items(manager)
+            await manager.switch_to(RegistrationSG.home_equipment)
+            return
+        if not editing:  # a gym user is not asked about home equipment
+            await manager.switch_to(RegistrationSG.summary)
+            return
+    if not editing:
         await manager.next()
         return
     try:
@@ -86,6 +129,43 @@ async def on_choice_selected(
             _fail(manager, problem)
             return
     data[step] = int(item_id) if step is Step.FREQUENCY else item_id
+    await _advance(manager)
+
+
+async def on_home_item_changed(
+    event: Any, widget: ManagedMultiselect[str], manager: DialogManager, item_id: str
+) -> None:
+    """«Ничего нет» excludes everything else, and anything else excludes it."""
+    if not widget.is_checked(item_id):
+        return
+    if item_id == HOME_NOTHING:
+        for other in widget.get_checked():
+            if other != HOME_NOTHING:
+                await widget.set_checked(other, False)
+    else:
+        await widget.set_checked(HOME_NOTHING, False)
+
+
+async def on_home_equipment_done(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """Nothing checked means nothing at home, like «Ничего нет»."""
+    widget = manager.find(HOME_EQUIPMENT_ID)
+    assert isinstance(widget, ManagedMultiselect)
+    # Only the offered items: a forged press may have checked an id no button has.
+    checked = [item for item in widget.get_checked() if item in HOME_EQUIPMENT_NAMES]
+    manager.dialog_data[Step.HOME_EQUIPMENT] = sorted(checked)
+    await _advance(manager)
+
+
+async def on_keep_current_weight(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """Maintenance in one tap: the target is the current weight."""
+    data = manager.dialog_data
+    if data.get(Step.GOAL) != Goal.MAINTENANCE.value or data.get(Step.WEIGHT) is None:
+        return  # an old button after the goal changed: the window shows the current step
+    data[Step.TARGET_WEIGHT] = float(data[Step.WEIGHT])
     await _advance(manager)
 
 
@@ -153,12 +233,25 @@ async def on_text_instead_of_button(
 async def on_back(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
     data.pop(ERROR_KEY, None)
+    state = manager.current_context().state
     if data.pop(EDITING, False):
         await manager.switch_to(RegistrationSG.summary)
-    elif manager.current_context().state == RegistrationSG.gender:
+    elif data.get(SAVED_PROFILE) and state in (RegistrationSG.summary, RegistrationSG.gender):
+        # A registered user goes back to the profile, never to the newcomer greeting.
+        await leave_unsaved(manager)
+    elif state == RegistrationSG.gender:
         await manager.start(StartSG.greeting, mode=StartMode.RESET_STACK)
+    elif (
+        state == RegistrationSG.summary
+        and data.get(Step.EQUIPMENT) != EquipmentType.BODYWEIGHT.value
+    ):
+        await manager.switch_to(RegistrationSG.equipment)  # skips the home question
     else:
         await manager.back()
+
+
+async def on_cancel_edit(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await leave_unsaved(manager)
 
 
 async def on_edit_field(
@@ -166,7 +259,10 @@ async def on_edit_field(
 ) -> None:
     manager.dialog_data[EDITING] = True
     manager.dialog_data.pop(ERROR_KEY, None)
-    await manager.switch_to(STEP_STATES[Step(item_id)])
+    step = Step(item_id)
+    if step is Step.HOME_EQUIPMENT:
+        await _check_home_items(manager)
+    await manager.switch_to(STEP_STATES[step])
 
 
 async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

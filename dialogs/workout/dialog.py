@@ -32,6 +32,7 @@ from dialogs.workout.keys import (
     NEXT_TEXT,
     NOTES,
     PLANNED,
+    POPULATION_NOTE,
     PREVIOUS_EXERCISE_ID,
     PRIMARY,
     RATIONALE,
@@ -77,6 +78,7 @@ PREVIEW_WORKOUT = {
         (4, "4. Планка"),
     ],
     PLANNED: True,
+    POPULATION_NOTE: None,
 }
 
 
@@ -95,6 +97,7 @@ def workout_dialog() -> Dialog:
             Format(f"🏋️ <b>{{{TITLE}}}</b>", when=F[FOUND]),
             STATUS_LINE,
             Format(f"<i>{{{RATIONALE}}}</i>\n", when=F[FOUND]),
+            Format(f"{{{POPULATION_NOTE}}}\n", when=F[POPULATION_NOTE]),
             Format(f"🔥 <b>Разминка.</b> {{{WARMUP}}}\n", when=F[FOUND]),
             Format(f"{{{LINES}}}\n", when=F[FOUND]),
             Format(

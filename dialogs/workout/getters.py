@@ -25,6 +25,7 @@ from dialogs.workout.keys import (
     NEXT_TEXT,
     NOTES,
     PLANNED,
+    POPULATION_NOTE,
     POSITION,
     PRIMARY,
     RATIONALE,
@@ -84,7 +85,7 @@ async def workout_getter(
 ) -> dict[str, Any]:
     workout = await _workout(dialog_manager, services, event_from_user.id)
     if workout is None:
-        return {FOUND: False, EXERCISES: [], PLANNED: False}
+        return {FOUND: False, EXERCISES: [], PLANNED: False, POPULATION_NOTE: None}
     return {
         FOUND: True,
         TITLE: escape(workout.title),
@@ -92,6 +93,7 @@ async def workout_getter(
         RATIONALE: escape(workout.rationale),
         WARMUP: escape(workout.warmup),
         SOURCE_NOTE: SOURCE_NOTES.get(workout.source, ""),
+        POPULATION_NOTE: workout.population_note,
         LINES: "\n".join(exercise_line(item) for item in workout.exercises),
         EXERCISES: [(item.position, f"{item.position}. {item.name}") for item in workout.exercises],
         PLANNED: workout.planned,

@@ -16,6 +16,7 @@ STATUS = "status"
 RATIONALE = "rationale"
 WARMUP = "warmup"
 SOURCE_NOTE = "source_note"
+POPULATION_NOTE = "population_note"  # a doctor / an adult nearby, or None
 LINES = "lines"
 EXERCISES = "exercises"
 PLANNED = "planned"

@@ -324,7 +324,9 @@ async def test_workout_journey_over_polling(
         await maria.press("⚖️ Поддержание формы", "целевой вес")
         await maria.say("62", "раз в неделю")
         await maria.press("2 раза", "Где будешь тренироваться")
-        await maria.press("🤸 Свой вес", "Проверь анкету")
+        await maria.press("🤸 Свой вес", "Что есть у тебя дома")
+        await maria.press("Турник", "Что есть у тебя дома")
+        await maria.press("Готово", "Проверь анкету")
         await maria.press("✅ Всё верно", "главное меню")
 
         asked_at = time.monotonic()

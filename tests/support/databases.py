@@ -26,7 +26,13 @@ def redis_url() -> str:
 
 
 # Tables that tests fill; the exercise catalogue is synced once per run and kept.
-PER_TEST_TABLES = ("workout_exercises", "workouts", "users", "telegram_files")
+PER_TEST_TABLES = (
+    "workout_exercises",
+    "workouts",
+    "users",
+    "telegram_files",
+    "welcome_video_notes",
+)
 
 
 async def create_postgres_database(prefix: str = "trainer_bot_test") -> str:

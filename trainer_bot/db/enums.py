@@ -41,6 +41,8 @@ class Equipment(StrEnum):
     KETTLEBELL = "kettlebell"
     MACHINE = "machine"
     CABLE = "cable"
+    BANDS = "bands"  # resistance bands
+    BENCH = "bench"  # a bench, or a sturdy chair at home
 
 
 # Exercises a user without a gym can do: nothing, or a pull-up bar (a door frame bar).

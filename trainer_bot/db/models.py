@@ -1,4 +1,4 @@
-"""Tables: users, exercises, workouts, workout_exercises, telegram_files."""
+"""Tables: users, exercises, workouts, workout_exercises, telegram_files, welcome_video_notes."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from trainer_bot.db.enums import (
     WorkoutStatus,
     sql_in,
 )
+from trainer_bot.db.home_equipment import HOME_EQUIPMENT_ALL
 
 WORKOUT_FREQUENCIES = (2, 3, 5)
 AGE_RANGE = (10, 100)
@@ -61,6 +62,9 @@ class User(TimestampMixin, Base):
         CheckConstraint(sql_in("goal", Goal), name="goal"),
         CheckConstraint(sql_in("workout_frequency", WORKOUT_FREQUENCIES), name="frequency"),
         CheckConstraint(sql_in("equipment_type", EquipmentType), name="equipment_type"),
+        CheckConstraint(
+            f"home_equipment BETWEEN 0 AND {HOME_EQUIPMENT_ALL}", name="home_equipment_bits"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -75,6 +79,9 @@ class User(TimestampMixin, Base):
     target_weight_kg: Mapped[float] = mapped_column(Float, nullable=False)
     workout_frequency: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     equipment_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    # What a «Свой вес» user has at home, a bit set (trainer_bot/db/home_equipment.py);
+    # NULL: never asked (counts as nothing), and always NULL for gym users.
+    home_equipment: Mapped[int | None] = mapped_column(SmallInteger)
     # The 12-hour rule is enforced with one conditional UPDATE on this row, which is atomic
     # on every database and across bot processes (see queries/workouts.py).
     last_workout_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -188,3 +195,15 @@ class TelegramFile(TimestampMixin, Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     file_id: Mapped[str] = mapped_column(String(256), nullable=False)
+
+
+class WelcomeVideoNote(Base):
+    """Who got the welcome video note, so /start sends it once per Telegram user.
+
+    Keyed by telegram_id, not users.id: newcomers get it before they have a profile.
+    """
+
+    __tablename__ = "welcome_video_notes"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

@@ -37,10 +37,13 @@ EQUIPMENT_CODES: Mapping[Equipment, str] = {
     Equipment.CABLE: "c",
     Equipment.BODYWEIGHT: "w",
     Equipment.PULLUP_BAR: "p",
+    Equipment.BANDS: "r",
+    Equipment.BENCH: "s",
 }
 ALLOWED_HEADER = (
     "Allowed exercises by pattern, slug|main muscle|equipment|flags. Equipment: b barbell, "
-    "d dumbbell, k kettlebell, m machine, c cable, w bodyweight, p pull-up bar. "
+    "d dumbbell, k kettlebell, m machine, c cable, w bodyweight, p pull-up bar, "
+    "r resistance band, s bench or sturdy chair. "
     "Flags: I isolation (none: compound), T timed, H high impact:"
 )
 

@@ -13,6 +13,7 @@ from typing import Any
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.middlewares.throttling import THROTTLED_TEXT
 from trainer_bot.services.profile_rules import parse_age
+from trainer_bot.training.population import SENIOR_NOTE
 
 Sample = dict[str, Any]
 
@@ -35,14 +36,39 @@ def validation_error(parse: Callable[[str], object], answer: str) -> str:
 
 
 def registration_step(number: int, error: str | None = None) -> Sample:
+    # The home equipment question after «Свой вес» is still step 9.
     return {
-        "progress": f"Шаг {number} из {REGISTRATION_STEPS}",
+        "progress": f"Шаг {min(number, REGISTRATION_STEPS)} из {REGISTRATION_STEPS}",
         "error": error,
         "current_weight": CURRENT_WEIGHT,
     }
 
 
 AGE_ERROR = registration_step(2, validation_error(parse_age, WRONG_AGE))
+# Maintenance: the target weight step offers the current weight as a button.
+MAINTENANCE_TARGET: Sample = {**registration_step(7), "is_maintenance": True}
+# A step while a saved profile is edited: «Отмена» next to «Назад».
+EDITING_STEP: Sample = {**registration_step(2), "editing_saved": True}
+
+PROFILE_ANSWERS = (
+    "Пол: <b>Женский</b>\nВозраст: <b>31</b>\nРост: <b>165 см</b>\nВес: <b>62 кг</b>\n"
+    "Опыт: <b>Начинающий</b>\nЦель: <b>Поддержание формы</b>\nЦелевой вес: <b>62 кг</b>\n"
+    "Тренировок в неделю: <b>3 раза</b>\nГде тренируешься: <b>Свой вес</b>\n"
+)
+# Registered with «Свой вес» before the bot asked about home equipment.
+PROFILE_HOME_UNKNOWN: Sample = {
+    "profile_notice": None,
+    "home_unknown": True,
+    "profile": PROFILE_ANSWERS + "Дома: <b>не указано</b> — укажи, чтобы тренировки были точнее",
+}
+# Back on the profile after «Отмена» (or «Назад» from the summary) in an edit.
+PROFILE_UNSAVED: Sample = {
+    "profile_notice": "Изменения не сохранены — в профиле прежние ответы.",
+    "home_unknown": False,
+    "profile": PROFILE_ANSWERS + "Дома: <b>турник, гантели</b>",
+}
+# The workout of a 70-year-old: one line about a doctor.
+WORKOUT_SENIOR: Sample = {"population_note": SENIOR_NOTE}
 
 MENU_JUST_REGISTERED: Sample = {
     "name": "Анна",
@@ -112,6 +138,7 @@ def longest_workout() -> Sample:
         "lines": "\n".join(_exercise_line(n, item) for n, item in enumerate(chosen, 1)),
         "exercises": [(n, f"{n}. {item.name}") for n, item in enumerate(chosen, 1)],
         "planned": True,
+        "population_note": None,
     }
 
 

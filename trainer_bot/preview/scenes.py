@@ -9,10 +9,15 @@ from aiogram.fsm.state import State
 from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
 from trainer_bot.preview.samples import (
     AGE_ERROR,
+    EDITING_STEP,
+    MAINTENANCE_TARGET,
     MENU_JUST_REGISTERED,
     MENU_WITH_WORKOUT,
     NO_SUCH_EXERCISE_TOAST,
+    PROFILE_HOME_UNKNOWN,
+    PROFILE_UNSAVED,
     TOO_FAST_TOAST,
+    WORKOUT_SENIOR,
     WRONG_AGE,
     Sample,
     longest_exercise,
@@ -33,6 +38,7 @@ CAPTIONS: dict[State, str] = {
     RegistrationSG.target_weight: "Регистрация · Шаг 7 из 9: целевой вес",
     RegistrationSG.frequency: "Регистрация · Шаг 8 из 9: тренировок в неделю",
     RegistrationSG.equipment: "Регистрация · Шаг 9 из 9: где тренироваться",
+    RegistrationSG.home_equipment: "Регистрация · Шаг 9 из 9: что есть дома (после «Свой вес»)",
     RegistrationSG.summary: "Регистрация · проверка анкеты",
     MenuSG.main: "Главное меню",
     MenuSG.profile: "Профиль",
@@ -77,10 +83,26 @@ def _registration() -> list[Scene]:
         RegistrationSG.frequency: "76",
     }
     steps = [state for state in RegistrationSG.__all_states__ if state != RegistrationSG.summary]
-    return [
+    scenes = [
         Scene(state, sample=registration_step(number), user_text=typed.get(state))
         for number, state in enumerate(steps, 1)
-    ] + [Scene(RegistrationSG.summary, note="Цель — похудение: под анкетой подсказка о темпе.")]
+    ]
+    target = steps.index(RegistrationSG.target_weight) + 1
+    scenes.insert(
+        target,
+        Scene(
+            RegistrationSG.target_weight,
+            "Цель — поддержание формы: текущий вес одной кнопкой (или ввести свой).",
+            MAINTENANCE_TARGET,
+        ),
+    )
+    return [
+        *scenes,
+        Scene(
+            RegistrationSG.summary,
+            note="Свой вес: строка «Дома». Кнопки правки — не больше двух в ряд.",
+        ),
+    ]
 
 
 def storyboard() -> list[Section]:
@@ -106,6 +128,21 @@ def storyboard() -> list[Section]:
                 Scene(MenuSG.main, "Сразу после анкеты.", MENU_JUST_REGISTERED),
                 Scene(MenuSG.main, "Есть незавершённая тренировка.", MENU_WITH_WORKOUT),
                 Scene(MenuSG.profile),
+                Scene(
+                    MenuSG.profile,
+                    "Свой вес, а инвентарь не указан (анкета старше этого вопроса).",
+                    PROFILE_HOME_UNKNOWN,
+                ),
+            ],
+        ),
+        Section(
+            "profile-edit",
+            "Изменение анкеты",
+            "«✏️ Изменить анкету» открывает проверку анкеты; на каждом шаге есть «Отмена», "
+            "«Назад» с проверки возвращает в профиль. Без «Всё верно» ничего не сохраняется.",
+            [
+                Scene(RegistrationSG.age, "Правка одного ответа.", EDITING_STEP),
+                Scene(MenuSG.profile, "После «Отмена»: изменения не сохранены.", PROFILE_UNSAVED),
             ],
         ),
         Section(
@@ -120,6 +157,12 @@ def storyboard() -> list[Section]:
                     "Самый длинный план: десять упражнений с самыми длинными названиями, "
                     "заголовок, обоснование и разминка у пределов модели плана.",
                     longest_workout(),
+                ),
+                Scene(
+                    WorkoutSG.view,
+                    "Пользователю 65+ (или при ИМТ < 16 и ≥ 40, или 10–13 лет): одна строка "
+                    "о враче или о взрослом рядом.",
+                    WORKOUT_SENIOR,
                 ),
             ],
         ),

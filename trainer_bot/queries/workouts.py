@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.db.models import Exercise, User, Workout
@@ -93,12 +93,15 @@ async def get_for_user(session: AsyncSession, workout_id: int, user_id: int) -> 
 async def get_for_telegram_user(
     session: AsyncSession, workout_id: int, telegram_id: int
 ) -> Workout | None:
-    """The same, by the owner's Telegram id: screens know the chat, not the users.id."""
+    """The same, by the owner's Telegram id: screens know the chat, not the users.id.
+
+    The owner comes in the same row (`workout.user`): the screen's population note uses it.
+    """
     result = await session.execute(
         select(Workout)
         .join(User, User.id == Workout.user_id)
         .where(Workout.id == workout_id, User.telegram_id == telegram_id)
-        .options(joinedload(Workout.exercises))
+        .options(joinedload(Workout.exercises), contains_eager(Workout.user))
     )
     return result.unique().scalar_one_or_none()
 

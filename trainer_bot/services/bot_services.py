@@ -100,8 +100,9 @@ class Welcome:
         self._bot = bot
         self._session = session
 
-    async def send(self, chat_id: int) -> bool:
-        return await self._note.send(self._bot, chat_id, self._session)
+    async def send_once(self, telegram_id: int, chat_id: int) -> bool:
+        """Once per Telegram user: False (nothing sent) when they already got it."""
+        return await self._note.send_once(self._bot, telegram_id, chat_id, self._session)
 
 
 class BotServices:

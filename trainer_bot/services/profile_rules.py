@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from trainer_bot.db.enums import Goal
+from trainer_bot.db.enums import Equipment, EquipmentType, Goal
 from trainer_bot.db.models import AGE_RANGE, HEIGHT_RANGE_CM, WEIGHT_RANGE_KG
 
 # Re-exported: the dialogs format weights with the profile's rules.
@@ -48,6 +48,7 @@ class Step(StrEnum):
     TARGET_WEIGHT = "target_weight_kg"
     FREQUENCY = "frequency"
     EQUIPMENT = "equipment"
+    HOME_EQUIPMENT = "home_equipment"  # asked only after «Свой вес»
 
 
 def _parse_number(text: str | None, example: str, units: frozenset[str]) -> float:
@@ -179,6 +180,8 @@ class ProfileAnswers:
     target_weight_kg: float
     frequency: int
     equipment: str
+    # What a «Свой вес» user has at home; None: never asked (or a gym user).
+    home_equipment: frozenset[Equipment] | None = None
 
     @classmethod
     def from_dialog_data(cls, data: dict[str, object]) -> ProfileAnswers:
@@ -193,7 +196,18 @@ class ProfileAnswers:
             target_weight_kg=float(data[Step.TARGET_WEIGHT]),  # type: ignore[arg-type]
             frequency=int(data[Step.FREQUENCY]),  # type: ignore[call-overload]
             equipment=str(data[Step.EQUIPMENT]),
+            home_equipment=_home_equipment(data),
         )
+
+
+def _home_equipment(data: dict[str, object]) -> frozenset[Equipment] | None:
+    """The home equipment answer, kept only for «Свой вес» (a gym user is not asked)."""
+    items = data.get(Step.HOME_EQUIPMENT)
+    if data.get(Step.EQUIPMENT) != EquipmentType.BODYWEIGHT.value or items is None:
+        return None
+    if not isinstance(items, list | tuple):
+        raise ValueError(f"malformed home equipment: {items!r}")
+    return frozenset(Equipment(str(item)) for item in items)
 
 
 def first_problem(answers: ProfileAnswers) -> tuple[Step, str] | None:

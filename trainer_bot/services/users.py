@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trainer_bot.db.home_equipment import encode_home_equipment
 from trainer_bot.queries import users as user_queries
 from trainer_bot.services.profile_rules import ProfileAnswers, first_problem
 from trainer_bot.services.views import Profile, profile_view
@@ -40,6 +41,11 @@ async def save_profile(
         "target_weight_kg": answers.target_weight_kg,
         "workout_frequency": answers.frequency,
         "equipment_type": answers.equipment,
+        "home_equipment": (
+            encode_home_equipment(answers.home_equipment)
+            if answers.home_equipment is not None
+            else None
+        ),
     }
     # The update's session holds one transaction: the row is written whole or not at all.
     user = await user_queries.upsert_profile(session, telegram_id, values)

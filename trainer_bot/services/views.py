@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer_bot.db.enums import Goal, WorkoutSource, WorkoutStatus
+from trainer_bot.db.enums import Equipment, EquipmentType, Goal, WorkoutSource, WorkoutStatus
+from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.services.profile_rules import ProfileAnswers
+from trainer_bot.training.population import population_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +24,22 @@ class Profile:
     answers: ProfileAnswers
     has_received_workout: bool
 
+    @property
+    def home_equipment(self) -> frozenset[Equipment]:
+        """What the user has at home; empty for gym users and for those never asked."""
+        return self.answers.home_equipment or frozenset()
+
+    @property
+    def home_equipment_unknown(self) -> bool:
+        """A «Свой вес» user who registered before the bot asked about home equipment."""
+        answers = self.answers
+        return answers.equipment == EquipmentType.BODYWEIGHT and answers.home_equipment is None
+
     def answers_data(self) -> dict[str, object]:
         """The answers as the registration dialog keeps them (to edit them there)."""
         answers = self.answers
-        return {
+        home = answers.home_equipment
+        data: dict[str, object] = {
             "gender": answers.gender,
             "age": answers.age,
             "height_cm": answers.height_cm,
@@ -36,6 +50,10 @@ class Profile:
             "frequency": answers.frequency,
             "equipment": answers.equipment,
         }
+        if answers.equipment == EquipmentType.BODYWEIGHT:
+            # None (never asked) is kept: the summary shows it as «не указано».
+            data["home_equipment"] = sorted(home) if home is not None else None
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +86,8 @@ class WorkoutView:
     rationale: str
     warmup: str
     exercises: tuple[ExerciseView, ...]
+    # One line for the user's population (a doctor, an adult nearby), or None.
+    population_note: str | None = None
 
     @property
     def planned(self) -> bool:
@@ -106,6 +126,11 @@ def profile_view(user: User) -> Profile:
             target_weight_kg=user.target_weight_kg,
             frequency=user.workout_frequency,
             equipment=user.equipment_type,
+            home_equipment=(
+                decode_home_equipment(user.home_equipment)
+                if user.equipment_type == EquipmentType.BODYWEIGHT
+                else None
+            ),
         ),
         has_received_workout=user.last_workout_at is not None,
     )
@@ -132,7 +157,8 @@ def exercise_view(item: WorkoutExercise) -> ExerciseView:
     )
 
 
-def workout_view(workout: Workout) -> WorkoutView:
+def workout_view(workout: Workout, user: User | None = None) -> WorkoutView:
+    """`user`: the owner, when the query loaded it, for the population note."""
     return WorkoutView(
         id=workout.id,
         status=WorkoutStatus(workout.status),
@@ -141,4 +167,9 @@ def workout_view(workout: Workout) -> WorkoutView:
         rationale=workout.rationale,
         warmup=workout.warmup,
         exercises=tuple(exercise_view(item) for item in workout.exercises),
+        population_note=(
+            population_note(user.age, user.height_cm, user.current_weight_kg)
+            if user is not None
+            else None
+        ),
     )

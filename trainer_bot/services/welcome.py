@@ -1,4 +1,5 @@
-"""The welcome video note ("кружок"): uploaded once, then re-sent by its file_id."""
+"""The welcome video note ("кружок"): once per Telegram user; uploaded once, then re-sent
+by its file_id."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import FSInputFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trainer_bot.queries import telegram_files
+from trainer_bot.db.base import utcnow
+from trainer_bot.queries import telegram_files, welcome_notes
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,19 @@ class WelcomeVideoNote:
 
     def __init__(self) -> None:
         self._file_ids: dict[int, str] = {}
+
+    async def send_once(
+        self, bot: Bot, telegram_id: int, chat_id: int, session: AsyncSession
+    ) -> bool:
+        """Send it unless this user already got it; a failed send is retried next time."""
+        if not await welcome_notes.claim(session, telegram_id, utcnow()):
+            return False
+        await session.commit()
+        if await self.send(bot, chat_id, session):
+            return True
+        await welcome_notes.release(session, telegram_id)
+        await session.commit()
+        return False
 
     async def send(self, bot: Bot, chat_id: int, session: AsyncSession) -> bool:
         file_id = self._file_ids.get(bot.id)

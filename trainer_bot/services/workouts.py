@@ -25,6 +25,7 @@ from trainer_bot.db.enums import (
     WorkoutSource,
     WorkoutStatus,
 )
+from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.queries import users as user_queries
@@ -87,6 +88,9 @@ def profile_of(user: User) -> TrainingProfile:
         target_weight_kg=user.target_weight_kg,
         workouts_per_week=user.workout_frequency,
         equipment=EquipmentType(user.equipment_type),
+        home_equipment=frozenset(
+            item.value for item in decode_home_equipment(user.home_equipment) or ()
+        ),
     )
 
 
@@ -281,7 +285,7 @@ class WorkoutService:
     ) -> WorkoutView | None:
         """The user's workout with its exercises; None if there is none or it is not theirs."""
         workout = await workout_queries.get_for_telegram_user(session, workout_id, telegram_id)
-        return workout_view(workout) if workout is not None else None
+        return workout_view(workout, workout.user) if workout is not None else None
 
     async def latest_id(self, session: AsyncSession, telegram_id: int) -> int | None:
         """The user's newest workout, whatever its status."""

@@ -22,6 +22,9 @@ class TrainingProfile:
     target_weight_kg: float
     workouts_per_week: int  # 2, 3 or 5
     equipment: EquipmentType
+    # Equipment values ("pullup_bar", "dumbbell", "bands", "bench") a «Свой вес» user has
+    # at home; empty for gym users and for users never asked (they count as "nothing").
+    home_equipment: frozenset[str] = frozenset()
 
     @property
     def bmi(self) -> float:
