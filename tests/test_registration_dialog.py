@@ -189,7 +189,9 @@ async def test_maintenance_target_must_stay_within_three_percent(user: UserSessi
     await user.press("⚖️ Поддержание формы")
     answer = await user.say("90")
     header, error_line, question = answer.split("\n\n", 2)
-    assert [header, question] == screens.step(7, screens.target_question("82,5")).split("\n\n")
+    assert [header, question] == screens.step(7, screens.maintenance_target_question("82,5")).split(
+        "\n\n"
+    )
     assert error_line.startswith("⚠️ ") and "±3%" in error_line
     assert await user.say("81") == screens.step(8, screens.FREQUENCY_QUESTION)
 

@@ -36,8 +36,8 @@ SUMMARY_BUTTONS = [
     "✏️ Опыт",
     "✏️ Цель",
     "✏️ Целевой вес",
-    "✏️ Тренировок в неделю",
-    "✏️ Где тренируешься",
+    "✏️ Раз в неделю",
+    "✏️ Зал или дом",
     BACK,
 ]
 MENU_BUTTONS = ["🏋️ Получить тренировку", "👤 Мой профиль"]
@@ -69,6 +69,13 @@ def step(number: int, question: str) -> str:
 def step_with_error(number: int, error: str, question: str) -> str:
     """A wizard window that refused an answer: the step line, the error, the question."""
     return f"<i>Шаг {number} из {STEPS}</i>\n\n⚠️ {error}\n\n{question}"
+
+
+def maintenance_target_question(current_kg: str) -> str:
+    return (
+        f"Для поддержания формы обычно оставляют текущий вес — {current_kg} кг. "
+        "Нажми кнопку ниже или напиши свой целевой вес (в пределах ±3%)."
+    )
 
 
 def target_question(current_kg: str) -> str:
