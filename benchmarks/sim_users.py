@@ -20,6 +20,7 @@ from benchmarks.bot_under_test import (
 from benchmarks.fake_telegram import ScreenRecorder
 from benchmarks.sql_counter import SqlCounter
 from dialogs.profile_text import EQUIPMENT, FREQUENCIES, GENDERS, GOALS, LEVELS
+from trainer_bot.db.enums import EquipmentType
 
 # Telegram sends unix times; a fixed one keeps updates identical from run to run.
 FIXED_DATE = 1_772_442_000
@@ -53,6 +54,15 @@ def registration_script(index: int) -> list[Action]:
     weight = round(bmi * (height / 100) ** 2, 1)
     goal_value, goal_label = GOALS[(index // 3) % 3]
     target = {"weight_loss": weight - 5, "mass_gain": weight + 4}.get(goal_value, weight)
+    equipment_value, equipment_label = EQUIPMENT[(index // 27) % 2]
+    at_home = (
+        [  # «Свой вес» asks what the user has at home
+            Action("home_equipment", "press", _label("Турник")),
+            Action("home_done", "press", _label("Готово")),
+        ]
+        if equipment_value == EquipmentType.BODYWEIGHT
+        else []
+    )
     return [
         Action("start", "say", "/start"),
         Action("begin", "press", _label("🚀 Начать")),
@@ -64,12 +74,14 @@ def registration_script(index: int) -> list[Action]:
         Action("goal", "press", _label(goal_label)),
         Action("target_weight", "say", _fmt(round(target, 1))),
         Action("frequency", "press", _label(FREQUENCIES[(index // 9) % 3][1])),
-        Action("equipment", "press", _label(EQUIPMENT[(index // 27) % 2][1])),
+        Action("equipment", "press", _label(equipment_label)),
+        *at_home,
         Action("confirm", "press", _label("✅ Всё верно")),
     ]
 
 
-REGISTRATION_STEPS = [action.step for action in registration_script(0)]
+# Every step, the home-equipment question included (user 27 trains with their own weight).
+REGISTRATION_STEPS = [action.step for action in registration_script(27)]
 REGISTRATION_DONE = "главное меню"
 
 
