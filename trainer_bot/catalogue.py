@@ -10,11 +10,38 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from trainer_bot.db.enums import Equipment, FitnessLevel, Movement, Muscle
+from trainer_bot.db.enums import HOME_EQUIPMENT, Equipment, FitnessLevel, Movement, Muscle
 
 CATALOGUE_PATH = Path(__file__).parent / "data" / "exercises.toml"
+
+
+class HomeItem(StrEnum):
+    """What a user may have at home (the registration's multi-select; none = nothing)."""
+
+    PULLUP_BAR = "pullup_bar"
+    DUMBBELLS = "dumbbells"
+    BANDS = "bands"
+    BENCH = "bench"  # a bench or a sturdy chair
+
+
+class Category(StrEnum):
+    """What an exercise is for: a strength movement (the default), or one of the drills
+    a session adds around it. The movement pattern stays a strength pattern (core for
+    balance work, conditioning for mobility and cool-down) so the database needs no new
+    values; code that cares asks the category."""
+
+    STRENGTH = "strength"
+    MOBILITY = "mobility"
+    BALANCE = "balance"
+    COOL_DOWN = "cool_down"
+
+
+# Gym equipment a home user may own: these exercises need the item.
+_EQUIPMENT_ITEM = {Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR, Equipment.DUMBBELL: HomeItem.DUMBBELLS}
 
 
 class CatalogueExercise(BaseModel):
@@ -31,7 +58,22 @@ class CatalogueExercise(BaseModel):
     movement: Movement
     is_compound: bool
     is_timed: bool = False
+    # Jumps, plyometrics, sprints: no jumping at BMI >= 35.
     is_high_impact: bool = False
+    # Olympic and power lifts, swings, thrusters, loaded jumps: never for minors.
+    is_power: bool = False
+    # A heavy barbell lift that loads the spine (back / front squat, deadlift variants,
+    # good morning): at most one a session, none for 65+.
+    spine_loading: bool = False
+    # Hangs from a bar (pull-ups, negatives, hanging raises): none at BMI >= 40.
+    hanging: bool = False
+    # A push-up from the floor or harder: BMI >= 40 pushes from an incline instead.
+    floor_push: bool = False
+    category: Category = Category.STRENGTH
+    # What a bodyweight exercise needs from home besides the floor and a wall (a chair
+    # for bench dips, bands for band rows). Pull-up bar and dumbbell exercises need their
+    # item implicitly (see `home_items`).
+    home_needs: list[HomeItem] = Field(default_factory=list)
     video_url: HttpUrl
     image_url: HttpUrl | None = None
 
@@ -47,6 +89,29 @@ class CatalogueExercise(BaseModel):
         if set(self.primary_muscles) & set(self.secondary_muscles):
             raise ValueError(f"{self.slug}: a muscle is both primary and secondary")
         return self
+
+    @model_validator(mode="after")
+    def _home_needs_only_at_home(self) -> CatalogueExercise:
+        if self.home_needs and self.equipment not in HOME_EQUIPMENT:
+            raise ValueError(f"{self.slug}: home_needs is for bodyweight exercises")
+        return self
+
+    @property
+    def home_items(self) -> frozenset[HomeItem]:
+        """What a home user needs for this exercise (empty: nothing but the floor)."""
+        implied = _EQUIPMENT_ITEM.get(self.equipment)
+        items = frozenset(self.home_needs)
+        return items | {implied} if implied is not None else items
+
+    @property
+    def home_possible(self) -> bool:
+        """Doable at home with some set of home items (no barbell, machine or cable)."""
+        return self.equipment in HOME_EQUIPMENT or self.equipment in _EQUIPMENT_ITEM
+
+    @property
+    def is_drill(self) -> bool:
+        """Mobility, balance or cool-down work, not a strength exercise."""
+        return self.category is not Category.STRENGTH
 
     @property
     def instructions_text(self) -> str:
