@@ -40,6 +40,33 @@ class Category(StrEnum):
     COOL_DOWN = "cool_down"
 
 
+class LoadUnit(StrEnum):
+    """What a weight in kg means for the exercise (the screen spells it out)."""
+
+    PER_HAND = "per_hand"  # one dumbbell (or kettlebell) in each hand, or one per arm
+    ONE_IMPLEMENT = "one_implement"  # one dumbbell or kettlebell held in both hands
+    WITH_BAR = "with_bar"  # a barbell: the total, the bar included
+    SMITH_BAR = "smith_bar"  # a Smith machine: the plates plus its bar
+    MACHINE = "machine"  # the stack or the plates of a machine / cable
+    NONE = "none"  # no external load
+
+
+_DEFAULT_LOAD_UNIT = {
+    Equipment.DUMBBELL: LoadUnit.PER_HAND,
+    Equipment.KETTLEBELL: LoadUnit.PER_HAND,
+    Equipment.BARBELL: LoadUnit.WITH_BAR,
+    Equipment.MACHINE: LoadUnit.MACHINE,
+    Equipment.CABLE: LoadUnit.MACHINE,
+}
+_LOAD_UNIT_TEXT = {
+    LoadUnit.PER_HAND: "вес одной гантели: по гантели в каждую руку",
+    LoadUnit.ONE_IMPLEMENT: "вес одного снаряда, который держишь обеими руками",
+    LoadUnit.WITH_BAR: "общий вес штанги вместе с грифом (олимпийский гриф — 20 кг)",
+    LoadUnit.SMITH_BAR: "вес блинов вместе с грифом тренажёра Смита (гриф — 15–20 кг)",
+    LoadUnit.MACHINE: "вес по шкале тренажёра",
+    LoadUnit.NONE: "",
+}
+
 # Gym equipment a home user may own: these exercises need the item.
 _EQUIPMENT_ITEM = {Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR, Equipment.DUMBBELL: HomeItem.DUMBBELLS}
 
@@ -74,6 +101,8 @@ class CatalogueExercise(BaseModel):
     # for bench dips, bands for band rows). Pull-up bar and dumbbell exercises need their
     # item implicitly (see `home_items`).
     home_needs: list[HomeItem] = Field(default_factory=list)
+    # What a weight means; by default from the equipment (see `unit`).
+    load_unit: LoadUnit | None = None
     video_url: HttpUrl
     image_url: HttpUrl | None = None
 
@@ -107,6 +136,19 @@ class CatalogueExercise(BaseModel):
     def home_possible(self) -> bool:
         """Doable at home with some set of home items (no barbell, machine or cable)."""
         return self.equipment in HOME_EQUIPMENT or self.equipment in _EQUIPMENT_ITEM
+
+    @property
+    def unit(self) -> LoadUnit:
+        if self.load_unit is not None:
+            return self.load_unit
+        return _DEFAULT_LOAD_UNIT.get(self.equipment, LoadUnit.NONE)
+
+    @property
+    def load_unit_text(self) -> str:
+        """Russian: what the weight means ("" without an external load)."""
+        if self.unit is LoadUnit.PER_HAND and self.equipment is Equipment.KETTLEBELL:
+            return "вес одной гири"
+        return _LOAD_UNIT_TEXT[self.unit]
 
     @property
     def is_drill(self) -> bool:
