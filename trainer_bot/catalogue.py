@@ -68,7 +68,10 @@ _LOAD_UNIT_TEXT = {
 }
 
 # Gym equipment a home user may own: these exercises need the item.
-_EQUIPMENT_ITEM = {Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR, Equipment.DUMBBELL: HomeItem.DUMBBELLS}
+_EQUIPMENT_ITEM = {
+    Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR,
+    Equipment.DUMBBELL: HomeItem.DUMBBELLS,
+}
 
 
 class CatalogueExercise(BaseModel):

@@ -1,0 +1,144 @@
+"""Session shape the volume search alone does not guarantee (training.md, session shape
+and populations): one heavy spine-loading lift at most, what the title promises, pushing
+and pulling within 1:1.5, balance and mobility drills for adults 65+."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from trainer_bot.catalogue import CatalogueExercise, Category
+from trainer_bot.db.enums import Movement, Muscle
+from trainer_bot.training.fallback.choice import pick
+from trainer_bot.training.fallback.context import Context, Draft, Kind
+from trainer_bot.training.fallback.prescription import DRILL_SETS, set_range
+from trainer_bot.training.rules_check.limits import ARM_MUSCLES, BALANCED_FOCI, TITLE_GROUPS
+from trainer_bot.training.scoring import tiebreak
+from trainer_bot.training.split import PatternSlot
+
+Need = Callable[[CatalogueExercise], bool]
+PUSH = frozenset({Movement.HORIZONTAL_PUSH, Movement.VERTICAL_PUSH})
+PULL = frozenset({Movement.HORIZONTAL_PULL, Movement.VERTICAL_PULL})
+# Most sets the balancing step moves: a bounded loop.
+MAX_BALANCE_STEPS = 12
+PUSH_PULL_RATIO = 1.5
+DRILL_ORDER = 2000
+OLDER_ADULT_DRILLS = (Category.BALANCE, Category.MOBILITY)
+
+
+class SpineGuard:
+    """Lets one spine-loading barbell lift into a session, then none."""
+
+    __slots__ = ("taken",)
+
+    def __init__(self) -> None:
+        self.taken = False
+
+    def allows(self, exercise: CatalogueExercise) -> bool:
+        return not (self.taken and exercise.spine_loading)
+
+    def take(self, exercise: CatalogueExercise) -> None:
+        self.taken = self.taken or exercise.spine_loading
+
+    def and_(self, other: Need) -> Need:
+        return lambda exercise: self.allows(exercise) and other(exercise)
+
+
+def _strength(exercise: CatalogueExercise) -> bool:
+    return not exercise.is_drill and exercise.movement not in (
+        Movement.CORE,
+        Movement.CONDITIONING,
+    )
+
+
+def _trains(group: frozenset[Muscle]) -> Need:
+    def need(exercise: CatalogueExercise) -> bool:
+        if not _strength(exercise):
+            return False
+        hit = set(exercise.primary_muscles) | (set(exercise.secondary_muscles) & ARM_MUSCLES)
+        return not group.isdisjoint(hit)
+
+    return need
+
+
+def _moves(movements: frozenset[Movement]) -> Need:
+    return lambda exercise: _strength(exercise) and exercise.movement in movements
+
+
+def needs(ctx: Context) -> list[Need]:
+    """What today's session must contain: each muscle group its title names, and for a
+    full body or upper day both a push and a pull."""
+    out = [_trains(group) for group in TITLE_GROUPS.get(ctx.slot.focus, ())]
+    if ctx.slot.focus in BALANCED_FOCI:
+        out += [_moves(PUSH), _moves(PULL)]
+    return out
+
+
+def covering_drafts(ctx: Context, drafts: Sequence[Draft]) -> list[Draft]:
+    """The first draft meeting each need (blueprint slots come first in `drafts`)."""
+    chosen: list[Draft] = []
+    for need in needs(ctx):
+        if any(need(d.exercise) for d in chosen):
+            continue
+        first = next((d for d in drafts if need(d.exercise)), None)
+        if first is not None:
+            chosen.append(first)
+    return chosen
+
+
+def coverage_extras(
+    ctx: Context, drafts: Sequence[Draft], used: set[str], spine: SpineGuard, order: int
+) -> list[Draft]:
+    """An exercise for each need no draft meets yet (a thin home catalogue)."""
+    extras: list[Draft] = []
+    anything = PatternSlot(tuple(m for m in Movement if m is not Movement.CONDITIONING))
+    for need in needs(ctx):
+        if any(need(d.exercise) for d in [*drafts, *extras]):
+            continue
+        exercise = pick(ctx, anything, used, only=spine.and_(need))
+        if exercise is not None:
+            used.add(exercise.slug)
+            spine.take(exercise)
+            extras.append(Draft(exercise, 0, order + len(extras)))
+    return extras
+
+
+def balance_push_pull(ctx: Context, drafts: Sequence[Draft]) -> None:
+    """Pushing and pulling sets within 1:1.5: a set more on the smaller side, else a set
+    less on the larger one, within each exercise's set range."""
+    if ctx.slot.focus not in BALANCED_FOCI:
+        return
+    push = [d for d in drafts if _moves(PUSH)(d.exercise)]
+    pull = [d for d in drafts if _moves(PULL)(d.exercise)]
+    for _ in range(MAX_BALANCE_STEPS):
+        push_sets, pull_sets = sum(d.sets for d in push), sum(d.sets for d in pull)
+        if not push_sets or not pull_sets:
+            return
+        if max(push_sets, pull_sets) <= PUSH_PULL_RATIO * min(push_sets, pull_sets):
+            return
+        small, large = (push, pull) if push_sets < pull_sets else (pull, push)
+        grow = next((d for d in small if d.sets < set_range(ctx, d)[1]), None)
+        if grow is not None:
+            grow.sets += 1
+            continue
+        shrink = next((d for d in reversed(large) if d.sets > set_range(ctx, d)[0]), None)
+        if shrink is None:
+            return
+        shrink.sets -= 1
+
+
+def older_adult_drills(ctx: Context, used: set[str]) -> list[Draft]:
+    """Adults 65+: a balance and a mobility drill in every session (least recently
+    done first)."""
+    if not ctx.profile.is_older_adult:
+        return []
+    drafts = []
+    for position, category in enumerate(OLDER_ADULT_DRILLS):
+        candidates = [e for e in ctx.allowed if e.category is category and e.slug not in used]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda e: (ctx.recency.get(e.slug, 0.0), tiebreak(e.slug)))
+        used.add(best.slug)
+        draft = Draft(best, DRILL_SETS, DRILL_ORDER + position)
+        assert draft.kind is Kind.DRILL
+        drafts.append(draft)
+    return drafts
