@@ -7,10 +7,9 @@ This module only reads and validates it; `services/catalogue_sync.py` writes it 
 from __future__ import annotations
 
 import tomllib
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 

@@ -277,7 +277,8 @@ def weekly_hard_sets(level: FitnessLevel, age: int) -> IntRange:
     """Minors (beginner-level exercises only) aim at the beginner's minimum: youth
     programmes build volume slowly (NSCA); the ceiling stays their level's."""
     low, high = WEEKLY_HARD_SETS[level]
-    if age < ADULT_AGE:
+    if age < ADULT_AGE or age >= OLDER_ADULT_AGE:
+        # Adults 65+ too: moderate loads, volume built up slowly (ACSM older adults).
         low = WEEKLY_HARD_SETS[FitnessLevel.BEGINNER][0]
     return low, high
 

@@ -135,7 +135,8 @@ def hard_session(ctx: Context) -> list[Draft]:
     # "10-15 min of cardio" in words (see generate_fallback_workout).
     if finisher is not None and len(chosen) < strength_max:
         chosen.append(finisher)
-    balance_push_pull(ctx, chosen)
+    balance_push_pull(ctx, chosen, used, spine)
+    chosen.sort(key=_session_order)
     _stretch_rests(ctx, chosen)
     return chosen + older
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from trainer_bot.catalogue import CatalogueExercise, Category
 from trainer_bot.db.enums import Movement, Muscle
+from trainer_bot.training import rules
 from trainer_bot.training.fallback.choice import pick
 from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.fallback.prescription import DRILL_SETS, set_range
@@ -22,6 +23,7 @@ PULL = frozenset({Movement.HORIZONTAL_PULL, Movement.VERTICAL_PULL})
 MAX_BALANCE_STEPS = 12
 PUSH_PULL_RATIO = 1.5
 DRILL_ORDER = 2000
+MIN_EXERCISES, MAX_EXERCISES = rules.EXERCISES_PER_SESSION
 OLDER_ADULT_DRILLS = (Category.BALANCE, Category.MOBILITY)
 
 
@@ -102,14 +104,16 @@ def coverage_extras(
     return extras
 
 
-def balance_push_pull(ctx: Context, drafts: Sequence[Draft]) -> None:
+def balance_push_pull(ctx: Context, drafts: list[Draft], used: set[str], spine: SpineGuard) -> None:
     """Pushing and pulling sets within 1:1.5: a set more on the smaller side, else a set
-    less on the larger one, within each exercise's set range."""
+    less on the larger one, within each exercise's set range; when the ranges do not
+    reach, one exercise of the larger side gives its place to one of the smaller."""
     if ctx.slot.focus not in BALANCED_FOCI:
         return
-    push = [d for d in drafts if _moves(PUSH)(d.exercise)]
-    pull = [d for d in drafts if _moves(PULL)(d.exercise)]
+    swapped = False
     for _ in range(MAX_BALANCE_STEPS):
+        push = [d for d in drafts if _moves(PUSH)(d.exercise)]
+        pull = [d for d in drafts if _moves(PULL)(d.exercise)]
         push_sets, pull_sets = sum(d.sets for d in push), sum(d.sets for d in pull)
         if not push_sets or not pull_sets:
             return
@@ -121,9 +125,72 @@ def balance_push_pull(ctx: Context, drafts: Sequence[Draft]) -> None:
             grow.sets += 1
             continue
         shrink = next((d for d in reversed(large) if d.sets > set_range(ctx, d)[0]), None)
-        if shrink is None:
+        if shrink is not None:
+            shrink.sets -= 1
+            continue
+        if swapped or not _add_or_swap(ctx, drafts, large, small is push, used, spine):
             return
-        shrink.sets -= 1
+        swapped = True
+
+
+def _add_or_swap(
+    ctx: Context,
+    drafts: list[Draft],
+    large: list[Draft],
+    want_push: bool,
+    used: set[str],
+    spine: SpineGuard,
+) -> bool:
+    """With set ranges too narrow to balance (3 x 3 sets vs 1 x 3), change the count of
+    exercises: one more on the smaller side while the session has room, else one fewer
+    on the larger side, else a swap."""
+    limit = MAX_EXERCISES - (len(OLDER_ADULT_DRILLS) if ctx.profile.is_older_adult else 0)
+    room = len(drafts) < limit
+    if room:
+        movements = PUSH if want_push else PULL
+        wanted = PatternSlot(tuple(m for m in Movement if m in movements), compound=True)
+        exercise = pick(ctx, wanted, used, only=spine.allows)
+        if exercise is not None:
+            used.add(exercise.slug)
+            spine.take(exercise)
+            drafts.append(Draft(exercise, set_range(ctx, large[0])[0], large[-1].order))
+            return True
+    if len(drafts) > MIN_EXERCISES:
+        for leaving in reversed(large):
+            if _replaceable(ctx, drafts, leaving):
+                drafts.remove(leaving)
+                return True
+    return _swap_side(ctx, drafts, large, want_push, used, spine)
+
+
+def _replaceable(ctx: Context, drafts: list[Draft], leaving: Draft) -> bool:
+    """No need of the session depends on `leaving` alone."""
+    rest = [d.exercise for d in drafts if d is not leaving]
+    return all(any(need(e) for e in rest) for need in needs(ctx) if need(leaving.exercise))
+
+
+def _swap_side(
+    ctx: Context,
+    drafts: list[Draft],
+    large: list[Draft],
+    want_push: bool,
+    used: set[str],
+    spine: SpineGuard,
+) -> bool:
+    """Replace the last exercise of the larger side that no need depends on."""
+    movements = PUSH if want_push else PULL
+    wanted = PatternSlot(tuple(m for m in Movement if m in movements), compound=True)
+    for leaving in reversed(large):
+        if not _replaceable(ctx, drafts, leaving):
+            continue
+        exercise = pick(ctx, wanted, used, only=spine.allows)
+        if exercise is None:
+            return False
+        used.add(exercise.slug)
+        spine.take(exercise)
+        drafts[drafts.index(leaving)] = Draft(exercise, leaving.sets, leaving.order)
+        return True
+    return False
 
 
 def older_adult_drills(ctx: Context, used: set[str]) -> list[Draft]:

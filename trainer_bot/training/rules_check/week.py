@@ -149,8 +149,9 @@ def _check_volume(
             volume[muscle] += sets
     level = lim.B if is_child(profile) else profile.level
     low, high = lim.WEEKLY_SETS[level]
-    if profile.age < lim.ADULT:
-        low = lim.WEEKLY_SETS[lim.B][0]  # minors: the beginner's minimum is accepted (safer)
+    if profile.age < lim.ADULT or profile.age >= lim.OLDER_ADULT:
+        # Minors and 65+: the beginner's minimum is accepted (volume built up slowly).
+        low = lim.WEEKLY_SETS[lim.B][0]
     out = []
     for muscle, sets in sorted(volume.items(), key=lambda kv: kv[0].value):
         if muscle not in lim.STABILISERS and sets > high + lim.WEEKLY_TOLERANCE_HIGH:
