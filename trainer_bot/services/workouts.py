@@ -29,6 +29,7 @@ from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.training.fallback import generate_fallback_workout
+from trainer_bot.training.gate import gate_fallback
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
@@ -211,6 +212,8 @@ class WorkoutService:
                         allowed=allowed,
                         history=history,
                         session_hint=slot.prompt_hint(),
+                        focus=slot.focus,
+                        today=today,
                     )
             except TimeoutError:
                 logger.warning("LLM generation for user %s exceeded %.0f s", telegram_id, budget)
@@ -219,6 +222,11 @@ class WorkoutService:
                     # The split decides the focus; the model only fills it in.
                     return outcome.plan.model_copy(update={"focus": slot.focus}), WorkoutSource.LLM
         plan = generate_fallback_workout(profile, history, self._catalogue, today=today)
+        # The rules gate: the fallback's own plans pass it too (a violation is a bug,
+        # logged at ERROR, and still repaired before anyone sees it).
+        plan = gate_fallback(
+            plan, profile, history, self._catalogue, today=today, user_id=telegram_id
+        )
         logger.info(
             "Fallback workout for user %s built in %.1f ms",
             telegram_id,

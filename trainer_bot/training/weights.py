@@ -285,13 +285,14 @@ def _step_text(exercise: CatalogueExercise) -> str:
     return "5 кг (одну плитку)"
 
 
-def _load_note(
+def load_note(
     exercise: CatalogueExercise,
     weight: float,
     rounded_up: bool,
     reps: tuple[int, int],
     rir: tuple[int, int],
 ) -> str:
+    """Russian: the starting weight with its unit, how to check it, when to add."""
     step = _step_text(exercise)
     if exercise.equipment is Equipment.DUMBBELL:
         start = f"Старт: {format_kg(weight)} кг на гантель."
@@ -410,7 +411,7 @@ def suggest_weight(
         estimate = min(estimate, cap_kg)
     weight = round_to_equipment(exercise, estimate)
     rounded_up = exercise.equipment is Equipment.BARBELL and weight > estimate
-    return WeightSuggestion(weight, _load_note(exercise, weight, rounded_up, reps, reps_in_reserve))
+    return WeightSuggestion(weight, load_note(exercise, weight, rounded_up, reps, reps_in_reserve))
 
 
 def warmup_weight(exercise: CatalogueExercise, working_kg: float) -> float:

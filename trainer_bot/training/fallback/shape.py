@@ -110,7 +110,6 @@ def balance_push_pull(ctx: Context, drafts: list[Draft], used: set[str], spine: 
     reach, one exercise of the larger side gives its place to one of the smaller."""
     if ctx.slot.focus not in BALANCED_FOCI:
         return
-    swapped = False
     for _ in range(MAX_BALANCE_STEPS):
         push = [d for d in drafts if _moves(PUSH)(d.exercise)]
         pull = [d for d in drafts if _moves(PULL)(d.exercise)]
@@ -128,9 +127,8 @@ def balance_push_pull(ctx: Context, drafts: list[Draft], used: set[str], spine: 
         if shrink is not None:
             shrink.sets -= 1
             continue
-        if swapped or not _add_or_swap(ctx, drafts, large, small is push, used, spine):
+        if not _add_or_swap(ctx, drafts, large, small is push, used, spine):
             return
-        swapped = True
 
 
 def _add_or_swap(

@@ -134,7 +134,7 @@ def check_session(
             out.append(Violation(K.NOT_ALLOWED, f"{p.slug}: {reason}", p.slug))
     out += check_prescription(known, profile, plan.focus)
     if hard:
-        out += _check_order(known)
+        out += check_order(known)
         out += _check_shape(plan, known, profile)
     out += _check_loads(known, profile)
     out += _check_texts(plan, known, profile, hard)
@@ -199,7 +199,7 @@ def _prescription_problems(
     return out
 
 
-def _check_order(known: Known) -> list[Violation]:
+def check_order(known: Known) -> list[Violation]:
     out = []
     work = [(p, e) for p, e in known if not e.is_drill]
     if work:
