@@ -41,7 +41,14 @@ from trainer_bot.training.rules_check.exercise_rules import (
     is_child,
     load_limit,
 )
-from trainer_bot.training.rules_check.limits import EXERCISES, LARGE, LOW_LOAD_SHARE
+from trainer_bot.training.rules_check.limits import (
+    EXERCISES,
+    LARGE,
+    LOW_LOAD_SHARE,
+    SECONDS_PER_REP,
+    SESSION_MIN_MIN,
+    WARMUP_MIN,
+)
 from trainer_bot.training.rules_check.session import (
     DEFICIT,
     FAILURE,
@@ -111,7 +118,11 @@ def repair_plan(
     items = _with_older_adult_drills(items, ctx, kinds, done)
     for item in items:
         _prescribe(item, ctx, plan.focus, done)
-    if ctx.slot.is_hard and kinds & {K.TITLE_CONTENT, K.PUSH_PULL_BALANCE}:
+    if ctx.slot.is_hard and len(items) < EXERCISES[0]:
+        _fill_count(items, ctx, done)
+    if ctx.slot.is_hard:
+        _fill_time(items, ctx, plan.focus, done)
+        # Idempotent on a session that already keeps its shape.
         items = _shape(items, ctx, done)
     if check_order([(i.planned, i.exercise) for i in items]):
         items.sort(key=_order_key)
@@ -234,6 +245,52 @@ def _shape(items: list[_Item], ctx: Context, done: list[str]) -> list[_Item]:
         if item not in shaped:
             done.append(f"dropped {item.planned.slug} (push/pull balance)")
     return shaped
+
+
+def _fill_count(items: list[_Item], ctx: Context, done: list[str]) -> None:
+    """Four exercises at least after the drops: the fallback's picks for the session's
+    slots, prescribed as the fallback does."""
+    used = {i.planned.slug for i in items}
+    spine = SpineGuard()
+    for item in items:
+        spine.take(item.exercise)
+    for order, pattern in enumerate(ctx.slot.patterns):
+        if len(items) >= EXERCISES[0]:
+            return
+        exercise = pick(ctx, pattern, used, only=spine.allows)
+        if exercise is None:
+            continue
+        used.add(exercise.slug)
+        spine.take(exercise)
+        draft = Draft(exercise, 0, order)
+        draft.sets = set_range(ctx, draft)[0]
+        items.append(_Item(exercise, plan_hard(ctx, draft), 6_000 + order))
+        done.append(f"added {exercise.slug} (at least four exercises)")
+
+
+def _fill_time(items: list[_Item], ctx: Context, focus: str, done: list[str]) -> None:
+    """A hard session under ~25 minutes gets more sets, then longer rests, within the
+    allowed ranges (a beginner's short list of exercises)."""
+
+    def minutes() -> float:
+        seconds = 0.0
+        for item in items:
+            p = item.planned
+            work = (
+                (p.reps_min + p.reps_max) / 2 * (1 if item.exercise.is_timed else SECONDS_PER_REP)
+            )
+            seconds += p.sets * (work + p.rest_seconds)
+        return WARMUP_MIN + seconds / 60
+
+    for field_index in (0, 2):  # sets first, then rest
+        for item in items:
+            if minutes() >= SESSION_MIN_MIN + 1:
+                return
+            bounds = allowed_ranges(item.exercise, ctx.profile, focus)[field_index]
+            name = "sets" if field_index == 0 else "rest_seconds"
+            if getattr(item.planned, name) < bounds[1]:
+                item.planned = item.planned.model_copy(update={name: bounds[1]})
+                done.append(f"{item.planned.slug}: {name} -> {bounds[1]} (session too short)")
 
 
 def _clamp(value: int, bounds: tuple[int, int]) -> int:

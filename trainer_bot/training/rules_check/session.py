@@ -20,7 +20,7 @@ from trainer_bot.training.rules_check.exercise_rules import (
 from trainer_bot.training.rules_check.violations import Violation
 from trainer_bot.training.rules_check.violations import ViolationKind as K
 from trainer_bot.training.schemas import TrainingProfile
-from trainer_bot.training.weights import is_loaded, suggest_weight
+from trainer_bot.training.weights import is_loaded, round_to_equipment, suggest_weight
 
 Known = list[tuple[PlannedExercise, CatalogueExercise]]
 
@@ -365,7 +365,7 @@ def fallback_weight(
     limit = load_limit(e, profile)
     if suggested is None or limit is None:
         return suggested
-    return min(suggested, limit)
+    return min(suggested, round_to_equipment(e, limit))
 
 
 def _check_texts(
