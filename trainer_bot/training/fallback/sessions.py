@@ -49,6 +49,8 @@ REPAIR_CANDIDATES = 2
 # Sort keys of exercises that come from outside the blueprint: after its slots.
 EXTRA_ORDER = 100
 LAST_ORDER = 1000
+# Below this many minutes a session gets more sets (the check's floor is 25).
+SHORT_FILL_MIN = 26.0
 
 
 def hard_session(ctx: Context) -> list[Draft]:
@@ -135,10 +137,33 @@ def hard_session(ctx: Context) -> list[Draft]:
     # "10-15 min of cardio" in words (see generate_fallback_workout).
     if finisher is not None and len(chosen) < strength_max:
         chosen.append(finisher)
-    balance_push_pull(ctx, chosen, used, spine)
+    in_session = {d.exercise.slug for d in chosen} | {d.exercise.slug for d in older}
+    balance_push_pull(ctx, chosen, in_session, spine)
+    _one_spine_loading(chosen)
+    _fill_short_session(ctx, chosen)
     chosen.sort(key=_session_order)
     _stretch_rests(ctx, chosen)
     return chosen + older
+
+
+def _one_spine_loading(drafts: list[Draft]) -> None:
+    """Belt and braces for the picks above: a second spine-loading lift goes."""
+    spine = [d for d in drafts if d.exercise.spine_loading]
+    for draft in spine[1:]:
+        if len(drafts) > rules.EXERCISES_PER_SESSION[0]:
+            drafts.remove(draft)
+
+
+def _fill_short_session(ctx: Context, drafts: list[Draft]) -> None:
+    """A session the volume search left short (a thin home catalogue): the longest rest
+    the table allows (more sets would break the weekly volume), until about 25 min."""
+    for draft in drafts:
+        if session_minutes(ctx, drafts) >= SHORT_FILL_MIN:
+            return
+        if draft.kind is Kind.COMPOUND and not draft.heavy:
+            draft.rest_override = ctx.scheme.rest_compound_s[1]
+        elif draft.kind is Kind.ISOLATION:
+            draft.rest_override = ctx.scheme.rest_isolation_s[1]
 
 
 def _kind_filter(compound: bool) -> Callable[[CatalogueExercise], bool]:
