@@ -27,10 +27,12 @@ from trainer_bot.training.fallback.shape import (
     balance_push_pull,
     coverage_extras,
     covering_drafts,
+    needs,
     older_adult_drills,
 )
 from trainer_bot.training.fallback.volume import (
     SHORT_SESSION_MIN,
+    Option,
     ensure_minimum,
     optimise,
     option_for,
@@ -102,30 +104,39 @@ def hard_session(ctx: Context) -> list[Draft]:
     base = WARMUP_ESTIMATE_MIN * 60 + (
         finisher.sets * set_seconds(ctx, finisher) if finisher else 0.0
     )
-    fit = session_fit(ctx, base)
-    options = []
-    # The title's promise (an upper day trains chest, back and shoulders; pushing and
-    # pulling both there): the first exercise meeting each need stays in the session.
-    needed = {id(d) for d in covering_drafts(ctx, [*drafts, *extras])}
-    for index, draft in enumerate(drafts):
-        # Built up from the opening lift: each step adds the set or exercise that helps
-        # most, so a congested muscle steers the choice early (a leg curl, not a lunge).
-        start = index < START_EXERCISES or id(draft) in needed
-        draft.sets = set_range(ctx, draft)[0] if start else 0
-        required = draft.heavy or id(draft) in needed
-        options.append(option_for(ctx, fit, draft, required=required, extra=False))
-    for draft in extras:
-        if id(draft) in needed:
-            draft.sets = set_range(ctx, draft)[0]
-        options.append(option_for(ctx, fit, draft, required=id(draft) in needed, extra=True))
-    for option in options:
-        if option.draft.sets:
-            fit.apply(option, option.draft.sets)
-            fit.count += 1
     strength_min = max(low_count - len(older), 1)
-    optimise(options, fit, strength_min, strength_max)
-    repair(options, fit, strength_min, strength_max)
-    ensure_minimum(options, fit, strength_min)
+
+    def search(needed: set[int]) -> list[Option]:
+        fit = session_fit(ctx, base)
+        options = []
+        for index, draft in enumerate(drafts):
+            # Built up from the opening lift: each step adds the set or exercise that
+            # helps most, so a congested muscle steers the choice early (a leg curl,
+            # not a lunge).
+            start = index < START_EXERCISES or id(draft) in needed
+            draft.sets = set_range(ctx, draft)[0] if start else 0
+            required = draft.heavy or id(draft) in needed
+            options.append(option_for(ctx, fit, draft, required=required, extra=False))
+        for draft in extras:
+            draft.sets = set_range(ctx, draft)[0] if id(draft) in needed else 0
+            options.append(option_for(ctx, fit, draft, required=id(draft) in needed, extra=True))
+        for option in options:
+            if option.draft.sets:
+                fit.apply(option, option.draft.sets)
+                fit.count += 1
+        optimise(options, fit, strength_min, strength_max)
+        repair(options, fit, strength_min, strength_max)
+        ensure_minimum(options, fit, strength_min)
+        return options
+
+    options = search(set())
+    # The title's promise (an upper day trains chest, back and shoulders; pushing and
+    # pulling both there). Most sessions keep it by themselves; otherwise the search
+    # runs again with the first exercise meeting each unmet need kept in.
+    picked = [o.draft.exercise for o in options if o.draft.sets > 0]
+    unmet = [need for need in needs(ctx) if not any(need(e) for e in picked)]
+    if unmet:
+        options = search({id(d) for d in covering_drafts(ctx, [*drafts, *extras], unmet)})
     chosen = [o.draft for o in options if o.draft.sets > 0]
     openers = [d for d in drafts if _opens_session(d)]
     if openers and not any(_opens_session(d) for d in chosen):

@@ -75,10 +75,13 @@ def needs(ctx: Context) -> list[Need]:
     return out
 
 
-def covering_drafts(ctx: Context, drafts: Sequence[Draft]) -> list[Draft]:
-    """The first draft meeting each need (blueprint slots come first in `drafts`)."""
+def covering_drafts(
+    ctx: Context, drafts: Sequence[Draft], only: Sequence[Need] | None = None
+) -> list[Draft]:
+    """The first draft meeting each need (blueprint slots come first in `drafts`);
+    `only`: these needs, not all of today's."""
     chosen: list[Draft] = []
-    for need in needs(ctx):
+    for need in needs(ctx) if only is None else only:
         if any(need(d.exercise) for d in chosen):
             continue
         first = next((d for d in drafts if need(d.exercise)), None)

@@ -123,7 +123,7 @@ def check_session(
     seen: set[str] = set()
     for slug in slugs:
         if slug in seen:
-            out.append(Violation(K.DUPLICATE, f"{slug} twice in one session", slug))
+            out.append(Violation(K.DUPLICATE, f"exercise repeated in one session: {slug}", slug))
         seen.add(slug)
         if slug not in by_slug:
             out.append(Violation(K.UNKNOWN_EXERCISE, f"{slug} is not in the catalogue", slug))
@@ -183,18 +183,26 @@ def _prescription_problems(
     out = []
     unit = "s" if e.is_timed else "reps"
     if not _within(p.sets, sets):
-        out.append(Violation(K.SETS_RANGE, f"{p.slug}: {p.sets} sets, allowed {sets}", p.slug))
+        out.append(
+            Violation(
+                K.SETS_RANGE, f"{p.slug}: {p.sets} sets, table says {sets[0]}-{sets[1]}", p.slug
+            )
+        )
     if p.reps_min > p.reps_max or not (_within(p.reps_min, reps) and _within(p.reps_max, reps)):
         out.append(
             Violation(
                 K.REPS_RANGE,
-                f"{p.slug}: {p.reps_min}-{p.reps_max} {unit}, allowed {reps[0]}-{reps[1]}",
+                f"{p.slug}: {p.reps_min}-{p.reps_max} {unit}, table says {reps[0]}-{reps[1]}",
                 p.slug,
             )
         )
     if not _within(p.rest_seconds, rest):
         out.append(
-            Violation(K.REST_RANGE, f"{p.slug}: rest {p.rest_seconds} s, allowed {rest}", p.slug)
+            Violation(
+                K.REST_RANGE,
+                f"{p.slug}: rest {p.rest_seconds} s, table says {rest[0]}-{rest[1]}",
+                p.slug,
+            )
         )
     return out
 
@@ -216,7 +224,13 @@ def check_order(known: Known) -> list[Violation]:
     heavy_seen_light = False
     for p, e in work:
         if is_strength_compound(e) and seen_smaller is not None:
-            out.append(Violation(K.ORDER, f"multi-joint {p.slug} after {seen_smaller}", p.slug))
+            out.append(
+                Violation(
+                    K.ORDER,
+                    f"multi-joint {p.slug} after {seen_smaller} (compound before isolation)",
+                    p.slug,
+                )
+            )
         elif not is_strength_compound(e) and seen_smaller is None:
             seen_smaller = p.slug
         if e.is_timed or not is_strength(e):
@@ -306,7 +320,9 @@ def _check_loads(known: Known, profile: TrainingProfile) -> list[Violation]:
             if p.weight_kg is not None and (e.equipment in HOME_EQUIPMENT or p.weight_kg > 0):
                 out.append(
                     Violation(
-                        K.BODYWEIGHT_LOAD, f"{p.slug}: weight on a bodyweight exercise", p.slug
+                        K.BODYWEIGHT_LOAD,
+                        f"{p.slug}: bodyweight exercise with weight {p.weight_kg} kg",
+                        p.slug,
                     )
                 )
             continue
@@ -317,7 +333,9 @@ def _check_loads(known: Known, profile: TrainingProfile) -> list[Violation]:
             if not p.notes or "вес" not in p.notes.casefold():
                 out.append(
                     Violation(
-                        K.MISSING_LOAD, f"{p.slug}: no weight and no load instruction", p.slug
+                        K.MISSING_LOAD,
+                        f"{p.slug}: loaded exercise without a weight or a load instruction",
+                        p.slug,
                     )
                 )
             continue
@@ -411,7 +429,9 @@ def _check_texts(
     if profile.age < lim.ADULT and DEFICIT.search(text):
         out.append(Violation(K.DEFICIT_WORDING, "calorie-deficit framing for a minor"))
     if is_child(profile) and not re.search(r"взросл|тренер|родител", low):
-        out.append(Violation(K.SUPERVISION, "age 10-13: no advice to train with an adult"))
+        out.append(
+            Violation(K.SUPERVISION, "age 10-13: no advice to train with an adult or a coach")
+        )
     return out
 
 

@@ -112,7 +112,8 @@ def check_week(
                     out.append(
                         Violation(
                             K.RECOVERY,
-                            f"{names} loaded hard again {days} day(s) after {w.focus} (~48 h)",
+                            f"{names} loaded hard again {days} day(s) after {w.focus} "
+                            "(about 48 h rule)",
                         )
                     )
             if days == 1 and profile.age < lim.ADULT:
@@ -157,7 +158,8 @@ def _check_volume(
         if muscle not in lim.STABILISERS and sets > high + lim.WEEKLY_TOLERANCE_HIGH:
             out.append(
                 Violation(
-                    K.WEEKLY_VOLUME, f"{muscle.value}: {sets:g} hard sets in 7 days, over {high}"
+                    K.WEEKLY_VOLUME,
+                    f"{muscle.value}: {sets:g} hard sets in 7 days, over {level.value}'s {high}",
                 )
             )
     # The floor applies only to a full week that went as planned.
@@ -170,7 +172,7 @@ def _check_volume(
                     Violation(
                         K.WEEKLY_VOLUME,
                         f"{muscle.value}: {volume.get(muscle, 0.0):g} hard sets in 7 days, "
-                        f"under {low}",
+                        f"under {level.value}'s {low}",
                     )
                 )
     return out
