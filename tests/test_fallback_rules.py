@@ -713,6 +713,8 @@ def test_checker_accepts_a_good_plan_and_flags_bad_ones() -> None:
         _item("table_row"),
         _item("hip_bridge"),
         _item("pike_push_up"),
+        # Pushing and pulling sets within 1:1.5 (6 vs 5).
+        _item("towel_row", sets=2),
         _item("plank", reps=(20, 40), rest_seconds=60),
     )
     assert check_workout(good, user, SYNTHETIC, [], today=MONDAY) == []
