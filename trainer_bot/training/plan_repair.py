@@ -232,15 +232,15 @@ def _shape(items: list[_Item], ctx: Context, done: list[str]) -> list[_Item]:
     balance_push_pull(ctx, drafts, used, spine)
     shaped = []
     for draft in drafts:
-        item = by_draft.get(id(draft))
-        if item is None:
+        kept = by_draft.get(id(draft))
+        if kept is None:
             shaped.append(_Item(draft.exercise, plan_hard(ctx, draft), 5_000 + draft.order))
             done.append(f"added {draft.exercise.slug} (title or push/pull balance)")
             continue
-        if draft.sets != item.planned.sets:
-            done.append(f"{item.planned.slug}: sets {item.planned.sets} -> {draft.sets} (balance)")
-            item.planned = item.planned.model_copy(update={"sets": draft.sets})
-        shaped.append(item)
+        if draft.sets != kept.planned.sets:
+            done.append(f"{kept.planned.slug}: sets {kept.planned.sets} -> {draft.sets} (balance)")
+            kept.planned = kept.planned.model_copy(update={"sets": draft.sets})
+        shaped.append(kept)
     for item in items:
         if item not in shaped:
             done.append(f"dropped {item.planned.slug} (push/pull balance)")
@@ -317,7 +317,7 @@ def _prescribe(item: _Item, ctx: Context, focus: str, done: list[str]) -> None:
     changed = [k for k, v in update.items() if getattr(p, k) != v]
     if changed:
         done.append(f"{p.slug}: clamped {', '.join(changed)}")
-    weight = _weight(item, ctx, (int(update["reps_min"]), int(update["reps_max"])))  # type: ignore[call-overload]
+    weight = _weight(item, ctx, (_clamp(low, reps), _clamp(high, reps)))
     if weight != p.weight_kg:
         done.append(f"{p.slug}: weight {p.weight_kg} -> {weight} kg")
         update["weight_kg"] = weight
