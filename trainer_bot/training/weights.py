@@ -308,8 +308,12 @@ def load_note(
             f"Старт: {format_kg(weight)} кг — это пустой гриф; если он тяжёл, "
             "возьми лёгкую штангу или гантели."
         )
+    elif exercise.equipment is Equipment.BARBELL:
+        start = f"Старт: {format_kg(weight)} кг вместе с грифом."
+    elif exercise.unit is LoadUnit.SMITH_BAR:
+        start = f"Старт: {format_kg(weight)} кг вместе с грифом Смита."
     else:
-        start = f"Старт: {format_kg(weight)} кг."
+        start = f"Старт: {format_kg(weight)} кг по шкале тренажёра."
     if exercise.is_timed:
         check = (
             f"Если держишь {reps[1]} с легко — добавь {step}; "
