@@ -11,6 +11,7 @@ itself gated, is what the user gets).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -574,8 +575,9 @@ def test_the_corpus_is_big_and_covers_every_action() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 async def test_hostile_answer_ends_in_a_plan_without_violations(
-    openai_server: FakeOpenAIServer, case: Case
+    openai_server: FakeOpenAIServer, case: Case, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="trainer_bot.training.gate")
     profile, history = case.profile, list(case.history)
     slot = next_session(profile, history, today=TODAY, catalogue=CATALOGUE)
     hostile = case.entries()
@@ -602,6 +604,12 @@ async def test_hostile_answer_ends_in_a_plan_without_violations(
     finally:
         await generator._client.aclose()
     assert outcome.violations, "the hostile answer must break a rule"
+    # One plan_check line for the LLM's plan: its violation kinds and what was done.
+    lines = [r.getMessage() for r in caplog.records if "source=llm" in r.getMessage()]
+    assert lines == [
+        f"plan_check user=1 source=llm violations={','.join(outcome.violations)} "
+        f"action={case.action}"
+    ]
     assert outcome.rules_action == case.action, (outcome.rules_action, outcome.detail)
     final = outcome.plan
     if final is None:
