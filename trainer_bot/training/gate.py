@@ -94,7 +94,13 @@ def gate_fallback(
     user_id: int,
 ) -> WorkoutPlan:
     """The rule-based plan through the gate: it should never need it."""
-    result = gate(plan, profile, history, catalogue, today=today)
+    try:
+        result = gate(plan, profile, history, catalogue, today=today)
+    except Exception:
+        # A bug in the check or a repair must not cost the user the workout: the
+        # fallback plan is built by the same rules.
+        logger.exception("plan_check user=%s source=fallback crashed", user_id)
+        return plan
     if not result.found:
         log_plan_check(user_id, "fallback", (), "none")
         return plan
