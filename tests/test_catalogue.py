@@ -6,6 +6,7 @@ Each rule is its own test and names the offending slugs, so a coach who edits
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
@@ -14,8 +15,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pydantic import ValidationError
 
-from trainer_bot.catalogue import CATALOGUE_PATH, CatalogueExercise, load_catalogue
-from trainer_bot.db.enums import HOME_EQUIPMENT, FitnessLevel, Movement, Muscle
+from trainer_bot.catalogue import (
+    CATALOGUE_PATH,
+    CatalogueExercise,
+    Category,
+    HomeItem,
+    LoadUnit,
+    load_catalogue,
+)
+from trainer_bot.db.enums import HOME_EQUIPMENT, Equipment, FitnessLevel, Movement, Muscle
 
 MAIN_PATTERNS = (
     Movement.SQUAT,
@@ -272,3 +280,115 @@ def test_low_impact_conditioning_exists(catalogue: list[CatalogueExercise]) -> N
 def test_high_impact_conditioning_exists(catalogue: list[CatalogueExercise]) -> None:
     jumps = [e for e in catalogue if e.movement == Movement.CONDITIONING and e.is_high_impact]
     assert len(jumps) >= 3, f"want 3 high-impact conditioning exercises, have {slugs(jumps)}"
+
+
+# --- explicit flags, categories, home needs, voice (issue 11) ----------------------------
+
+
+def test_safety_flags_match_the_exercises(catalogue: list[CatalogueExercise]) -> None:
+    for e in catalogue:
+        words = set(e.slug.split("_"))
+        name = e.name.casefold()
+        jumps = "прыж" in name.replace("без прыж", "")
+        if jumps or words & {"jump", "jumping"}:
+            assert e.is_high_impact, e.slug
+        if e.equipment is Equipment.BARBELL and e.movement in (Movement.SQUAT, Movement.HINGE):
+            lifts = words & {"squat", "deadlift", "morning", "clean"}
+            assert e.spine_loading is bool(lifts), e.slug
+        if words & {"clean", "snatch", "jerk", "swing", "thruster"} or e.slug == "push_press":
+            assert e.is_power, e.slug
+        bar_work = words & {"pull", "chin", "hang", "hanging"} and "inverted" not in words
+        if bar_work and e.equipment is Equipment.PULLUP_BAR:  # an inverted row: feet down
+            assert e.hanging, e.slug
+        if e.hanging:
+            assert e.equipment is Equipment.PULLUP_BAR, e.slug
+        if e.spine_loading:
+            assert e.equipment is Equipment.BARBELL, e.slug
+        if "push" in words and "up" in words and e.equipment is Equipment.BODYWEIGHT:
+            if not words & {"incline", "wall"}:
+                assert e.floor_push, e.slug
+            if "incline" in words:
+                assert not e.floor_push, e.slug
+
+
+def test_categories_and_home_needs(catalogue: list[CatalogueExercise]) -> None:
+    by_category = {c: [e for e in catalogue if e.category is c] for c in Category}
+    for category in (Category.MOBILITY, Category.BALANCE, Category.COOL_DOWN):
+        drills = by_category[category]
+        assert len(drills) >= 3, category
+        assert all(e.level is FitnessLevel.BEGINNER and not e.is_high_impact for e in drills)
+        assert all(e.equipment is Equipment.BODYWEIGHT and not e.home_needs for e in drills)
+    bands = [e for e in catalogue if HomeItem.BANDS in e.home_needs]
+    assert {e.movement for e in bands} >= {Movement.HORIZONTAL_PULL, Movement.VERTICAL_PULL}
+    # Pulling with nothing at home: no bar, no bands, no chair.
+    bare_pulls = [
+        e
+        for e in catalogue
+        if e.movement in (Movement.HORIZONTAL_PULL, Movement.VERTICAL_PULL)
+        and not e.home_items
+        and e.home_possible
+    ]
+    assert {"prone_ytw_raise", "reverse_snow_angel", "doorframe_row"} <= {
+        e.slug for e in bare_pulls
+    }
+    for slug in ("bench_dip", "chair_squat", "bulgarian_split_squat", "step_up"):
+        assert HomeItem.BENCH in next(e for e in catalogue if e.slug == slug).home_needs
+    assert next(e for e in catalogue if e.slug == "inverted_row").home_items == {
+        HomeItem.PULLUP_BAR
+    }
+
+
+def test_instructions_speak_to_the_user_as_ty(catalogue: list[CatalogueExercise]) -> None:
+    vy = re.compile(r"\b(вы|вас|вам|ваш\w*)\b", re.IGNORECASE)
+    plural_imperative = re.compile(r"\b\w{3,}(?:йте|ите|итесь|йтесь)\b", re.IGNORECASE)
+    offenders = [
+        e.slug
+        for e in catalogue
+        if any(vy.search(step) or plural_imperative.search(step) for step in e.instructions)
+    ]
+    assert offenders == [], offenders[:20]
+
+
+def test_load_units_are_spelled_out(catalogue: list[CatalogueExercise]) -> None:
+    for e in catalogue:
+        if e.equipment in (Equipment.BODYWEIGHT, Equipment.PULLUP_BAR):
+            assert e.load_unit_text == "", e.slug
+        else:
+            assert e.load_unit_text, e.slug
+    goblet = next(e for e in catalogue if e.slug == "goblet_squat")
+    assert goblet.unit is LoadUnit.ONE_IMPLEMENT and "обеими" in goblet.load_unit_text
+    assert "грифом" in next(e for e in catalogue if e.slug == "barbell_bench_press").load_unit_text
+
+
+def test_every_profile_has_choices_for_every_slot() -> None:
+    """Each focus of each audited profile: every muscle group its title names has an
+    allowed strength exercise, and at most one slot's pattern has no choice at all
+    (an overhead press at BMI >= 40 with nothing at home: the shoulder slot covers it)."""
+    from tests.fallback_audit import all_profiles
+    from trainer_bot.training.rules_check.limits import ARM_MUSCLES, TITLE_GROUPS
+
+    def arms(muscles: Iterable[Muscle]) -> list[Muscle]:
+        return [m for m in muscles if m in ARM_MUSCLES]
+
+    from trainer_bot.training.selection import allowed_exercises
+    from trainer_bot.training.split import BLUEPRINTS, week_cycle
+
+    catalogue = load_catalogue()
+    for profile in all_profiles():
+        allowed = [e for e in allowed_exercises(profile, catalogue) if not e.is_drill]
+        for focus in week_cycle(profile):
+            for group in TITLE_GROUPS.get(focus, ()):
+                assert any(
+                    not group.isdisjoint([*e.primary_muscles, *arms(e.secondary_muscles)])
+                    for e in allowed
+                ), (
+                    profile,
+                    focus,
+                    group,
+                )
+            empty = [
+                slot
+                for slot in BLUEPRINTS[focus]
+                if slot.muscle is None and not any(e.movement in slot.movements for e in allowed)
+            ]
+            assert len(empty) <= 1, (profile, focus, empty)

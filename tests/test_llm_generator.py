@@ -203,7 +203,11 @@ async def test_repaired_plan(openai_server: FakeOpenAIServer, caplog) -> None:
     outcome = await generate(make_generator(openai_server))
     assert outcome.outcome == "repaired" and outcome.plan is not None
     assert len(outcome.plan.exercises) == 5
-    assert outcome.plan.exercises[0].sets == 6
+    # 12 -> 6 by validation (the answer's range), then -> 3 by the rules gate: a
+    # beginner's mass gain row is 2-3 sets.
+    assert "back_squat: sets 12 -> 6" in outcome.repairs
+    assert outcome.plan.exercises[0].sets == 3
+    assert outcome.rules_action == "repaired" and "sets_range" in outcome.violations
     assert outcome.plan.exercises[3].weight_kg is None
     assert any("twice" in r for r in outcome.repairs)
     message = check_log(caplog, outcome, reason="repaired", attempts=1)

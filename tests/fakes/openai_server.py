@@ -32,7 +32,7 @@ from aiohttp import web
 
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.db.enums import Equipment, FitnessLevel, Movement, Muscle
-from trainer_bot.llm.prompt import parse_allowed_lines
+from trainer_bot.llm.prompt import AllowedLine, parse_allowed_lines
 
 CHAT_PATH = "/v1/chat/completions"
 BODYWEIGHT_EQUIPMENT = frozenset({"bodyweight", "pullup_bar"})
@@ -198,9 +198,16 @@ def plan_from_request(request: RecordedRequest, count: int = 5) -> dict[str, Any
         "",
     )
     lines = parse_allowed_lines(user_text)
-    lines.sort(key=lambda line: not line.is_compound)  # compound first, stable otherwise
+    # A plan that keeps the rules gate's session shape: the first compound lift of each
+    # pattern (the list is grouped by pattern in session order), then the rest.
+    firsts: dict[str, AllowedLine] = {}
+    for line in lines:
+        if line.is_compound and not line.is_timed:
+            firsts.setdefault(line.movement, line)
+    rest = [line for line in lines if line not in firsts.values()]
+    rest.sort(key=lambda line: not line.is_compound)  # compound first, stable otherwise
     entries: list[dict[str, Any]] = []
-    for line in lines[:count]:
+    for line in [*firsts.values(), *rest][:count]:
         loaded = line.equipment not in BODYWEIGHT_EQUIPMENT
         entry: dict[str, Any] = {"slug": line.slug, "weight_kg": 20.0 if loaded else None}
         if line.is_timed:

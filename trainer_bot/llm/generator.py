@@ -13,7 +13,8 @@ import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from trainer_bot.catalogue import CatalogueExercise
@@ -24,7 +25,9 @@ from trainer_bot.llm.errors import LLMCallError
 from trainer_bot.llm.prompt import build_messages, build_reask_messages
 from trainer_bot.llm.validation import MIN_EXERCISES, validate_plan
 from trainer_bot.redaction import redact
+from trainer_bot.training.gate import gate, log_plan_check
 from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.rules_check import Violation
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 logger = logging.getLogger(__name__)
@@ -61,6 +64,12 @@ class LLMOutcome:
     # A short, secret-free description of the failure (an upstream error message, the
     # validation errors); empty on success.
     detail: str = ""
+    # The rules gate (training.gate): the violation kinds found in the model's answers
+    # and what was done: "none", "repaired", "reasked", "fallback"; "-" when no answer
+    # reached the gate.
+    violations: tuple[str, ...] = ()
+    rules_action: str = "-"
+    rules_repairs: tuple[str, ...] = ()
 
 
 class _StepError(Exception):
@@ -90,6 +99,12 @@ class _Run:
     completion_tokens: int = 0
     cached_tokens: int = 0
     finish_reason: str | None = None
+    # What the rules gate saw and did, over the attempts.
+    violations: list[Violation] = field(default_factory=list)
+    gated: bool = False
+    rules_reask: bool = False
+    rules_repaired: bool = False
+    rules_repairs: tuple[str, ...] = ()
 
     def add_usage(self, data: Mapping[str, Any]) -> None:
         usage = data.get("usage")
@@ -118,6 +133,7 @@ class LLMWorkoutGenerator:
     ) -> None:
         self._settings = settings
         self._client = client
+        self._catalogue = tuple(catalogue)
         self._catalogue_slugs = frozenset(e.slug for e in catalogue)
         # Built once: the same schema for every request (no per-request schema latency).
         self._response_format = build_response_format()
@@ -133,10 +149,15 @@ class LLMWorkoutGenerator:
         allowed: Sequence[CatalogueExercise],
         history: Sequence[PastWorkout],
         session_hint: str,
+        focus: str | None = None,
+        today: date | None = None,
     ) -> LLMOutcome:
         """`allowed` is the list the prompt shows (`llm.shortlist.session_shortlist` for the
-        session); the answer is validated against exactly that list."""
+        session); the answer is validated against exactly that list, then passes the
+        rules gate for today's `focus` (the split's; default: the model's) and `today`
+        (default: the UTC date)."""
         started = time.monotonic()
+        today = today or datetime.now(UTC).date()
         run = _Run(trace=CallTrace())
         plan: WorkoutPlan | None = None
         repairs: tuple[str, ...] = ()
@@ -152,7 +173,7 @@ class LLMWorkoutGenerator:
             deadline = started + self._settings.llm_total_budget_seconds
             async with asyncio.timeout(self._settings.llm_total_budget_seconds):
                 plan, repairs, reason = await self._run(
-                    run, profile, usable, history, session_hint, deadline
+                    run, profile, usable, history, session_hint, deadline, focus, today
                 )
             outcome = "ok" if reason == "ok" else "repaired"
         except _StepError as step:
@@ -177,8 +198,13 @@ class LLMWorkoutGenerator:
             finish_reason=run.finish_reason,
             repairs=repairs,
             detail=self._safe(detail)[:DETAIL_LIMIT],
+            violations=tuple(dict.fromkeys(v.kind.value for v in run.violations)),
+            rules_action=_rules_action(run, plan),
+            rules_repairs=run.rules_repairs,
         )
         self._log(user_id, result, exc_info=exc_info)
+        if run.gated:
+            log_plan_check(user_id, "llm", run.violations, result.rules_action)
         return result
 
     def _cost(self, prompt_tokens: int, completion_tokens: int) -> float:
@@ -195,6 +221,8 @@ class LLMWorkoutGenerator:
         history: Sequence[PastWorkout],
         session_hint: str,
         deadline: float,
+        focus: str | None,
+        today: date,
     ) -> tuple[WorkoutPlan, tuple[str, ...], str]:
         allowed_map = {e.slug: e for e in allowed}
         messages: list[dict[str, str]] = build_messages(profile, allowed, history, session_hint)
@@ -205,10 +233,12 @@ class LLMWorkoutGenerator:
             content = await self._call(run, messages, deadline)
             try:
                 validation = self._interpret(content, allowed_map, profile)
+                validation = self._gate(run, validation, content, profile, history, focus, today)
             except _StepError as step:
                 if first_failure is not None or not step.can_reask:
                     raise
                 first_failure = step
+                run.rules_reask = step.reason == "rules"
                 messages = [*messages, *build_reask_messages(step.content, step.errors)]
                 continue
             if first_failure is not None:
@@ -269,6 +299,29 @@ class LLMWorkoutGenerator:
             raise _StepError(validation.reason or "validation", validation.errors, content)
         return validation.plan, validation.repairs
 
+    def _gate(
+        self,
+        run: _Run,
+        validation: tuple[WorkoutPlan, tuple[str, ...]],
+        content: str,
+        profile: TrainingProfile,
+        history: Sequence[PastWorkout],
+        focus: str | None,
+        today: date,
+    ) -> tuple[WorkoutPlan, tuple[str, ...]]:
+        """The rules gate: repairs kept, a plan still violating the rules re-asked."""
+        plan, repairs = validation
+        if focus is not None:
+            plan = plan.model_copy(update={"focus": focus})
+        result = gate(plan, profile, history, self._catalogue, today=today)
+        run.gated = True
+        run.violations += result.found
+        if not result.passed:
+            raise _StepError("rules", [str(v) for v in result.remaining], content)
+        run.rules_repaired = run.rules_repaired or bool(result.found)
+        run.rules_repairs = result.repairs
+        return result.plan, repairs
+
     def _safe(self, text: str) -> str:
         """Belt and braces: descriptions are redacted at the source, but make sure."""
         key = self._settings.proxy_api_key
@@ -305,3 +358,13 @@ class LLMWorkoutGenerator:
                 "llm_attempts": result.attempts,
             },
         )
+
+
+def _rules_action(run: _Run, plan: WorkoutPlan | None) -> str:
+    if not run.gated:
+        return "-"
+    if plan is None:
+        return "fallback"
+    if run.rules_reask:
+        return "reasked"
+    return "repaired" if run.rules_repaired else "none"

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.catalogue import CatalogueExercise, HomeItem
 from trainer_bot.config import Settings
 from trainer_bot.db.base import utcnow
 from trainer_bot.db.enums import (
+    Equipment,
     EquipmentType,
     FitnessLevel,
     Gender,
@@ -32,6 +33,7 @@ from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.views import WorkoutView, workout_view
 from trainer_bot.training.fallback import generate_fallback_workout
+from trainer_bot.training.gate import gate_fallback
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
@@ -77,6 +79,15 @@ class CompletionResult:
     next_available_at: datetime | None
 
 
+# The profile's home equipment in the catalogue's terms (what the generators match).
+HOME_ITEMS: dict[Equipment, HomeItem] = {
+    Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR,
+    Equipment.DUMBBELL: HomeItem.DUMBBELLS,
+    Equipment.BANDS: HomeItem.BANDS,
+    Equipment.BENCH: HomeItem.BENCH,
+}
+
+
 def profile_of(user: User) -> TrainingProfile:
     return TrainingProfile(
         gender=Gender(user.gender),
@@ -89,7 +100,7 @@ def profile_of(user: User) -> TrainingProfile:
         workouts_per_week=user.workout_frequency,
         equipment=EquipmentType(user.equipment_type),
         home_equipment=frozenset(
-            item.value for item in decode_home_equipment(user.home_equipment) or ()
+            HOME_ITEMS[item] for item in decode_home_equipment(user.home_equipment) or ()
         ),
     )
 
@@ -224,6 +235,8 @@ class WorkoutService:
                         allowed=allowed,
                         history=history,
                         session_hint=slot.prompt_hint(),
+                        focus=slot.focus,
+                        today=today,
                     )
             except TimeoutError:
                 logger.warning("LLM generation for user %s exceeded %.0f s", telegram_id, budget)
@@ -232,6 +245,11 @@ class WorkoutService:
                     # The split decides the focus; the model only fills it in.
                     return outcome.plan.model_copy(update={"focus": slot.focus}), WorkoutSource.LLM
         plan = generate_fallback_workout(profile, history, self._catalogue, today=today)
+        # The rules gate: the fallback's own plans pass it too (a violation is a bug,
+        # logged at ERROR, and still repaired before anyone sees it).
+        plan = gate_fallback(
+            plan, profile, history, self._catalogue, today=today, user_id=telegram_id
+        )
         logger.info(
             "Fallback workout for user %s built in %.1f ms",
             telegram_id,

@@ -226,10 +226,14 @@ CHILD_MAX_AGE: Final = 13  # 10-13: bodyweight only, light loads, an adult nearb
 MINOR_MIN_REPS: Final = 8
 # NSCA youth guidance: 2-3 non-consecutive days a week for children (ages 10-13).
 CHILD_MAX_HARD_SESSIONS_PER_WEEK: Final = 3
-# Olympic / power lifts, kept from minors even when the catalogue marks them easy.
-POWER_LIFT_SLUG_WORDS: Final = frozenset({"clean", "snatch", "jerk", "power"})
+# Adults 65+: at most 3 hard sessions a week, 10-15 reps, balance and mobility work.
+OLDER_ADULT_AGE: Final = 65
+OLDER_MAX_HARD_SESSIONS_PER_WEEK: Final = 3
+OLDER_REPS: Final[IntRange] = (10, 15)
+MINOR_MAX_SETS: Final = 4
 UNDERWEIGHT_BMI: Final = 18.5
 LOW_IMPACT_BMI: Final = 35.0
+NO_HANGING_BMI: Final = 40.0
 
 # Double progression steps (training.md, "Progression").
 COMPOUND_LOAD_STEP_KG: Final = 2.5
@@ -258,9 +262,12 @@ def effective_goal(goal: Goal, age: int, bmi: float) -> Goal:
 
 
 def max_hard_sessions_per_week(workouts_per_week: int, level: FitnessLevel, age: int) -> int:
+    """Beginners, minors (NSCA: 2-3 non-consecutive days) and adults 65+: at most 3."""
     frequency = normalized_frequency(workouts_per_week)
-    if is_child(age):
+    if age < ADULT_AGE:
         return min(frequency, CHILD_MAX_HARD_SESSIONS_PER_WEEK)
+    if age >= OLDER_ADULT_AGE:
+        return min(frequency, OLDER_MAX_HARD_SESSIONS_PER_WEEK)
     if level is FitnessLevel.BEGINNER:
         return min(frequency, BEGINNER_MAX_HARD_SESSIONS_PER_WEEK)
     return frequency
@@ -270,7 +277,8 @@ def weekly_hard_sets(level: FitnessLevel, age: int) -> IntRange:
     """Minors (beginner-level exercises only) aim at the beginner's minimum: youth
     programmes build volume slowly (NSCA); the ceiling stays their level's."""
     low, high = WEEKLY_HARD_SETS[level]
-    if age < ADULT_AGE:
+    if age < ADULT_AGE or age >= OLDER_ADULT_AGE:
+        # Adults 65+ too: moderate loads, volume built up slowly (ACSM older adults).
         low = WEEKLY_HARD_SETS[FitnessLevel.BEGINNER][0]
     return low, high
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from trainer_bot.catalogue import HomeItem
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal, WorkoutStatus
+
+OLDER_ADULT_AGE = 65
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +25,9 @@ class TrainingProfile:
     target_weight_kg: float
     workouts_per_week: int  # 2, 3 or 5
     equipment: EquipmentType
-    # Equipment values ("pullup_bar", "dumbbell", "bands", "bench") a «Свой вес» user has
-    # at home; empty for gym users and for users never asked (they count as "nothing").
-    home_equipment: frozenset[str] = frozenset()
+    # What a home user has (registration asks; nothing until they answer). Gym users
+    # have everything, so the field only matters for `EquipmentType.BODYWEIGHT`.
+    home_equipment: frozenset[HomeItem] = frozenset()
 
     @property
     def bmi(self) -> float:
@@ -33,6 +36,10 @@ class TrainingProfile:
     @property
     def is_minor(self) -> bool:
         return self.age < 18
+
+    @property
+    def is_older_adult(self) -> bool:
+        return self.age >= OLDER_ADULT_AGE
 
 
 @dataclass(frozen=True, slots=True)

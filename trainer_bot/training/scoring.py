@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Final
 
-from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.catalogue import CatalogueExercise, Category
 from trainer_bot.db.enums import Equipment, EquipmentType, FitnessLevel, Movement, Muscle
 from trainer_bot.training import rules
 from trainer_bot.training.schemas import TrainingProfile
@@ -44,12 +44,11 @@ GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
 }
 # Trunk work and conditioning drills: any equipment will do.
 NO_EQUIPMENT_PREFERENCE: Final = frozenset({Movement.CORE, Movement.CONDITIONING})
-# Conditioning drills gentle enough for a light day (the catalogue has no mobility flag).
-MOBILITY_SLUG_WORDS: Final = frozenset({"stretch", "cat", "cow", "inchworm", "march"})
 
 
 def is_mobility_drill(exercise: CatalogueExercise) -> bool:
-    return not MOBILITY_SLUG_WORDS.isdisjoint(exercise.slug.split("_"))
+    """Gentle enough for a light day: the catalogue's mobility category."""
+    return exercise.category is Category.MOBILITY
 
 
 def trains_in_gym(profile: TrainingProfile) -> bool:

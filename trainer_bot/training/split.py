@@ -182,6 +182,7 @@ class LightReason(StrEnum):
     WEEK_CAP = "week_cap"
     SAME_DAY = "same_day"
     RECOVERY = "recovery"
+    NOT_CONSECUTIVE = "not_consecutive"  # minors: never two hard days in a row
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,8 +275,15 @@ def loaded_muscles(
 
 
 def week_cycle(profile: TrainingProfile) -> tuple[str, ...]:
+    """The rotation of hard sessions. A week capped below its frequency (minors and
+    adults 65+ on 5/week get 3 hard sessions) rotates the 3/week split, so each muscle
+    still comes round within the week."""
     level = rules.effective_level(profile.level, profile.age)
-    return rules.SPLITS[(rules.normalized_frequency(profile.workouts_per_week), level)]
+    frequency = rules.normalized_frequency(profile.workouts_per_week)
+    hard = rules.max_hard_sessions_per_week(profile.workouts_per_week, profile.level, profile.age)
+    if level is not FitnessLevel.BEGINNER and hard < frequency:
+        frequency = rules.normalized_frequency(hard)
+    return rules.SPLITS[(frequency, level)]
 
 
 def weekly_focus_counts(profile: TrainingProfile) -> tuple[dict[Muscle, int], dict[Muscle, int]]:
@@ -359,6 +367,8 @@ def next_session(
         return light(LightReason.WEEK_CAP)
     if any(workout_day(w) == today for w in hard):
         return light(LightReason.SAME_DAY)
+    if profile.is_minor and any((today - workout_day(w)).days == 1 for w in hard):
+        return light(LightReason.NOT_CONSECUTIVE)
     for step in range(len(cycle)):
         focus = cycle[(natural_index + step) % len(cycle)]
         if (rules.FOCUS_MUSCLES[focus] - rules.STABILISER_MUSCLES).isdisjoint(avoid):
@@ -437,6 +447,11 @@ def _light_rationale(
         return (
             "Сегодня уже была силовая тренировка — вторая в тот же день замедлит "
             f"восстановление. Поэтому лёгкий день: мобильность, кор и спокойный темп. {tail}"
+        )
+    if reason is LightReason.NOT_CONSECUTIVE:
+        return (
+            "Вчера была силовая: в твоём возрасте силовые лучше через день, "
+            f"поэтому сегодня лёгкий день — мобильность и кор. {tail}"
         )
     if reason is LightReason.RECOVERY:
         worked = _WORKED.get(last or "", "те же мышцы")

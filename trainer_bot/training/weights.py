@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.catalogue import CatalogueExercise, LoadUnit
 from trainer_bot.db.enums import (
     HOME_EQUIPMENT,
     Equipment,
@@ -163,6 +163,7 @@ LOWER_BODY_MOVEMENTS: Final = frozenset({_M.SQUAT, _M.HINGE, _M.LUNGE, _M.LEG_IS
 
 EMPTY_BAR_KG: Final = 20.0
 LIGHT_BAR_KG: Final = 10.0  # EZ bar or a fixed light barbell
+SMITH_BAR_KG: Final = 15.0  # the lightest Smith machine bar in use
 KETTLEBELL_SIZES_KG: Final = (4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 28, 32, 36, 40, 44, 48)
 
 
@@ -265,6 +266,9 @@ def round_to_equipment(exercise: CatalogueExercise, kg: float) -> float:
         return float(fitting[-1] if fitting else KETTLEBELL_SIZES_KG[0])
     if equipment is Equipment.CABLE:
         return max(2.5, _floor_to(kg, 2.5))
+    if exercise.unit is LoadUnit.SMITH_BAR:
+        # Plates on the Smith bar: never lighter than the bar itself.
+        return max(SMITH_BAR_KG, _floor_to(kg, 2.5))
     return max(5.0, _floor_to(kg, 5.0))
 
 
@@ -281,13 +285,14 @@ def _step_text(exercise: CatalogueExercise) -> str:
     return "5 кг (одну плитку)"
 
 
-def _load_note(
+def load_note(
     exercise: CatalogueExercise,
     weight: float,
     rounded_up: bool,
     reps: tuple[int, int],
     rir: tuple[int, int],
 ) -> str:
+    """Russian: the starting weight with its unit, how to check it, when to add."""
     step = _step_text(exercise)
     if exercise.equipment is Equipment.DUMBBELL:
         start = f"Старт: {format_kg(weight)} кг на гантель."
@@ -303,8 +308,12 @@ def _load_note(
             f"Старт: {format_kg(weight)} кг — это пустой гриф; если он тяжёл, "
             "возьми лёгкую штангу или гантели."
         )
+    elif exercise.equipment is Equipment.BARBELL:
+        start = f"Старт: {format_kg(weight)} кг вместе с грифом."
+    elif exercise.unit is LoadUnit.SMITH_BAR:
+        start = f"Старт: {format_kg(weight)} кг вместе с грифом Смита."
     else:
-        start = f"Старт: {format_kg(weight)} кг."
+        start = f"Старт: {format_kg(weight)} кг по шкале тренажёра."
     if exercise.is_timed:
         check = (
             f"Если держишь {reps[1]} с легко — добавь {step}; "
@@ -392,17 +401,21 @@ def suggest_weight(
     *,
     reps: tuple[int, int],
     reps_in_reserve: tuple[int, int],
+    cap_kg: float | None = None,
 ) -> WeightSuggestion:
     """Starting weight and a Russian note on checking it; `reps` is the planned range
-    (seconds for timed exercises), `reps_in_reserve` the target effort."""
+    (seconds for timed exercises), `reps_in_reserve` the target effort, `cap_kg` the
+    heaviest first prescription allowed (the load limits of training.md)."""
     if not is_loaded(exercise):
         if exercise.equipment not in HOME_EQUIPMENT:
             return WeightSuggestion(None, _apparatus_note(exercise, reps, reps_in_reserve))
         return WeightSuggestion(None, _bodyweight_note(exercise, reps, reps_in_reserve))
     estimate = raw_weight(exercise, profile, reps)
+    if cap_kg is not None:
+        estimate = min(estimate, cap_kg)
     weight = round_to_equipment(exercise, estimate)
     rounded_up = exercise.equipment is Equipment.BARBELL and weight > estimate
-    return WeightSuggestion(weight, _load_note(exercise, weight, rounded_up, reps, reps_in_reserve))
+    return WeightSuggestion(weight, load_note(exercise, weight, rounded_up, reps, reps_in_reserve))
 
 
 def warmup_weight(exercise: CatalogueExercise, working_kg: float) -> float:

@@ -29,7 +29,7 @@ from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.split import completed_newest_first, next_session
 
-__all__ = ["generate_fallback_workout"]
+__all__ = ["fallback_context", "generate_fallback_workout"]
 
 
 def generate_fallback_workout(
@@ -40,6 +40,35 @@ def generate_fallback_workout(
     today: date,
 ) -> WorkoutPlan:
     """One workout by the rules, deterministic for the same inputs."""
+    ctx = fallback_context(profile, history, catalogue, today=today)
+    if ctx.slot.is_hard:
+        drafts = hard_session(ctx)
+        planned = [plan_hard(ctx, d) for d in drafts]
+        extra = None
+        if ctx.conditioning_day and not any(d.kind is Kind.CONDITIONING for d in drafts):
+            extra = CARDIO_FINISHER
+    else:
+        drafts = light_session(ctx)
+        planned = [plan_light(ctx, d) for d in drafts]
+        extra = None
+    return WorkoutPlan(
+        focus=ctx.slot.focus,
+        title=ctx.slot.title,
+        rationale=rationale_text(ctx, drafts, extra),
+        warmup=warmup_text(ctx, drafts, planned),
+        exercises=planned,
+    )
+
+
+def fallback_context(
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    *,
+    today: date,
+) -> Context:
+    """Today's session and the user's effective traits, with the indexed exercises: what
+    the fallback builds from, and what the plan gate borrows its choices and texts from."""
     slot = next_session(profile, history, today=today, catalogue=catalogue)
     level = rules.effective_level(profile.level, profile.age)
     goal = rules.effective_goal(profile.goal, profile.age, profile.bmi)
@@ -56,20 +85,4 @@ def generate_fallback_workout(
     ctx.allowed, ctx.index = cached_index(ctx, catalogue)
     if not ctx.allowed:
         raise ValueError("no catalogue exercise fits this profile")
-    if slot.is_hard:
-        drafts = hard_session(ctx)
-        planned = [plan_hard(ctx, d) for d in drafts]
-        extra = None
-        if ctx.conditioning_day and not any(d.kind is Kind.CONDITIONING for d in drafts):
-            extra = CARDIO_FINISHER
-    else:
-        drafts = light_session(ctx)
-        planned = [plan_light(ctx, d) for d in drafts]
-        extra = None
-    return WorkoutPlan(
-        focus=slot.focus,
-        title=slot.title,
-        rationale=rationale_text(ctx, drafts, extra),
-        warmup=warmup_text(ctx, drafts, planned),
-        exercises=planned,
-    )
+    return ctx

@@ -79,18 +79,23 @@ def cached_index(
     key = (
         tuple(map(id, catalogue)),
         profile.equipment,
+        profile.home_equipment,
         profile.level,
         ctx.level,
         ctx.goal,
         profile.is_minor,
         rules.is_child(profile.age),
+        profile.is_older_adult,
         profile.bmi >= rules.LOW_IMPACT_BMI,
+        profile.bmi >= rules.NO_HANGING_BMI,
     )
     cached = _INDEX_CACHE.get(key)
     if cached is not None:
         return cached[1], cached[2]
     allowed = [e for e in allowed_exercises(profile, catalogue) if not is_power_lift(e)]
-    index = build_index(ctx, allowed)
+    # Drills (balance, mobility, cool-down) are added by `sessions`, never as a strength
+    # slot's pick.
+    index = build_index(ctx, [e for e in allowed if not e.is_drill])
     if len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
         _INDEX_CACHE.clear()
     # The tuple keeps the exercises alive, so their ids in the key stay unique.

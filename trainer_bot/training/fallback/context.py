@@ -21,9 +21,12 @@ class Kind(IntEnum):
     ISOLATION = 1
     CORE = 2
     CONDITIONING = 3
+    DRILL = 4  # balance, mobility, cool-down: after the work
 
 
 def kind_of(exercise: CatalogueExercise) -> Kind:
+    if exercise.is_drill:
+        return Kind.DRILL
     if exercise.movement is Movement.CONDITIONING:
         return Kind.CONDITIONING
     if exercise.movement is Movement.CORE:
@@ -83,6 +86,7 @@ class Context:
             self.goal is Goal.MASS_GAIN
             and self.level is FitnessLevel.ADVANCED
             and not self.profile.is_minor
+            and not self.profile.is_older_adult
         )
 
     @property

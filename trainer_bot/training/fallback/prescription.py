@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from trainer_bot.catalogue import Category
 from trainer_bot.formatting import plural
 from trainer_bot.training import rules
 from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.plan import NOTES_LIMIT, PlannedExercise
+from trainer_bot.training.rules_check import load_limit
 from trainer_bot.training.weights import suggest_weight
 
 # Time model for the ~45-60 minute session: seconds per repetition, warm-up minutes.
@@ -23,12 +25,22 @@ CONDITIONING_REST_S = 45
 CORE_REST_S = 60
 COMPOUND_REST_CAP_S = 120
 REST_STEP_S = 15
+# Balance, mobility and cool-down drills in a hard session: two easy sets (chosen).
+DRILL_SETS = 2
+DRILL_REPS = (8, 10)
+DRILL_SECONDS = (30, 45)
+DRILL_REST_S = 30
 
 
 def set_range(ctx: Context, draft: Draft) -> tuple[int, int]:
     if draft.kind is Kind.CONDITIONING:
         return CONDITIONING_ROUNDS, CONDITIONING_ROUNDS
-    return ctx.scheme.sets
+    if draft.kind is Kind.DRILL:
+        return DRILL_SETS, DRILL_SETS
+    low, high = ctx.scheme.sets
+    if ctx.profile.is_minor:
+        high = min(high, rules.MINOR_MAX_SETS)
+    return low, high
 
 
 def set_seconds(ctx: Context, draft: Draft) -> float:
@@ -54,6 +66,8 @@ def rest_seconds(ctx: Context, draft: Draft) -> int:
     if not ctx.slot.is_hard:
         return rules.LIGHT_DAY_REST_S
     kind = draft.kind
+    if kind is Kind.DRILL:
+        return DRILL_REST_S
     if kind is Kind.CONDITIONING:
         return CONDITIONING_REST_S
     if kind is Kind.CORE:
@@ -76,12 +90,16 @@ def reps_range(ctx: Context, draft: Draft) -> tuple[int, int]:
         return rules.LIGHT_DAY_SECONDS if exercise.is_timed else rules.LIGHT_DAY_REPS
     if draft.kind is Kind.CONDITIONING:
         return CONDITIONING_SECONDS if exercise.is_timed else CONDITIONING_REPS
+    if draft.kind is Kind.DRILL:
+        return DRILL_SECONDS if exercise.is_timed else DRILL_REPS
     if exercise.is_timed:
         return rules.TIMED_SECONDS[ctx.level]
     if draft.kind is Kind.CORE:
         reps = rules.CORE_REPS
     elif draft.heavy:
         reps = rules.HEAVY_REPS
+    elif ctx.profile.is_older_adult:
+        reps = rules.OLDER_REPS  # moderate loads
     else:
         reps = ctx.scheme.reps
     if ctx.profile.is_minor:
@@ -109,8 +127,16 @@ def _join_note(*parts: str) -> str:
 
 
 def plan_hard(ctx: Context, draft: Draft) -> PlannedExercise:
+    if draft.kind is Kind.DRILL:
+        return plan_light(ctx, draft)
     reps = reps_range(ctx, draft)
-    suggestion = suggest_weight(draft.exercise, ctx.profile, reps=reps, reps_in_reserve=ctx.rir)
+    suggestion = suggest_weight(
+        draft.exercise,
+        ctx.profile,
+        reps=reps,
+        reps_in_reserve=ctx.rir,
+        cap_kg=load_limit(draft.exercise, ctx.profile),
+    )
     weight = suggestion.weight_kg
     if rules.is_child(ctx.profile.age):
         weight = None
@@ -133,7 +159,7 @@ def plan_light(ctx: Context, draft: Draft) -> PlannedExercise:
         effort = "Легко и спокойно: заканчивай задолго до усталости, дыши ровно."
     else:
         effort = f"Легко и спокойно: в запасе {low}–{high} {_reps_word(high)}, без напряжения."
-    note = f"{effort} Задача — разогнать кровь и размять суставы."
+    note = f"{effort} {_DRILL_GOALS.get(draft.exercise.category, _LIGHT_GOAL)}"
     return PlannedExercise(
         slug=draft.exercise.slug,
         sets=draft.sets,
@@ -143,6 +169,14 @@ def plan_light(ctx: Context, draft: Draft) -> PlannedExercise:
         rest_seconds=rest_seconds(ctx, draft),
         notes=note,
     )
+
+
+_LIGHT_GOAL = "Задача — разогнать кровь и размять суставы."
+_DRILL_GOALS = {
+    Category.BALANCE: "Задача — равновесие: держись рядом с опорой.",
+    Category.MOBILITY: "Задача — подвижность суставов: амплитуда комфортная, без боли.",
+    Category.COOL_DOWN: "Задача — расслабить мышцы после работы: дыши медленно.",
+}
 
 
 def _reps_word(count: int) -> str:

@@ -22,8 +22,17 @@ from trainer_bot.training.fallback.prescription import (
     set_range,
     set_seconds,
 )
+from trainer_bot.training.fallback.shape import (
+    SpineGuard,
+    balance_push_pull,
+    coverage_extras,
+    covering_drafts,
+    needs,
+    older_adult_drills,
+)
 from trainer_bot.training.fallback.volume import (
     SHORT_SESSION_MIN,
+    Option,
     ensure_minimum,
     optimise,
     option_for,
@@ -42,24 +51,32 @@ REPAIR_CANDIDATES = 2
 # Sort keys of exercises that come from outside the blueprint: after its slots.
 EXTRA_ORDER = 100
 LAST_ORDER = 1000
+# Below this many minutes a session gets more sets (the check's floor is 25).
+SHORT_FILL_MIN = 26.0
 
 
 def hard_session(ctx: Context) -> list[Draft]:
     low_count, strength_max = rules.EXERCISES_PER_SESSION
+    older = older_adult_drills(ctx, set())
+    strength_max -= len(older)
     drafts: list[Draft] = []
     spare: list[Draft] = []  # blueprint slots past the exercise limit: optional
-    used: set[str] = set()
+    used: set[str] = {d.exercise.slug for d in older}
+    # At most one heavy spine-loading barbell lift a session: once one is in, the
+    # others are out of every later pick.
+    spine = SpineGuard()
     for order, pattern in enumerate(ctx.slot.patterns):
         exercise = None
         if not drafts and ctx.heavy_day:
             # Heavy 4-6 work belongs on a barbell; without one the day has no heavy lift.
             exercise = pick(ctx, pattern, used, only=_is_barbell)
-        exercise = exercise or pick(ctx, pattern, used)
+        exercise = exercise or pick(ctx, pattern, used, only=spine.allows)
         if exercise is not None:
             used.add(exercise.slug)
+            spine.take(exercise)
             target = drafts if len(drafts) < strength_max else spare
             target.append(Draft(exercise, 0, order))
-    _fill_to_minimum(ctx, drafts, used, low_count)
+    _fill_to_minimum(ctx, drafts, used, low_count - len(older), spine)
     drafts.sort(key=_session_order)
     if ctx.heavy_day and drafts and drafts[0].kind is Kind.COMPOUND:
         drafts[0].heavy = _is_barbell(drafts[0].exercise)
@@ -72,10 +89,11 @@ def hard_session(ctx: Context) -> list[Draft]:
         wanted += [(PatternSlot((), muscle), by_muscle, c) for c in EXTRA_KINDS]
     wanted += [(PatternSlot((Movement.CORE,)), None, False)] * CORE_EXTRAS
     for pattern, pool, compound in wanted:
-        exercise = pick(ctx, pattern, used, pool=pool, only=_kind_filter(compound))
+        exercise = pick(ctx, pattern, used, pool=pool, only=spine.and_(_kind_filter(compound)))
         if exercise is not None:
             used.add(exercise.slug)
             extras.append(Draft(exercise, 0, EXTRA_ORDER + len(extras)))
+    extras += coverage_extras(ctx, [*drafts, *extras], used, spine, EXTRA_ORDER + len(extras))
     finisher: Draft | None = None
     if ctx.conditioning_day:
         # Intervals need a timed drill (a bike, a rower, mountain climbers).
@@ -86,21 +104,39 @@ def hard_session(ctx: Context) -> list[Draft]:
     base = WARMUP_ESTIMATE_MIN * 60 + (
         finisher.sets * set_seconds(ctx, finisher) if finisher else 0.0
     )
-    fit = session_fit(ctx, base)
-    options = []
-    for index, draft in enumerate(drafts):
-        # Built up from the opening lift: each step adds the set or exercise that helps
-        # most, so a congested muscle steers the choice early (a leg curl, not a lunge).
-        draft.sets = set_range(ctx, draft)[0] if index < START_EXERCISES else 0
-        options.append(option_for(ctx, fit, draft, required=draft.heavy, extra=False))
-    options += [option_for(ctx, fit, d, required=False, extra=True) for d in extras]
-    for option in options:
-        if option.draft.sets:
-            fit.apply(option, option.draft.sets)
-            fit.count += 1
-    optimise(options, fit, low_count, strength_max)
-    repair(options, fit, low_count, strength_max)
-    ensure_minimum(options, fit, low_count)
+    strength_min = max(low_count - len(older), 1)
+
+    def search(needed: set[int]) -> list[Option]:
+        fit = session_fit(ctx, base)
+        options = []
+        for index, draft in enumerate(drafts):
+            # Built up from the opening lift: each step adds the set or exercise that
+            # helps most, so a congested muscle steers the choice early (a leg curl,
+            # not a lunge).
+            start = index < START_EXERCISES or id(draft) in needed
+            draft.sets = set_range(ctx, draft)[0] if start else 0
+            required = draft.heavy or id(draft) in needed
+            options.append(option_for(ctx, fit, draft, required=required, extra=False))
+        for draft in extras:
+            draft.sets = set_range(ctx, draft)[0] if id(draft) in needed else 0
+            options.append(option_for(ctx, fit, draft, required=id(draft) in needed, extra=True))
+        for option in options:
+            if option.draft.sets:
+                fit.apply(option, option.draft.sets)
+                fit.count += 1
+        optimise(options, fit, strength_min, strength_max)
+        repair(options, fit, strength_min, strength_max)
+        ensure_minimum(options, fit, strength_min)
+        return options
+
+    options = search(set())
+    # The title's promise (an upper day trains chest, back and shoulders; pushing and
+    # pulling both there). Most sessions keep it by themselves; otherwise the search
+    # runs again with the first exercise meeting each unmet need kept in.
+    picked = [o.draft.exercise for o in options if o.draft.sets > 0]
+    unmet = [need for need in needs(ctx) if not any(need(e) for e in picked)]
+    if unmet:
+        options = search({id(d) for d in covering_drafts(ctx, [*drafts, *extras], unmet)})
     chosen = [o.draft for o in options if o.draft.sets > 0]
     openers = [d for d in drafts if _opens_session(d)]
     if openers and not any(_opens_session(d) for d in chosen):
@@ -112,8 +148,33 @@ def hard_session(ctx: Context) -> list[Draft]:
     # "10-15 min of cardio" in words (see generate_fallback_workout).
     if finisher is not None and len(chosen) < strength_max:
         chosen.append(finisher)
+    in_session = {d.exercise.slug for d in chosen} | {d.exercise.slug for d in older}
+    balance_push_pull(ctx, chosen, in_session, spine)
+    _one_spine_loading(chosen)
+    _fill_short_session(ctx, chosen)
+    chosen.sort(key=_session_order)
     _stretch_rests(ctx, chosen)
-    return chosen
+    return chosen + older
+
+
+def _one_spine_loading(drafts: list[Draft]) -> None:
+    """Belt and braces for the picks above: a second spine-loading lift goes."""
+    spine = [d for d in drafts if d.exercise.spine_loading]
+    for draft in spine[1:]:
+        if len(drafts) > rules.EXERCISES_PER_SESSION[0]:
+            drafts.remove(draft)
+
+
+def _fill_short_session(ctx: Context, drafts: list[Draft]) -> None:
+    """A session the volume search left short (a thin home catalogue): the longest rest
+    the table allows (more sets would break the weekly volume), until about 25 min."""
+    for draft in drafts:
+        if session_minutes(ctx, drafts) >= SHORT_FILL_MIN:
+            return
+        if draft.kind is Kind.COMPOUND and not draft.heavy:
+            draft.rest_override = ctx.scheme.rest_compound_s[1]
+        elif draft.kind is Kind.ISOLATION:
+            draft.rest_override = ctx.scheme.rest_isolation_s[1]
 
 
 def _kind_filter(compound: bool) -> Callable[[CatalogueExercise], bool]:
@@ -150,7 +211,9 @@ def _stretch_rests(ctx: Context, drafts: list[Draft]) -> None:
             minutes += draft.sets * REST_STEP_S / 60
 
 
-def _fill_to_minimum(ctx: Context, drafts: list[Draft], used: set[str], minimum: int) -> None:
+def _fill_to_minimum(
+    ctx: Context, drafts: list[Draft], used: set[str], minimum: int, spine: SpineGuard
+) -> None:
     """A thin catalogue (home, beginner) may leave slots empty: add whatever fits the
     focus, trunk work first, so the session still has four exercises."""
     fillers = (
@@ -161,10 +224,11 @@ def _fill_to_minimum(ctx: Context, drafts: list[Draft], used: set[str], minimum:
     for pattern in fillers:
         if len(drafts) >= minimum:
             return
-        exercise = pick(ctx, pattern, used)
+        exercise = pick(ctx, pattern, used, only=spine.allows)
         if exercise is None:
             continue
         used.add(exercise.slug)
+        spine.take(exercise)
         drafts.append(Draft(exercise, 0, EXTRA_ORDER + len(drafts)))
 
 
@@ -200,6 +264,11 @@ def light_session(ctx: Context) -> list[Draft]:
         if len(drafts) >= low:
             break
     drafts.sort(key=lambda d: (d.kind, d.order))
+    drills = older_adult_drills(ctx, {d.exercise.slug for d in drafts})
+    if drills:
+        # Keep the light day at 4-5 exercises: the drills take the last places.
+        keep = max(low, len(drafts)) - len(drills)
+        drafts = drafts[: max(keep, low - len(drills))] + drills
     return drafts
 
 

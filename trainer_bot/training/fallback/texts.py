@@ -9,6 +9,7 @@ from trainer_bot.formatting import format_kg
 from trainer_bot.training import rules
 from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.plan import TEXT_LIMITS, PlannedExercise
+from trainer_bot.training.rules_check.exercise_rules import empty_implement_kg
 from trainer_bot.training.weights import warmup_weight
 
 _GENERAL_WARMUP_GYM = (
@@ -62,7 +63,11 @@ def _specific_warmup(drafts: Sequence[Draft], planned: Sequence[PlannedExercise]
         name = draft.exercise.name
         if plan.weight_kg is not None:
             light = warmup_weight(draft.exercise, plan.weight_kg)
+            bar = empty_implement_kg(draft.exercise)
             load = f"~50% рабочего веса, около {format_kg(light)} кг"
+            if bar and light <= bar:
+                # Half the working weight would be lighter than the bar itself.
+                load = f"~50% рабочего веса — пустой гриф, {format_kg(bar)} кг"
             if draft.exercise.equipment is Equipment.DUMBBELL:
                 load += " на гантель"
             return (

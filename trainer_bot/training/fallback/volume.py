@@ -49,13 +49,16 @@ INDIRECT_SLACK = 0.5
 # catalogue is thin is then covered by the others.
 FLOOR_MARGIN = 0.5
 REPAIR_CANDIDATES = 2
+# A bound on the search: swaps between near-equal states (exercises that must stay
+# crowd the limit) could otherwise go round in circles. Real sessions need < 100.
+MAX_SEARCH_STEPS = 400
 
 
 def hard_set_contribution(exercise: CatalogueExercise) -> tuple[tuple[Muscle, float], ...]:
     """Hard sets one set of the exercise adds per muscle (indirect work counts half)."""
     kind = kind_of(exercise)
-    if kind is Kind.CONDITIONING:
-        return ()  # metabolic intervals, not hard sets
+    if kind is Kind.CONDITIONING or exercise.is_drill:
+        return ()  # metabolic intervals and drills, not hard sets
     primary = tuple((m, 1.0) for m in exercise.primary_muscles)
     if kind is Kind.CORE:
         return primary  # the glutes in a plank hold still: no hard set for them
@@ -226,7 +229,7 @@ def optimise(options: list[Option], fit: Fit, min_count: int, max_count: int) ->
     # muscles: cached per option and change, dropped when a shared muscle moves.
     touches = [frozenset(i for i, _ in o.contribution) for o in options]
     cache: list[dict[int, float]] = [{} for _ in options]
-    while True:
+    for _ in range(MAX_SEARCH_STEPS):
         best: tuple[float, int, int] | None = None
         for position, option in enumerate(options):
             sets = option.draft.sets

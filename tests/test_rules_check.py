@@ -1,0 +1,121 @@
+"""The production rules check and the population note on their own."""
+
+from __future__ import annotations
+
+from trainer_bot.catalogue import HomeItem, default_catalogue
+from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
+from trainer_bot.training.rules_check import ViolationKind as K
+from trainer_bot.training.rules_check import check, load_limit, population_note, why_not_allowed
+from trainer_bot.training.schemas import TrainingProfile
+
+CATALOGUE = default_catalogue()
+BY_SLUG = {e.slug: e for e in CATALOGUE}
+
+
+def person(**changes: object) -> TrainingProfile:
+    values: dict[str, object] = {
+        "gender": Gender.MALE,
+        "age": 30,
+        "height_cm": 180,
+        "weight_kg": 80.0,
+        "level": FitnessLevel.BEGINNER,
+        "goal": Goal.MASS_GAIN,
+        "target_weight_kg": 84.0,
+        "workouts_per_week": 3,
+        "equipment": EquipmentType.GYM,
+    }
+    values.update(changes)
+    return TrainingProfile(**values)  # type: ignore[arg-type]
+
+
+def test_population_notes() -> None:
+    assert population_note(person()) is None
+    child = population_note(person(age=11, height_cm=145, weight_kg=38.0))
+    assert child is not None and "взросл" in child
+    for older in (65, 80):
+        note = population_note(person(age=older))
+        assert note is not None and "врач" in note
+    for weight in (50.0, 130.0):  # BMI 15.4 and 40.1
+        note = population_note(person(weight_kg=weight))
+        assert note is not None and "врач" in note
+    assert population_note(person(weight_kg=60.0)) is None  # BMI 18.5
+    for note in map(population_note, (person(age=12), person(age=70))):
+        assert note is not None and len(note) < 120 and "\n" not in note
+
+
+def test_who_may_do_what() -> None:
+    squat, pull_up = BY_SLUG["barbell_back_squat"], BY_SLUG["pull_up"]
+    assert why_not_allowed(squat, person(level=FitnessLevel.INTERMEDIATE)) is None
+    assert "65+" in (why_not_allowed(squat, person(age=70, level=FitnessLevel.ADVANCED)) or "")
+    assert "BMI >= 40" in (
+        why_not_allowed(pull_up, person(level=FitnessLevel.INTERMEDIATE, weight_kg=135.0)) or ""
+    )
+    home = person(equipment=EquipmentType.BODYWEIGHT, level=FitnessLevel.INTERMEDIATE)
+    assert "pullup_bar" in (why_not_allowed(pull_up, home) or "")
+    with_bar = person(
+        equipment=EquipmentType.BODYWEIGHT,
+        level=FitnessLevel.INTERMEDIATE,
+        home_equipment=frozenset({HomeItem.PULLUP_BAR}),
+    )
+    assert why_not_allowed(pull_up, with_bar) is None
+    assert "minors" in (why_not_allowed(BY_SLUG["push_press"], person(age=16)) or "")
+    child = person(age=11, height_cm=145, weight_kg=38.0)
+    assert why_not_allowed(BY_SLUG["goblet_squat"], child) is not None
+    assert why_not_allowed(BY_SLUG["push_up"], child) is None
+
+
+def test_load_limits() -> None:
+    man, woman = person(), person(gender=Gender.FEMALE, weight_kg=60.0, height_cm=165)
+    assert load_limit(BY_SLUG["barbell_back_squat"], man) == 0.8 * 80
+    assert load_limit(BY_SLUG["dumbbell_bench_press"], man) == 0.15 * 80  # per hand
+    assert load_limit(BY_SLUG["goblet_squat"], man) == 0.3 * 80  # one dumbbell, two hands
+    assert abs(load_limit(BY_SLUG["leg_press"], woman) - 0.6 * 0.7 * 60) < 1e-9  # type: ignore[operator]
+    assert load_limit(BY_SLUG["barbell_bench_press"], woman) == 21.0  # 0.5 x 0.7 x 60
+    assert load_limit(BY_SLUG["push_up"], man) is None
+
+
+def _plan(*items: PlannedExercise, warmup: str = "", rationale: str = "Проверка.") -> WorkoutPlan:
+    return WorkoutPlan(
+        focus="full_body_a",
+        title="Всё тело (А): ноги, грудь, спина",
+        rationale=rationale,
+        warmup=warmup
+        or "5–7 минут ходьбы. Перед «Приседания со штангой на спине»: 2 подхода по 50%.",
+        exercises=list(items),
+    )
+
+
+def _item(slug: str, **values: object) -> PlannedExercise:
+    base: dict[str, object] = {
+        "slug": slug,
+        "sets": 3,
+        "reps_min": 8,
+        "reps_max": 12,
+        "rest_seconds": 90,
+        "notes": "Оставляй 2–3 повтора в запасе.",
+    }
+    base.update(values)
+    return PlannedExercise.model_validate(base)
+
+
+def test_the_check_names_each_problem() -> None:
+    user = person(level=FitnessLevel.INTERMEDIATE)
+    plan = _plan(
+        _item("barbell_back_squat", weight_kg=150.0, reps_min=1, reps_max=3, rest_seconds=15),
+        _item("barbell_deadlift", weight_kg=20.0),
+        _item("barbell_bench_press", weight_kg=60.0, notes="Без заметок"),
+        _item("barbell_bent_over_row", weight_kg=20.0),
+    )
+    kinds = {v.kind for v in check(plan, user, [], catalogue=CATALOGUE)}
+    assert {K.LOAD_LIMIT, K.REPS_RANGE, K.REST_RANGE, K.SPINE_LOADING, K.NOTES} <= kinds
+    assert K.IMPLAUSIBLE_LOAD in kinds  # 20 kg rows for an 80 kg intermediate
+    teen = person(age=15, goal=Goal.WEIGHT_LOSS, height_cm=170, weight_kg=60.0)
+    deficit = _plan(
+        _item("goblet_squat", weight_kg=8.0, reps_min=10, reps_max=15, rest_seconds=60),
+        _item("push_up", reps_min=10, reps_max=15, rest_seconds=60),
+        _item("seated_cable_row", weight_kg=15.0, reps_min=10, reps_max=15, rest_seconds=60),
+        _item("plank", reps_min=20, reps_max=40, rest_seconds=60),
+        rationale="Дефицит 500 ккал в день.",
+    )
+    assert K.DEFICIT_WORDING in {v.kind for v in check(deficit, teen, [], catalogue=CATALOGUE)}
