@@ -17,7 +17,7 @@ from tests.fakes.recording_bot import RecordingBot
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until
-from trainer_bot.db.enums import Equipment
+from trainer_bot.catalogue import HomeItem
 from trainer_bot.db.models import User, WelcomeVideoNote
 from trainer_bot.services.workouts import profile_of
 
@@ -85,7 +85,7 @@ async def test_bodyweight_user_picks_home_equipment_and_it_is_saved_and_shown(
     row = await row_of(session_factory)
     assert row.equipment_type == "bodyweight" and row.home_equipment == 0b0011
     # What the workout generators get.
-    assert profile_of(row).home_equipment == frozenset({"pullup_bar", "dumbbell"})
+    assert profile_of(row).home_equipment == {HomeItem.PULLUP_BAR, HomeItem.DUMBBELLS}
     profile = await user.say("/profile")
     assert "Дома: <b>турник, гантели</b>" in profile
     assert "укажи" not in profile
@@ -116,10 +116,10 @@ async def test_every_item_can_be_saved(
     row = await row_of(session_factory)
     assert row.home_equipment == 0b1111
     assert profile_of(row).home_equipment == {
-        Equipment.PULLUP_BAR.value,
-        Equipment.DUMBBELL.value,
-        Equipment.BANDS.value,
-        Equipment.BENCH.value,
+        HomeItem.PULLUP_BAR,
+        HomeItem.DUMBBELLS,
+        HomeItem.BANDS,
+        HomeItem.BENCH,
     }
     assert "турник, гантели, резинки, скамья или стул" in await user.say("/profile")
 
