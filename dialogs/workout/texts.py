@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 from trainer_bot.db.enums import Muscle
 from trainer_bot.formatting import format_duration, format_kg
-from trainer_bot.services.views import ExerciseView
+from trainer_bot.services.views import ExerciseView, LoggedSet
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -70,3 +70,22 @@ def exercise_line(item: ExerciseView) -> str:
         f"{item.position}. <b>{escape(item.name)}</b> — {reps_text(item)}, "
         f"{load_text(item)}, отдых {rest_text(item.rest_seconds)}"
     )
+
+
+def sets_text(sets: Sequence[LoggedSet], *, timed: bool = False) -> str:
+    """'60 кг × 10, 10, 9' (a weight change starts a new group); '12, 10 повт.' without
+    load; '45, 40 с' for a timed exercise."""
+    groups: list[tuple[float | None, list[int]]] = []
+    for item in sets:
+        if groups and groups[-1][0] == item.weight_kg:
+            groups[-1][1].append(item.reps)
+        else:
+            groups.append((item.weight_kg, [item.reps]))
+    parts = []
+    for weight, reps in groups:
+        numbers = ", ".join(str(r) for r in reps)
+        if weight:
+            parts.append(f"{format_kg(weight)} кг × {numbers}{' с' if timed else ''}")
+        else:
+            parts.append(f"{numbers} {'с' if timed else 'повт.'}")
+    return "; ".join(parts)

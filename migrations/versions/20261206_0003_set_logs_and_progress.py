@@ -82,11 +82,13 @@ def upgrade() -> None:
             sa.Column('skipped', sa.Boolean(), server_default=sa.text('false'), nullable=False)
         )
         batch.add_column(sa.Column('progression_note', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('previous_sets', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table('workout_exercises') as batch:
+        batch.drop_column('previous_sets')
         batch.drop_column('progression_note')
         batch.drop_column('skipped')
     with op.batch_alter_table('workouts') as batch:

@@ -195,6 +195,9 @@ class WorkoutExercise(Base):
     # Why the load and reps are what they are («+2,5 кг: в прошлый раз все подходы по 12»),
     # written by the progression engine; None for an exercise planned without history.
     progression_note: Mapped[str | None] = mapped_column(Text)
+    # The sets of the last time the user did this exercise, [[reps, weight_kg], ...], copied
+    # at generation, so the exercise screen shows «В прошлый раз» without another query.
+    previous_sets: Mapped[list[list[float | None]] | None] = mapped_column(JSON)
 
     workout: Mapped[Workout] = relationship(back_populates="exercises")
     exercise: Mapped[Exercise] = relationship(lazy="joined")

@@ -1,0 +1,56 @@
+"""SQL per logging tap: the read the screen needs anyway, then at most two statements in
+one transaction (a double tap is absorbed by the unique (workout_exercise_id, set_number))."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import DialogHarness
+from tests.dialog_helpers import UserSession
+from tests.test_logging_dialog import open_loaded_exercise
+from tests.test_registration_dialog import fill_until
+from tests.test_sql_per_step import CapturedSql, captured_sql
+
+
+def writes(sql: CapturedSql) -> list[str]:
+    return [s for s in sql.statements if not s.startswith("SELECT")]
+
+
+async def test_each_logging_tap_is_one_transaction_of_at_most_two_statements(
+    harness: DialogHarness, engine: AsyncEngine
+) -> None:
+    user = UserSession(harness, 8_200_001, first_name="Олег")
+    await fill_until(user)
+    await user.press("✅ Всё верно")
+    await user.press("🏋️ Получить тренировку")
+    await harness.workout_service.wait_background()
+    await open_loaded_exercise(user)
+
+    with captured_sql(engine) as sql:  # a stepper changes only the dialog state
+        await user.press(r"\+1")
+    assert len(sql.statements) == 1 and sql.commits == 0, sql.statements
+
+    add = next(b for b in user.buttons() if b.startswith("➕ Подход 1"))
+    with captured_sql(engine) as sql:
+        await user.press(re.escape(add))
+    assert len(writes(sql)) == 1 and len(sql.statements) == 2 and sql.commits == 1, sql.statements
+    assert "ON CONFLICT" in writes(sql)[0]
+
+    harness.clock.advance(minutes=2)
+    with captured_sql(engine) as sql:
+        await user.press("✅ Сделал как написано")
+    assert len(writes(sql)) == 2 and len(sql.statements) == 3 and sql.commits == 1, sql.statements
+
+    with captured_sql(engine) as sql:
+        await user.say("60 8 8 7")
+    assert len(writes(sql)) == 2 and sql.commits == 1, sql.statements
+
+    with captured_sql(engine) as sql:
+        await user.press("↩️ Отменить")
+    assert len(writes(sql)) == 1 and sql.commits == 1, sql.statements
+
+    with captured_sql(engine) as sql:
+        await user.press("⏭ Пропустить")
+    assert len(writes(sql)) == 2 and sql.commits == 1, sql.statements
