@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.db.enums import WorkoutStatus
-from trainer_bot.db.models import SetLog, Workout, WorkoutExercise
+from trainer_bot.db.models import Exercise, SetLog, Workout, WorkoutExercise
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,3 +163,47 @@ class NewSetRow:
     set_number: int
     reps: int
     weight_kg: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    slug: str
+    workout_exercise_id: int
+    reps: int
+    weight_kg: float | None
+    logged_at: datetime
+    reps_min: int
+    reps_max: int
+    effort: str | None
+
+
+async def logged_history(
+    session: AsyncSession, user_id: int, slugs: Sequence[str], since: datetime
+) -> list[HistoryRow]:
+    """The user's logged sets of these exercises since `since`, newest workout first: a
+    range scan of ix_set_logs_user_exercise_logged_at per exercise, so its cost follows the
+    window, never the length of the whole history."""
+    if not slugs:
+        return []
+    rows = await session.execute(
+        select(
+            Exercise.slug,
+            SetLog.workout_exercise_id,
+            SetLog.reps,
+            SetLog.weight_kg,
+            SetLog.logged_at,
+            WorkoutExercise.reps_min,
+            WorkoutExercise.reps_max,
+            Workout.effort,
+        )
+        .join(Exercise, Exercise.id == SetLog.exercise_id)
+        .join(WorkoutExercise, WorkoutExercise.id == SetLog.workout_exercise_id)
+        .join(Workout, Workout.id == WorkoutExercise.workout_id)
+        .where(
+            SetLog.user_id == user_id,
+            Exercise.slug.in_(list(slugs)),
+            SetLog.logged_at >= since,
+        )
+        .order_by(Workout.created_at.desc(), SetLog.workout_exercise_id, SetLog.set_number)
+    )
+    return [HistoryRow(*row) for row in rows]

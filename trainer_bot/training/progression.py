@@ -24,6 +24,7 @@ from typing import Final
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.db.enums import HOME_EQUIPMENT, SessionEffort
 from trainer_bot.formatting import format_kg
+from trainer_bot.training import rules
 from trainer_bot.training.increments import load_step, round_to_step
 from trainer_bot.training.ladders import harder, ladder_of, rung_of
 from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
@@ -42,6 +43,7 @@ MAX_TIMED_SECONDS: Final = 180
 TIMED_STEP: Final = 5
 FIRST_TIME_LOADED: Final = "Первый раз — начни с этого веса и запиши, как пошло."
 FIRST_TIME_BODYWEIGHT: Final = "Первый раз — сделай сколько получится и запиши, как пошло."
+LIGHT_DAY: Final = "Лёгкий день — без прибавок, работай в удовольствие."
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,12 @@ def apply_progression(
 ) -> Progressed:
     """`plan` with the main lifts of the focus's block kept and every exercise prescribed
     from its log. `allowed` is the user's allowed catalogue (a ladder never leaves it)."""
-    items = keep_main_lifts(plan, history, allowed, today=today)
+    if plan.focus == rules.FOCUS_LIGHT:
+        # The light day is easy on purpose: no added load, no harder variation.
+        count = len(plan.exercises)
+        return Progressed(plan, (LIGHT_DAY,) * count, ((),) * count)
+    plan = keep_main_lifts(plan, history, allowed, today=today)
+    items = list(plan.exercises)
     used = {item.slug for item in items}
     progressed: list[PlannedExercise] = []
     notes: list[str] = []
@@ -182,14 +189,16 @@ def _bodyweight(
     allowed: Mapping[str, CatalogueExercise],
     taken: set[str],
 ) -> _Prescription:
-    # The highest rung of this ladder the user has logged is where they are now.
+    # The highest rung of this ladder the user has logged is where they are now, whichever
+    # rung the generator planned: nobody is sent back to knee push-ups after push-ups.
     slug = item.slug
-    for candidate in reversed(ladder_of(slug)):
-        if rung_of(candidate) <= rung_of(slug):
-            break
-        if logs.get(candidate) and candidate in allowed and candidate not in taken:
-            slug = candidate
-            break
+    logged_rungs = [
+        rung
+        for rung in ladder_of(slug)
+        if logs.get(rung) and rung in allowed and (rung == slug or rung not in taken)
+    ]
+    if logged_rungs:
+        slug = max(logged_rungs, key=rung_of)
     sessions = logs.get(slug, ())
     current = item.model_copy(update={"slug": slug, "weight_kg": None})
     if not sessions:
@@ -260,14 +269,15 @@ def keep_main_lifts(
     allowed: Mapping[str, CatalogueExercise],
     *,
     today: date | None = None,
-) -> list[PlannedExercise]:
-    """The plan's exercises with its main lifts (the compound ones among the first
+) -> WorkoutPlan:
+    """The plan with its main lifts (the compound ones among the first
     `MAIN_POSITIONS`) replaced by the last same-focus session's main lift of the same
     movement pattern while that lift's block is younger than `BLOCK_DAYS`."""
     items = list(plan.exercises)
+    warmup = plan.warmup
     same_focus = [w for w in history.workouts if w.focus == plan.focus and w.exercise_slugs]
     if not same_focus:
-        return items
+        return plan
     last = same_focus[0]
     now = today or last.received_at.date()
     for index, item in enumerate(items[:MAIN_POSITIONS]):
@@ -281,7 +291,9 @@ def keep_main_lifts(
         if (now - started).days >= BLOCK_DAYS:
             continue  # the block is over: the generator's fresh choice starts a new one
         items[index] = item.model_copy(update={"slug": kept})
-    return items
+        # The warm-up names the first lift: it now names the kept one.
+        warmup = warmup.replace(planned.name, allowed[kept].name)
+    return plan.model_copy(update={"exercises": items, "warmup": warmup})
 
 
 def _block_lift(
