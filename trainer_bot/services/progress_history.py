@@ -22,13 +22,13 @@ SESSIONS_PER_EXERCISE: Final = 2
 
 
 def slugs_to_read(planned: Iterable[str], workouts: Sequence[PastWorkout]) -> list[str]:
-    """The planned exercises, their ladder mates, and the recent main lifts."""
+    """The planned exercises and the recent main lifts (the engine may keep them in place
+    of the planned ones), with their ladder mates."""
     slugs: dict[str, None] = {}
-    for slug in planned:
+    main_lifts = (slug for w in workouts for slug in w.exercise_slugs[:MAIN_POSITIONS])
+    for slug in (*planned, *main_lifts):
         slugs[slug] = None
         slugs.update(dict.fromkeys(ladder_of(slug)))
-    for workout in workouts:
-        slugs.update(dict.fromkeys(workout.exercise_slugs[:MAIN_POSITIONS]))
     return list(slugs)
 
 
