@@ -200,3 +200,31 @@ def test_prompt_lines_name_the_main_lifts_last_results() -> None:
         "- barbell_bench_press: 60 kg x 12, 12, 11"
     ]
     assert main_lift_lines(history, "lower", CATALOGUE) == []
+
+
+def test_a_generator_note_naming_a_start_weight_gives_way_to_the_log() -> None:
+    item = planned("barbell_bench_press", weight=45.0).model_copy(
+        update={"notes": "Старт: 45 кг. Все подходы по 12 — в следующий раз +2,5 кг."}
+    )
+    logged, _ = progress(item, session((12, 12, 12), 60.0))
+    assert logged.notes is None and logged.weight_kg == 62.5
+    first, _ = progress(item)
+    assert first.notes == item.notes
+
+
+def test_the_largest_prompt_with_main_lift_results_stays_under_two_thousand_tokens() -> None:
+    """benchmarks --only 4's figure, with the longest results hint the engine can add."""
+    from benchmarks.prompt_size import CHARS_PER_TOKEN, prompt_size
+    from tests.test_llm_shortlist import TARGET_TOKENS, cases
+    from trainer_bot.llm import session_shortlist
+    from trainer_bot.training.progression import MAIN_POSITIONS, main_lift_hint
+
+    longest = max(CATALOGUE, key=len)
+    line = f"- {longest}: 142,5 kg x " + ", ".join(["12"] * 5)
+    hint = main_lift_hint([line] * MAIN_POSITIONS)
+    largest = 0
+    for user, allowed, history, session in cases():
+        listed = session_shortlist(user, allowed, session, history)
+        size = prompt_size(user, listed, history, session.prompt_hint() + hint)
+        largest = max(largest, size.total_chars)
+    assert largest < TARGET_TOKENS * CHARS_PER_TOKEN, largest

@@ -37,6 +37,7 @@ from trainer_bot.training.progression import (
     Progressed,
     TrainingHistory,
     apply_progression,
+    main_lift_hint,
     main_lift_lines,
 )
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
@@ -272,14 +273,7 @@ class WorkoutService:
         fit them (their load and reps are set by the progression engine afterwards)."""
         if logged is None:
             return ""
-        allowed = {e.slug: e for e in self._catalogue}
-        lines = main_lift_lines(logged, focus, allowed)
-        if not lines:
-            return ""
-        return (
-            " Last results of this focus's main lifts (keep these lifts; their load and reps "
-            "are set from the log): " + "; ".join(line.removeprefix("- ") for line in lines) + "."
-        )
+        return main_lift_hint(main_lift_lines(logged, focus, {e.slug: e for e in self._catalogue}))
 
     async def _save(
         self, session: AsyncSession, user_id: int, progressed: Progressed, source: WorkoutSource

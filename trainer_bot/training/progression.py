@@ -43,6 +43,7 @@ MAX_TIMED_SECONDS: Final = 180
 TIMED_STEP: Final = 5
 FIRST_TIME_LOADED: Final = "Первый раз — начни с этого веса и запиши, как пошло."
 FIRST_TIME_BODYWEIGHT: Final = "Первый раз — сделай сколько получится и запиши, как пошло."
+FIRST_TIMES: Final = frozenset({FIRST_TIME_LOADED, FIRST_TIME_BODYWEIGHT})
 LIGHT_DAY: Final = "Лёгкий день — без прибавок, работай в удовольствие."
 
 
@@ -120,7 +121,11 @@ def apply_progression(
         result = prescribe(item, exercise, history.exercises, allowed, used - {item.slug})
         used.discard(item.slug)
         used.add(result.item.slug)
-        progressed.append(result.item)
+        prescribed = result.item
+        if result.note not in FIRST_TIMES and prescribed.notes and "кг" in prescribed.notes:
+            # The generator's «Старт: 40 кг» would contradict the load taken from the log.
+            prescribed = prescribed.model_copy(update={"notes": None})
+        progressed.append(prescribed)
         notes.append(result.note)
         sessions = history.exercises.get(result.item.slug, ())
         previous.append(
@@ -333,3 +338,13 @@ def main_lift_lines(
         load = f"{format_kg(weight)} kg x " if weight else ""
         lines.append(f"- {slug}: {load}{', '.join(str(r) for r in last.reps)}")
     return lines
+
+
+def main_lift_hint(lines: Sequence[str]) -> str:
+    """`main_lift_lines` as a sentence appended to the prompt's session plan."""
+    if not lines:
+        return ""
+    return (
+        " Last results of this focus's main lifts (keep these lifts; their load and reps "
+        "are set from the log): " + "; ".join(line.removeprefix("- ") for line in lines) + "."
+    )
