@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from dialogs.sets_text import sets_text as format_sets
 from trainer_bot.db.enums import Muscle
 from trainer_bot.formatting import format_duration, format_kg
 from trainer_bot.services.views import ExerciseView, LoggedSet
@@ -73,19 +74,5 @@ def exercise_line(item: ExerciseView) -> str:
 
 
 def sets_text(sets: Sequence[LoggedSet], *, timed: bool = False) -> str:
-    """'60 кг × 10, 10, 9' (a weight change starts a new group); '12, 10 повт.' without
-    load; '45, 40 с' for a timed exercise."""
-    groups: list[tuple[float | None, list[int]]] = []
-    for item in sets:
-        if groups and groups[-1][0] == item.weight_kg:
-            groups[-1][1].append(item.reps)
-        else:
-            groups.append((item.weight_kg, [item.reps]))
-    parts = []
-    for weight, reps in groups:
-        numbers = ", ".join(str(r) for r in reps)
-        if weight:
-            parts.append(f"{format_kg(weight)} кг × {numbers}{' с' if timed else ''}")
-        else:
-            parts.append(f"{numbers} {'с' if timed else 'повт.'}")
-    return "; ".join(parts)
+    """'60 кг × 10, 10, 9': see `dialogs.sets_text`."""
+    return format_sets([(item.reps, item.weight_kg) for item in sets], timed=timed)

@@ -22,6 +22,7 @@ from aiogram import Bot
 from aiogram_dialog import BaseDialogManager, BgManagerFactory, DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trainer_bot.services.progress import Progress
 from trainer_bot.services.results import Results
 from trainer_bot.services.users import Users
 from trainer_bot.services.views import WorkoutView
@@ -116,7 +117,16 @@ class Welcome:
 class BotServices:
     """Everything a screen may use while one update is handled."""
 
-    __slots__ = ("_after_update", "_app", "bot", "results", "users", "welcome", "workouts")
+    __slots__ = (
+        "_after_update",
+        "_app",
+        "bot",
+        "progress",
+        "results",
+        "users",
+        "welcome",
+        "workouts",
+    )
 
     def __init__(
         self,
@@ -131,6 +141,7 @@ class BotServices:
         self.users = Users(session)
         self.workouts = Workouts(app.workouts, session, self.users)
         self.results = Results(session, self.workouts, app.workouts.now)
+        self.progress = Progress(session, app.workouts.now, app.workouts.timezone, self.users)
         self.welcome = Welcome(app.welcome, bot, session)
 
     @property
