@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.db.enums import WorkoutStatus
 from trainer_bot.db.models import BodyWeight, Exercise, SetLog, User, Workout, WorkoutExercise
+
+RecordsSelect = Select[int, str, int, float | None, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +24,10 @@ class ExerciseRecord:
     best_reps: int
 
 
-async def exercise_records(
-    session: AsyncSession, user_id: int, since: datetime, limit: int
-) -> list[ExerciseRecord]:
-    """The user's most recently logged exercises since `since`, with their best estimated
-    1RM (Epley, on the sets with a weight) and best reps: one range of
-    ix_set_logs_user_logged_at, bounded by the window."""
+def exercise_records_statement(user_id: int, since: datetime, limit: int) -> RecordsSelect:
+    """The statement of `exercise_records` (also EXPLAINed by the tests)."""
     epley = SetLog.weight_kg * (1.0 + SetLog.reps / 30.0)
-    rows = await session.execute(
+    return (
         select(
             SetLog.exercise_id,
             Exercise.name,
@@ -37,12 +35,22 @@ async def exercise_records(
             func.max(epley),
             func.max(SetLog.reps),
         )
+        .select_from(SetLog)
         .join(Exercise, Exercise.id == SetLog.exercise_id)
         .where(SetLog.user_id == user_id, SetLog.logged_at >= since)
         .group_by(SetLog.exercise_id, Exercise.name)
         .order_by(func.max(SetLog.logged_at).desc())
         .limit(limit)
     )
+
+
+async def exercise_records(
+    session: AsyncSession, user_id: int, since: datetime, limit: int
+) -> list[ExerciseRecord]:
+    """The user's most recently logged exercises since `since`, with their best estimated
+    1RM (Epley, on the sets with a weight) and best reps: one range of
+    ix_set_logs_user_logged_at, bounded by the window."""
+    rows = await session.execute(exercise_records_statement(user_id, since, limit))
     return [ExerciseRecord(*row) for row in rows]
 
 
