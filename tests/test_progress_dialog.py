@@ -106,3 +106,19 @@ def test_weekly_streak_counts_full_weeks_back_from_now() -> None:
     assert weekly_streak(days, 2, date(2026, 3, 5)) == 2
     # Tuesday, one workout so far: the week in progress breaks nothing.
     assert weekly_streak(days[1:], 2, date(2026, 3, 3)) == 1
+
+
+async def test_chart_is_a_png_photo_with_the_numbers_in_the_caption(
+    user: UserSession, harness: DialogHarness
+) -> None:
+    from aiogram.methods import SendPhoto
+
+    await log_one_workout(user, "60 8 8 7")
+    await user.press("📈 Прогресс")
+    await user.press("⚖️ Записать вес")
+    await user.say("81")
+    await user.press("📉 График")
+    (call,) = harness.bot.calls_of(SendPhoto)
+    assert call.photo.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Вес: 81 → 81 кг, цель 76 кг" in call.caption
+    assert "формуле Эпли" in call.caption and "→ 76 кг" in call.caption  # 60 × (1 + 8/30)

@@ -21,6 +21,7 @@ from dialogs.progress.getters import (
 )
 from dialogs.progress.keys import (
     BACK_ID,
+    CHART_ID,
     EXPORT_ID,
     FOUND,
     HAS_NEWER,
@@ -67,7 +68,10 @@ def progress_dialog() -> Dialog:
             ),
             SwitchTo(Const("🗂 Тренировки"), id=TO_WORKOUTS_ID, state=ProgressSG.workouts),
             Button(Const("⚖️ Записать вес"), id=TO_WEIGHT_ID, on_click=handlers.on_open_weight),
-            Button(Const("📤 Экспорт CSV"), id=EXPORT_ID, on_click=handlers.on_export),
+            Row(
+                Button(Const("📉 График"), id=CHART_ID, on_click=handlers.on_chart),
+                Button(Const("📤 Экспорт CSV"), id=EXPORT_ID, on_click=handlers.on_export),
+            ),
             TO_MENU,
             state=ProgressSG.main,
             getter=progress_getter,

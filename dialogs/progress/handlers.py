@@ -10,7 +10,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from dialogs.common import ERROR_KEY
-from dialogs.export import send_export
+from dialogs.export import send_chart, send_export
 from dialogs.progress.keys import NOTICE, OLDER_ID, PAGE, WORKOUT_ID
 from dialogs.states import ProgressSG
 from trainer_bot.services.bot_services import services_of
@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 async def on_export(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     await send_export(services_of(manager), callback.from_user.id, chat_id)
+
+
+async def on_chart(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    await send_chart(services_of(manager), callback.from_user.id, chat_id)
 
 
 async def on_page(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

@@ -170,3 +170,34 @@ async def body_weights(session: AsyncSession, user_id: int) -> list[tuple[date, 
         .order_by(BodyWeight.measured_on)
     )
     return [(day, weight) for day, weight in rows]
+
+
+async def body_weights_since(
+    session: AsyncSession, user_id: int, since: date
+) -> list[tuple[date, float]]:
+    rows = await session.execute(
+        select(BodyWeight.measured_on, BodyWeight.weight_kg)
+        .where(BodyWeight.user_id == user_id, BodyWeight.measured_on >= since)
+        .order_by(BodyWeight.measured_on)
+    )
+    return [(day, weight) for day, weight in rows]
+
+
+async def one_rep_max_by_session(
+    session: AsyncSession, user_id: int, exercise_id: int, since: datetime
+) -> list[tuple[datetime, float]]:
+    """The best estimated 1RM (Epley) of each session of one exercise since `since`: a range
+    of ix_set_logs_user_exercise_logged_at."""
+    epley = SetLog.weight_kg * (1.0 + SetLog.reps / 30.0)
+    rows = await session.execute(
+        select(func.max(SetLog.logged_at), func.max(epley))
+        .where(
+            SetLog.user_id == user_id,
+            SetLog.exercise_id == exercise_id,
+            SetLog.logged_at >= since,
+            SetLog.weight_kg.is_not(None),
+        )
+        .group_by(SetLog.workout_exercise_id)
+        .order_by(func.max(SetLog.logged_at))
+    )
+    return [(moment, value) for moment, value in rows if value is not None]

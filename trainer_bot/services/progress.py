@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trainer_bot.charts import LIFT_COLOR, WEIGHT_COLOR, Series, render_progress_chart
 from trainer_bot.db.enums import Goal
 from trainer_bot.formatting import format_kg
 from trainer_bot.queries import progress as progress_queries
@@ -51,6 +53,12 @@ class WorkoutEntry:
     received_on: date
     title: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    png: bytes
+    caption: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +158,55 @@ class Progress:
         return WeightResult(
             True, _weight_advice(user.goal, user.age, user.height_cm, weight, user.target_weight_kg)
         )
+
+    async def chart(self, telegram_id: int) -> Chart | None:
+        """Body weight toward the target and the most recent loaded lift's estimated 1RM
+        over the last year; the PNG is rendered in a worker thread, off the event loop."""
+        user = await user_queries.get_by_telegram_id(self._session, telegram_id)
+        if user is None:
+            return None
+        now = self._clock()
+        today = self._today()
+        weights = await progress_queries.body_weights_since(
+            self._session, user.id, today - RECORDS_WINDOW
+        )
+        if not weights or weights[-1][0] != today:
+            weights.append((today, user.current_weight_kg))
+        records = await progress_queries.exercise_records(
+            self._session, user.id, now - RECORDS_WINDOW, RECORDS_SHOWN
+        )
+        loaded = next((r for r in records if r.best_one_rep_max), None)
+        sessions = (
+            await progress_queries.one_rep_max_by_session(
+                self._session, user.id, loaded.exercise_id, now - RECORDS_WINDOW
+            )
+            if loaded is not None
+            else []
+        )
+        first_day = weights[0][0]
+        weight_series = Series(
+            [((day - first_day).days, weight) for day, weight in weights],
+            WEIGHT_COLOR,
+            target=user.target_weight_kg,
+        )
+        lift_series = None
+        caption = (
+            f"⚖️ Вес: {format_kg(weights[0][1])} → {format_kg(weights[-1][1])} кг, "
+            f"цель {format_kg(user.target_weight_kg)} кг (зелёный пунктир)."
+        )
+        if loaded is not None and sessions:
+            start = sessions[0][0]
+            lift_series = Series(
+                [((moment - start).total_seconds() / 86400, value) for moment, value in sessions],
+                LIFT_COLOR,
+            )
+            caption += (
+                f"\n🏋️ {loaded.name}: оценка 1ПМ по формуле Эпли "
+                f"{format_kg(round(sessions[0][1]))} → {format_kg(round(sessions[-1][1]))} кг "
+                "(оранжевый)."
+            )
+        png = await asyncio.to_thread(render_progress_chart, weight_series, lift_series)
+        return Chart(png, caption)
 
     async def export_csv(self, telegram_id: int) -> bytes | None:
         """The user's own history: every logged set, then the weight log (UTF-8 with BOM so
