@@ -164,7 +164,8 @@ async def test_rest_as_written_after_completion(
     await user.say("10 10")
     await user.press("◀️ К тренировке")
     await user.press("✅ Завершить тренировку")
-    await user.press("✅ Остальное — как написано")
+    answer = await user.press("✅ Остальное — как написано")
+    assert "Записал: остальные упражнения — как написано" in answer
     async with session_factory() as session:
         per_exercise = dict(
             (

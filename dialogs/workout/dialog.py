@@ -51,6 +51,7 @@ from dialogs.workout.keys import (
     PRIMARY,
     RATIONALE,
     REST_AS_WRITTEN_ID,
+    REST_TEXT,
     RESULT_TEXT,
     SCHEME,
     SECONDARY,
@@ -276,6 +277,7 @@ def workout_dialog() -> Dialog:
                 "нажми «✅ Остальное — как написано». Иначе они останутся без результата.",
                 when=F[OFFER_REST],
             ),
+            Format(f"\n{{{REST_TEXT}}}", when=F[REST_TEXT]),
             Const("\n<b>Как прошло?</b>", when=F[ASK_EFFORT]),
             Format(f"\n{{{EFFORT_TEXT}}}", when=F[EFFORT_TEXT]),
             Button(
@@ -301,6 +303,7 @@ def workout_dialog() -> Dialog:
                 NEXT_TEXT: "Следующая тренировка — через 11 ч 40 мин, в 21:40.",
                 ASK_EFFORT: True,
                 OFFER_REST: True,
+                REST_TEXT: "",
                 EFFORT_TEXT: "",
                 EFFORT_ITEMS: [
                     ("hard", "😮‍💨 Тяжело"),

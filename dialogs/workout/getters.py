@@ -41,6 +41,7 @@ from dialogs.workout.keys import (
     PRIMARY,
     RATIONALE,
     REST_LOGGED,
+    REST_TEXT,
     RESULT_TEXT,
     SCHEME,
     SECONDARY,
@@ -223,6 +224,7 @@ async def done_getter(
         EFFORT_TEXT: effort_text,
         EFFORT_ITEMS: [(effort.value, label) for effort, label in EFFORT_LABELS.items()],
         OFFER_REST: bool(data.get(JUST_COMPLETED)) and not data.get(REST_LOGGED),
+        REST_TEXT: data.get(REST_LOGGED) or "",
     }
 
 

@@ -11,7 +11,7 @@ POSITION = "position"  # the exercise shown on the exercise screen
 DRAFTS = "drafts"  # {position: [weight_kg, reps]} the «➕ Подход» button logs
 JUST_COMPLETED = "just_completed"  # the done screen asks «Как прошло?» once
 EFFORT = "effort"  # the answer, once given
-REST_LOGGED = "rest_logged"  # «Остальное — как написано» was pressed
+REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
 
 # Getter keys.
 FOUND = "found"
@@ -49,6 +49,7 @@ ASK_EFFORT = "ask_effort"
 EFFORT_TEXT = "effort_text"
 EFFORT_ITEMS = "effort_items"
 OFFER_REST = "offer_rest"
+REST_TEXT = "rest_text"
 
 # Widget ids.
 EXERCISE_ID = "exercise"

@@ -199,9 +199,9 @@ async def on_rest_as_written(
     if not isinstance(workout_id, int):
         return
     outcome = await services_of(manager).results.rest_as_written(callback.from_user.id, workout_id)
-    manager.dialog_data[REST_LOGGED] = True
-    await callback.answer(
-        "Записал: остальные упражнения — как написано."
+    # aiogram-dialog answers the tap; the result is shown on the screen.
+    manager.dialog_data[REST_LOGGED] = (
+        "✅ Записал: остальные упражнения — как написано."
         if outcome is LogOutcome.LOGGED
-        else CLOSED_TEXT
+        else f"⚠️ {CLOSED_TEXT}"
     )

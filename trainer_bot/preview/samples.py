@@ -218,6 +218,7 @@ TYPED_LOG_ERROR: Sample = {
 DONE_ANSWERED: Sample = {
     "ask_effort": False,
     "offer_rest": False,
+    "rest_text": "✅ Записал: остальные упражнения — как написано.",
     "effort_text": "Понял: было легко. В следующий раз добавлю нагрузки.",
 }
 PROGRESS_EMPTY: Sample = {
