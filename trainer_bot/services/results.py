@@ -112,17 +112,19 @@ class Results:
         if any(logged.set_number == set_number for logged in item.logged):
             return LogOutcome.LOGGED  # the second tap of a double tap
         new = NewSet(set_number, reps, weight_kg)
+        now = self._clock()
         await result_queries.upsert_sets(
             self._session,
             workout_exercise_id=item.workout_exercise_id,
             user_id=view.user_id,
             exercise_id=item.exercise_id,
             sets=[new],
-            logged_at=self._clock(),
+            logged_at=now,
             overwrite=False,
         )
         await self._session.commit()
-        logged = tuple(sorted((*item.logged, LoggedSet(*dataclasses.astuple(new))), key=_number))
+        added = LoggedSet(new.set_number, new.reps, new.weight_kg, now)
+        logged = tuple(sorted((*item.logged, added), key=_number))
         self._patch(telegram_id, view, dataclasses.replace(item, logged=logged))
         return LogOutcome.LOGGED
 
@@ -135,22 +137,24 @@ class Results:
         *,
         replace: bool,
     ) -> LogOutcome:
-        if replace:
+        if replace and any(s.set_number > len(sets) for s in item.logged):
+            # Only when fewer sets replace more: usually the upsert alone is the write.
             await result_queries.delete_sets_after(
                 self._session, item.workout_exercise_id, len(sets)
             )
+        now = self._clock()
         await result_queries.upsert_sets(
             self._session,
             workout_exercise_id=item.workout_exercise_id,
             user_id=view.user_id,
             exercise_id=item.exercise_id,
             sets=sets,
-            logged_at=self._clock(),
+            logged_at=now,
             overwrite=True,
         )
         await self._session.commit()
         kept = () if replace else tuple(s for s in item.logged if s.set_number < sets[0].set_number)
-        logged = (*kept, *(LoggedSet(*dataclasses.astuple(new)) for new in sets))
+        logged = (*kept, *(LoggedSet(new.set_number, new.reps, new.weight_kg, now) for new in sets))
         self._patch(telegram_id, view, dataclasses.replace(item, logged=logged))
         return LogOutcome.LOGGED
 
@@ -163,7 +167,8 @@ class Results:
         if item.result is ExerciseResult.SKIPPED:
             return LogOutcome.LOGGED
         await result_queries.set_skipped(self._session, item.workout_exercise_id, True)
-        await result_queries.delete_sets_after(self._session, item.workout_exercise_id, 0)
+        if item.logged:
+            await result_queries.delete_sets_after(self._session, item.workout_exercise_id, 0)
         await self._session.commit()
         self._patch(telegram_id, view, dataclasses.replace(item, skipped=True, logged=()))
         return LogOutcome.LOGGED
@@ -178,12 +183,16 @@ class Results:
             return target
         view, item = target
         if item.logged:
-            if not any(s.set_number == top_set for s in item.logged):
+            top = next((s for s in item.logged if s.set_number == top_set), None)
+            if top is None:
                 return LogOutcome.LOGGED  # already undone (a double tap)
             await result_queries.delete_last_entry(self._session, item.workout_exercise_id, top_set)
             await self._session.commit()
-            # Re-read on render: which sets shared the timestamp is the database's answer.
-            self._workouts.forget(telegram_id, workout_id)
+            # The same rule as the DELETE: the sets up to the top one written with it.
+            kept = tuple(
+                s for s in item.logged if s.set_number > top_set or s.logged_at != top.logged_at
+            )
+            self._patch(telegram_id, view, dataclasses.replace(item, logged=kept))
         elif item.skipped:
             await result_queries.set_skipped(self._session, item.workout_exercise_id, False)
             await self._session.commit()

@@ -7,6 +7,7 @@ can then be kept, compared and rendered without lazy loads or a session.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from trainer_bot.db.enums import Goal, SessionEffort, WorkoutSource, WorkoutStatus
@@ -50,6 +51,8 @@ class LoggedSet:
     set_number: int
     reps: int
     weight_kg: float | None
+    # Sets one tap wrote share it: «↩️ Отменить» removes them together.
+    logged_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +177,10 @@ def exercise_view(item: WorkoutExercise) -> ExerciseView:
         exercise_id=item.exercise_id,
         equipment=exercise.equipment,
         is_compound=exercise.is_compound,
-        logged=tuple(LoggedSet(log.set_number, log.reps, log.weight_kg) for log in item.set_logs),
+        logged=tuple(
+            LoggedSet(log.set_number, log.reps, log.weight_kg, log.logged_at)
+            for log in item.set_logs
+        ),
         skipped=item.skipped,
         progression_note=item.progression_note,
         previous=tuple(
