@@ -82,16 +82,23 @@ class Counter:
 
 
 async def timed(
-    env: BenchEnv, counter: Counter, repeat: int, step: Callable[[Any], Awaitable[object]]
+    env: BenchEnv,
+    counter: Counter,
+    repeat: int,
+    step: Callable[[Any, int], Awaitable[object]],
+    prepare: Callable[[int], Awaitable[object]] | None = None,
 ) -> Figures:
-    """`step(session)` `repeat` times, each in its own session as an update has."""
+    """`step(session, i)` `repeat` times, each in its own session as an update has;
+    `prepare(i)` runs before each, untimed and uncounted."""
     latencies: list[float] = []
     statements = 0
-    for _ in range(repeat):
+    for index in range(repeat):
+        if prepare is not None:
+            await prepare(index)
         async with env.session_factory() as session:
             before = counter.count
             started = time.perf_counter()
-            await step(session)
+            await step(session, index)
             latencies.append(time.perf_counter() - started)
             statements = counter.count - before
     return Figures(statements, percentile(latencies, 50), percentile(latencies, 99))
@@ -119,7 +126,20 @@ async def measure(env: BenchEnv, telegram_id: int, repeat: int) -> dict[str, Fig
     def progress(session: Any) -> Progress:
         return Progress(session, utcnow, service.timezone, Users(session))
 
-    async def history(session: Any) -> object:
+    async def fresh_sets(index: int) -> None:
+        """«➕ Подход N» writes a new set each time: sets 1-9 of exercise 2, then again."""
+        if index % 9 == 0:
+            event.remove(env.engine.sync_engine, "before_cursor_execute", counter)
+            async with env.engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "DELETE FROM set_logs WHERE workout_exercise_id = (SELECT id FROM "
+                        f"workout_exercises WHERE workout_id = {workout_id} AND position = 2)"
+                    )
+                )
+            event.listen(env.engine.sync_engine, "before_cursor_execute", counter)
+
+    async def history(session: Any, _: int) -> object:
         recent = [
             past_workout(w)
             for w in await workout_queries.recent_with_exercises(session, user_id, 10)
@@ -135,16 +155,17 @@ async def measure(env: BenchEnv, telegram_id: int, repeat: int) -> dict[str, Fig
                 env,
                 counter,
                 repeat,
-                lambda s: results(s).log_as_written(telegram_id, workout_id, 1),
+                lambda s, _: results(s).log_as_written(telegram_id, workout_id, 1),
             ),
-            "tap «➕ Подход 2»": await timed(
+            "tap «➕ Подход N»": await timed(
                 env,
                 counter,
                 repeat,
-                lambda s: results(s).log_set(telegram_id, workout_id, 2, 2, 10, 50.0),
+                lambda s, i: results(s).log_set(telegram_id, workout_id, 2, i % 9 + 1, 10, 50.0),
+                prepare=fresh_sets,
             ),
             "progress screen": await timed(
-                env, counter, repeat, lambda s: progress(s).summary(telegram_id)
+                env, counter, repeat, lambda s, _: progress(s).summary(telegram_id)
             ),
             "progression history read": await timed(env, counter, repeat, history),
         }
