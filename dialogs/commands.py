@@ -1,4 +1,7 @@
-"""Command starters: /start, /profile, /help, /cancel. They open dialogs; dialogs do the rest."""
+"""Command starters: /start, /profile, /progress, /export, /help, /cancel.
+
+They open dialogs; dialogs do the rest.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from aiogram.types import BotCommand, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from dialogs.common import UNSAVED_TEXT, open_home
+from dialogs.export import send_export
 from dialogs.registration.keys import SAVED_PROFILE
-from dialogs.states import MenuSG, RegistrationSG
+from dialogs.states import MenuSG, ProgressSG, RegistrationSG
 from dialogs.workout_request import request_workout
 from trainer_bot.services.bot_services import BotServices
 
@@ -21,6 +25,8 @@ BOT_COMMANDS = [
     BotCommand(command="start", description="Начать или открыть главное меню"),
     BotCommand(command="workout", description="Получить тренировку"),
     BotCommand(command="profile", description="Мой профиль"),
+    BotCommand(command="progress", description="Мой прогресс и история"),
+    BotCommand(command="export", description="Выгрузить мою историю в CSV"),
     BotCommand(command="help", description="Что умеет тренер"),
     BotCommand(command="cancel", description="Отменить и вернуться в меню"),
 ]
@@ -29,6 +35,8 @@ HELP_TEXT = (
     "/start — начать или открыть главное меню\n"
     "/workout — получить тренировку (новая — раз в 12 часов)\n"
     "/profile — посмотреть и изменить анкету\n"
+    "/progress — прогресс, история тренировок, вес\n"
+    "/export — выгрузить свою историю в CSV\n"
     "/cancel — прервать текущее действие и вернуться в меню\n"
     "/help — эта подсказка"
 )
@@ -89,6 +97,25 @@ async def cmd_workout(
         await open_home(dialog_manager, registered=False)
 
 
+async def cmd_progress(
+    message: Message, dialog_manager: DialogManager, services: BotServices
+) -> None:
+    if not await services.users.is_registered(message.chat.id):
+        await message.answer("Прогресса пока нет — давай заполним анкету 👇")
+        await open_home(dialog_manager, registered=False)
+        return
+    await dialog_manager.start(ProgressSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+async def cmd_export(
+    message: Message, dialog_manager: DialogManager, services: BotServices
+) -> None:
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    if not await send_export(services, user_id, message.chat.id):
+        await message.answer("Выгружать пока нечего — давай заполним анкету 👇")
+        await open_home(dialog_manager, registered=False)
+
+
 async def cmd_help(message: Message) -> None:
     await message.answer(HELP_TEXT)
 
@@ -111,6 +138,8 @@ def build_commands_router() -> Router:
     router.message.register(cmd_start, CommandStart())
     router.message.register(cmd_profile, Command("profile"))
     router.message.register(cmd_workout, Command("workout"))
+    router.message.register(cmd_progress, Command("progress"))
+    router.message.register(cmd_export, Command("export"))
     router.message.register(cmd_help, Command("help"))
     router.message.register(cmd_cancel, Command("cancel"))
     return router

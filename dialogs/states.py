@@ -35,3 +35,10 @@ class WorkoutSG(StatesGroup):
     exercise = State()
     done = State()
     cooldown = State()
+
+
+class ProgressSG(StatesGroup):
+    main = State()
+    workouts = State()
+    workout = State()
+    weight = State()

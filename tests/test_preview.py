@@ -18,7 +18,7 @@ from aiogram_dialog.setup import collect_dialogs
 
 from dialogs import states
 from dialogs.setup import build_router
-from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
+from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, WorkoutSG
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.preview import write_preview
@@ -39,6 +39,7 @@ FLOW: list[State] = [
     WorkoutSG.exercise,
     WorkoutSG.done,
     WorkoutSG.cooldown,
+    *ProgressSG.__all_states__,
 ]
 # The only addresses the page may contain: example exercise videos in the content.
 CONTENT_URL = re.compile(r"https://www\.youtube\.com/results\?search_query=[^\s\"'<>]+")

@@ -11,8 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.fakes.openai_server import (
-    FakeOpenAIServer,
     RecordedRequest,
     ScriptedResponse,
     completion_response,
@@ -33,49 +31,41 @@ from tests.fakes.openai_server import (
     refusal_response,
 )
 from tests.support.dialogs import UserSession
-from tests.support.harness import FakeClock, build_harness, make_settings
+from tests.support.harness import build_harness
+from tests.support.llm_env import (
+    API_KEY,
+    BUDGET,
+    PROFILE,
+    Env,
+    create_user,
+)
+from tests.support.llm_env import env as env  # the fixtures
+from tests.support.llm_env import make_env as make_env
+from tests.support.llm_env import openai_server as openai_server
+from tests.support.llm_env import shared_openai_server as shared_openai_server
 from tests.support.plans import plan_of
 from tests.support.registration import fill_until
 from tests.training_checker import check_workout
 from trainer_bot.app import create_state_backend
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
-from trainer_bot.config import Settings
 from trainer_bot.db.enums import (
     HOME_EQUIPMENT,
     Equipment,
-    EquipmentType,
-    FitnessLevel,
-    Gender,
-    Goal,
 )
 from trainer_bot.db.models import User, Workout
-from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator, session_shortlist
+from trainer_bot.llm import session_shortlist
 from trainer_bot.llm.prompt import parse_allowed_lines
 from trainer_bot.queries import workouts as workout_queries
-from trainer_bot.services.workouts import RequestOutcome, WorkoutService, profile_of
-from trainer_bot.training.schemas import TrainingProfile
+from trainer_bot.services.workouts import RequestOutcome, profile_of
 from trainer_bot.training.selection import allowed_exercises
 from trainer_bot.training.split import next_session
 
 SessionFactory = async_sessionmaker[AsyncSession]
-API_KEY = "sk-test-secret"
 CATALOGUE = default_catalogue()
 CATALOGUE_SLUGS = frozenset(e.slug for e in CATALOGUE)
 LLM_TITLE = "Силовая от AI: ноги и спина"
 INVENTED = "quantum_flux_squat"
-TIMEOUT = 0.5  # one HTTP attempt
-BUDGET = 3.0  # the whole LLM generation
-PROFILE = TrainingProfile(
-    gender=Gender.MALE,
-    age=30,
-    height_cm=180,
-    weight_kg=80.0,
-    level=FitnessLevel.INTERMEDIATE,
-    goal=Goal.MASS_GAIN,
-    target_weight_kg=85.0,
-    workouts_per_week=3,
-    equipment=EquipmentType.GYM,
-)
+_telegram_ids = itertools.count(7_380_000)  # dialog users (create_user counts its own)
 ALLOWED = allowed_exercises(PROFILE, CATALOGUE)
 ALLOWED_SLUGS = frozenset(e.slug for e in ALLOWED)
 # A new user's first session (no history: the same whatever the date) and what its prompt
@@ -83,7 +73,6 @@ ALLOWED_SLUGS = frozenset(e.slug for e in ALLOWED)
 FIRST_SESSION = next_session(PROFILE, [], today=date(2026, 3, 5), catalogue=CATALOGUE)
 LISTED = session_shortlist(PROFILE, ALLOWED, FIRST_SESSION, [])
 LISTED_SLUGS = frozenset(e.slug for e in LISTED)
-_telegram_ids = itertools.count(7_300_000)
 
 
 def _entry(exercise: CatalogueExercise) -> dict[str, Any]:
@@ -116,82 +105,6 @@ def with_entries(entries: list[Any]) -> dict[str, Any]:
     return plan_payload(entries, title=LLM_TITLE)
 
 
-@dataclass
-class Env:
-    server: FakeOpenAIServer
-    settings: Settings
-    client: ChatCompletionsClient
-    generator: LLMWorkoutGenerator
-    session_factory: SessionFactory
-    clock: FakeClock
-
-    def service(self) -> WorkoutService:
-        return WorkoutService(
-            settings=self.settings,
-            session_factory=self.session_factory,
-            catalogue=CATALOGUE,
-            llm=self.generator,
-            clock=self.clock,
-        )
-
-
-def llm_settings(server: FakeOpenAIServer, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "proxy_api_key": API_KEY,
-        "proxy_api_url": server.base_url,
-        "llm_timeout_seconds": TIMEOUT,
-        "llm_total_budget_seconds": BUDGET,
-        **overrides,
-    }
-    return make_settings(**values)
-
-
-@pytest.fixture(scope="module")
-async def shared_openai_server() -> AsyncIterator[FakeOpenAIServer]:
-    """One fake server for the module (starting one per test costs more than the test)."""
-    async with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-def openai_server(shared_openai_server: FakeOpenAIServer) -> Iterator[FakeOpenAIServer]:
-    """The shared server with an empty script and no recorded requests."""
-    shared_openai_server.reset()
-    yield shared_openai_server
-    shared_openai_server.reset()
-
-
-@pytest.fixture
-async def make_env(
-    openai_server: FakeOpenAIServer, session_factory: SessionFactory
-) -> AsyncIterator[Callable[..., Env]]:
-    """Builds the real client stack, closed after the test. `own_http=True` lets the client
-    build (and close) its own httpx client, as in production; otherwise it shares the
-    server's plain-HTTP one (a TLS-ready httpx client costs ~100 ms to build)."""
-    clients: list[ChatCompletionsClient] = []
-
-    def build(*, own_http: bool = False, **overrides: Any) -> Env:
-        settings = llm_settings(openai_server, **overrides)
-        client = ChatCompletionsClient(
-            settings,
-            http_client=None if own_http else openai_server.http_client,
-            backoff_base_seconds=0.01,
-            backoff_cap_seconds=0.05,
-        )
-        clients.append(client)
-        generator = LLMWorkoutGenerator(settings, client, CATALOGUE)
-        return Env(openai_server, settings, client, generator, session_factory, FakeClock())
-
-    yield build
-    for client in clients:
-        await client.aclose()
-
-
-@pytest.fixture
-def env(make_env: Callable[..., Env]) -> Env:
-    return make_env()
-
-
 @pytest.fixture(autouse=True)
 def _no_secret_in_logs(caplog: pytest.LogCaptureFixture) -> Any:
     caplog.set_level(logging.DEBUG)
@@ -203,26 +116,6 @@ def _no_secret_in_logs(caplog: pytest.LogCaptureFixture) -> Any:
             )
             assert API_KEY not in text, f"API key leaked in a log record of {record.name}"
     assert API_KEY not in caplog.text
-
-
-async def create_user(session_factory: SessionFactory) -> int:
-    async with session_factory() as session:
-        user = User(
-            telegram_id=next(_telegram_ids),
-            first_name="Тест",
-            gender=PROFILE.gender.value,
-            age=PROFILE.age,
-            height_cm=PROFILE.height_cm,
-            current_weight_kg=PROFILE.weight_kg,
-            fitness_level=PROFILE.level.value,
-            goal=PROFILE.goal.value,
-            target_weight_kg=PROFILE.target_weight_kg,
-            workout_frequency=PROFILE.workouts_per_week,
-            equipment_type=PROFILE.equipment.value,
-        )
-        session.add(user)
-        await session.commit()
-        return user.id
 
 
 async def get_workout(env: Env) -> Workout:

@@ -2,7 +2,7 @@
 
 from aiogram import F
 from aiogram_dialog import Dialog, LaunchMode, Window
-from aiogram_dialog.widgets.kbd import Button, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.menu.getters import menu_getter, profile_getter
@@ -26,10 +26,11 @@ from dialogs.menu.keys import (
     PROFILE,
     PROFILE_ID,
     PROFILE_NOTICE,
+    PROGRESS_ID,
     SET_HOME_EQUIPMENT_ID,
     TO_MENU_ID,
 )
-from dialogs.states import MenuSG, RegistrationSG, WorkoutSG
+from dialogs.states import MenuSG, ProgressSG, RegistrationSG, WorkoutSG
 
 
 def menu_dialog() -> Dialog:
@@ -50,6 +51,7 @@ def menu_dialog() -> Dialog:
                 on_click=on_my_workout,
                 when=F[PLANNED_WORKOUT_ID],
             ),
+            Start(Const("📈 Прогресс"), id=PROGRESS_ID, state=ProgressSG.main),
             SwitchTo(Const("👤 Мой профиль"), id=PROFILE_ID, state=MenuSG.profile),
             state=MenuSG.main,
             getter=menu_getter,

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import Any
 
 from aiogram import F
+from aiogram.enums import ContentType
 from aiogram_dialog import Dialog, StartMode, Window
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
+from dialogs.common import ERROR_LINE
 from dialogs.states import MenuSG, WorkoutSG
-from dialogs.workout import handlers
+from dialogs.workout import handlers, logging_handlers
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
+    ADD_SET_ID,
+    ADD_SET_ITEMS,
+    AS_WRITTEN_ID,
+    ASK_EFFORT,
+    CAN_SKIP,
     COMPLETE_ID,
     COUNTER,
     DESCRIPTION,
+    EFFORT_ID,
+    EFFORT_ITEMS,
+    EFFORT_TEXT,
     EXERCISE_ID,
     EXERCISES,
     FOUND,
@@ -25,26 +37,38 @@ from dialogs.workout.keys import (
     HAS_WORKOUT,
     IMAGE_URL,
     INSTRUCTIONS,
+    LAST_TEXT,
     LINES,
+    LOGGABLE,
     MY_WORKOUT_ID,
     NAME,
     NEXT_EXERCISE_ID,
     NEXT_TEXT,
     NOTES,
+    OFFER_REST,
     PLANNED,
     POPULATION_NOTE,
     PREVIOUS_EXERCISE_ID,
     PRIMARY,
     RATIONALE,
+    REST_AS_WRITTEN_ID,
+    REST_TEXT,
+    RESULT_TEXT,
     SCHEME,
     SECONDARY,
+    SKIP_ID,
     SOURCE_NOTE,
     STATUS,
+    STEP_ID,
+    STEP_ITEMS,
     TITLE,
     TO_MENU_ID,
     TO_WORKOUT_ID,
+    UNDO_ID,
+    UNDO_ITEMS,
     VIDEO_URL,
     WARMUP,
+    WHY,
 )
 from trainer_bot.db.enums import WorkoutStatus
 
@@ -80,6 +104,60 @@ PREVIEW_WORKOUT = {
     PLANNED: True,
     POPULATION_NOTE: None,
 }
+
+
+LOG_HINT = (
+    "\n✍️ Запиши, как прошло: кнопками ниже или сообщением — "
+    "<code>8 8 7</code>, <code>60 8 8 7</code>, <code>60кг 3х10</code>, <code>60x8</code>."
+)
+
+
+def logging_keyboard() -> list[Any]:
+    """«✅ Сделал как написано», the weight/reps steppers, «➕ Подход N», skip and undo."""
+    return [
+        Button(
+            Const("✅ Сделал как написано"),
+            id=AS_WRITTEN_ID,
+            on_click=logging_handlers.on_as_written,
+            when=F[LOGGABLE],
+        ),
+        Row(
+            Select(
+                Format("{item[1]}"),
+                id=STEP_ID,
+                item_id_getter=itemgetter(0),
+                items=STEP_ITEMS,
+                on_click=logging_handlers.on_step,
+            ),
+            when=F[LOGGABLE],
+        ),
+        Column(
+            Select(
+                Format("{item[1]}"),
+                id=ADD_SET_ID,
+                item_id_getter=itemgetter(0),
+                items=ADD_SET_ITEMS,
+                type_factory=int,
+                on_click=logging_handlers.on_add_set,
+            ),
+        ),
+        Row(
+            Button(
+                Const("⏭ Пропустить"),
+                id=SKIP_ID,
+                on_click=logging_handlers.on_skip,
+                when=F[CAN_SKIP],
+            ),
+            Select(
+                Format("{item[1]}"),
+                id=UNDO_ID,
+                item_id_getter=itemgetter(0),
+                items=UNDO_ITEMS,
+                type_factory=int,
+                on_click=logging_handlers.on_undo,
+            ),
+        ),
+    ]
 
 
 def workout_dialog() -> Dialog:
@@ -132,13 +210,19 @@ def workout_dialog() -> Dialog:
             LinkPreview(Format(f"{{{IMAGE_URL}}}"), show_above_text=True, when=F[IMAGE_URL]),
             Format(f"<b>{{{NAME}}}</b> · {{{COUNTER}}}\n", when=F[FOUND]),
             Format(f"📋 {{{SCHEME}}}", when=F[FOUND]),
+            Format(f"📈 {{{WHY}}}", when=F[WHY]),
+            Format(f"🕘 {{{LAST_TEXT}}}", when=F[LAST_TEXT]),
             Format(f"💬 {{{NOTES}}}", when=F[NOTES]),
             Format(f"\n{{{DESCRIPTION}}}\n", when=F[FOUND]),
             Format(f"<b>Как выполнять</b>\n{{{INSTRUCTIONS}}}\n", when=F[FOUND]),
             Format(f"🎯 Основные мышцы: {{{PRIMARY}}}", when=F[FOUND]),
             Format(f"➕ Дополнительно: {{{SECONDARY}}}", when=F[SECONDARY]),
             Const("Упражнение не найдено.", when=~F[FOUND]),
+            Format(f"{{{RESULT_TEXT}}}", when=F[RESULT_TEXT]),
+            Const(LOG_HINT, when=F[LOGGABLE]),
+            ERROR_LINE,
             Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
+            *logging_keyboard(),
             Row(
                 Button(
                     Const("⬅️"),
@@ -154,13 +238,27 @@ def workout_dialog() -> Dialog:
                 ),
             ),
             SwitchTo(Const("◀️ К тренировке"), id=TO_WORKOUT_ID, state=WorkoutSG.view),
+            MessageInput(logging_handlers.on_typed_sets, content_types=ContentType.ANY),
             state=WorkoutSG.exercise,
             getter=exercise_getter,
             preview_data={
                 FOUND: True,
                 NAME: "Жим штанги лёжа",
                 COUNTER: "1 из 4",
-                SCHEME: "3 × 8–10 · 60 кг · отдых 2 мин",
+                SCHEME: "3 × 8–10 · 62,5 кг · отдых 2 мин",
+                WHY: "62,5 кг — +2,5 кг: в прошлый раз все подходы по 10",
+                LAST_TEXT: "В прошлый раз: 60 кг × 10, 10, 10",
+                RESULT_TEXT: "✅ Записано: 62,5 кг × 8",
+                LOGGABLE: True,
+                ADD_SET_ITEMS: [(2, "➕ Подход 2: 62,5 кг × 8")],
+                UNDO_ITEMS: [(1, "↩️ Отменить")],
+                STEP_ITEMS: [
+                    ("w-", "−2,5 кг"),
+                    ("w+", "+2,5 кг"),
+                    ("r-", "−1 повт."),
+                    ("r+", "+1"),
+                ],
+                CAN_SKIP: True,
                 NOTES: "Если все повторы даются легко и в запасе больше 3 — добавь 2,5 кг.",
                 DESCRIPTION: "Базовое упражнение для груди, передних дельт и трицепса.",
                 INSTRUCTIONS: "1. Ляг на скамью, лопатки сведены.\n2. Опусти гриф к груди.\n"
@@ -177,10 +275,45 @@ def workout_dialog() -> Dialog:
             Const("🎉 <b>Отличная работа!</b> Тренировка отмечена выполненной.\n"),
             Format(f"{{{NEXT_TEXT}}}"),
             Const("\nВосстанавливайся: сон, вода и белок помогут мышцам расти."),
+            Const(
+                "\nЕсли какие-то упражнения не записал, но сделал их как написано, — "
+                "нажми «✅ Остальное — как написано». Иначе они останутся без результата.",
+                when=F[OFFER_REST],
+            ),
+            Format(f"\n{{{REST_TEXT}}}", when=F[REST_TEXT]),
+            Const("\n<b>Как прошло?</b>", when=F[ASK_EFFORT]),
+            Format(f"\n{{{EFFORT_TEXT}}}", when=F[EFFORT_TEXT]),
+            Button(
+                Const("✅ Остальное — как написано"),
+                id=REST_AS_WRITTEN_ID,
+                on_click=logging_handlers.on_rest_as_written,
+                when=F[OFFER_REST],
+            ),
+            Row(
+                Select(
+                    Format("{item[1]}"),
+                    id=EFFORT_ID,
+                    item_id_getter=itemgetter(0),
+                    items=EFFORT_ITEMS,
+                    on_click=logging_handlers.on_effort,
+                ),
+                when=F[ASK_EFFORT],
+            ),
             TO_MENU,
             state=WorkoutSG.done,
             getter=done_getter,
-            preview_data={"next_text": "Следующая тренировка — через 11 ч 40 мин, в 21:40."},
+            preview_data={
+                NEXT_TEXT: "Следующая тренировка — через 11 ч 40 мин, в 21:40.",
+                ASK_EFFORT: True,
+                OFFER_REST: True,
+                REST_TEXT: "",
+                EFFORT_TEXT: "",
+                EFFORT_ITEMS: [
+                    ("hard", "😮‍💨 Тяжело"),
+                    ("normal", "👍 Нормально"),
+                    ("easy", "😎 Легко"),
+                ],
+            },
         ),
         Window(
             Const("⏳ Новая тренировка пока недоступна: телу нужно восстановиться.\n"),

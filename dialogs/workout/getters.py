@@ -9,10 +9,18 @@ from typing import Any
 from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
 
+from dialogs.common import ERROR_KEY
 from dialogs.workout.keys import (
+    ADD_SET_ITEMS,
+    ASK_EFFORT,
     AVAILABLE_AT,
+    CAN_SKIP,
     COUNTER,
     DESCRIPTION,
+    DRAFTS,
+    EFFORT,
+    EFFORT_ITEMS,
+    EFFORT_TEXT,
     EXERCISES,
     FOUND,
     HAS_NEXT,
@@ -20,24 +28,35 @@ from dialogs.workout.keys import (
     HAS_WORKOUT,
     IMAGE_URL,
     INSTRUCTIONS,
+    JUST_COMPLETED,
+    LAST_TEXT,
     LINES,
+    LOGGABLE,
     NAME,
     NEXT_TEXT,
     NOTES,
+    OFFER_REST,
     PLANNED,
     POPULATION_NOTE,
     POSITION,
     PRIMARY,
     RATIONALE,
+    REST_LOGGED,
+    REST_TEXT,
+    RESULT_TEXT,
     SCHEME,
     SECONDARY,
     SOURCE_NOTE,
     STATUS,
+    STEP_ITEMS,
     TITLE,
+    UNDO_ITEMS,
     VIDEO_URL,
     WARMUP,
+    WHY,
     WORKOUT_ID,
 )
+from dialogs.workout.logging_fields import logging_buttons, logging_texts
 from dialogs.workout.texts import (
     TELEGRAM_TEXT_LIMIT,
     exercise_line,
@@ -47,10 +66,10 @@ from dialogs.workout.texts import (
     rest_text,
     wait_text,
 )
-from trainer_bot.db.enums import WorkoutSource
+from trainer_bot.db.enums import SessionEffort, WorkoutSource
 from trainer_bot.formatting import shorten, utf16_length
 from trainer_bot.services.bot_services import BotServices
-from trainer_bot.services.views import WorkoutView
+from trainer_bot.services.views import ExerciseResult, WorkoutView
 
 SOURCE_NOTES = {
     WorkoutSource.LLM: "Составлено AI-тренером под твой профиль.",
@@ -95,13 +114,33 @@ async def workout_getter(
         SOURCE_NOTE: SOURCE_NOTES.get(workout.source, ""),
         POPULATION_NOTE: workout.population_note,
         LINES: "\n".join(exercise_line(item) for item in workout.exercises),
-        EXERCISES: [(item.position, f"{item.position}. {item.name}") for item in workout.exercises],
+        EXERCISES: [
+            (item.position, f"{item.position}. {item.name}{RESULT_MARKS[item.result]}")
+            for item in workout.exercises
+        ],
         PLANNED: workout.planned,
     }
 
 
-# Labels, emoji and line breaks the exercise window adds around the getter's values.
-EXERCISE_WINDOW_LABELS = 160
+# Labels, emoji and line breaks the exercise window adds around the getter's values
+# (with the hint on typing a log).
+EXERCISE_WINDOW_LABELS = 400
+RESULT_MARKS = {
+    ExerciseResult.DONE: " ✅",
+    ExerciseResult.SKIPPED: " ⏭",
+    ExerciseResult.UNKNOWN: "",
+}
+EFFORT_LABELS = {
+    SessionEffort.HARD: "😮‍💨 Тяжело",
+    SessionEffort.NORMAL: "👍 Нормально",
+    SessionEffort.EASY: "😎 Легко",
+}
+EFFORT_ANSWERS = {
+    SessionEffort.HARD: "Понял: было тяжело. В следующий раз будет меньше подходов и без "
+    "прибавки веса — восстановись.",
+    SessionEffort.NORMAL: "Понял: нормально. Продолжаем по плану.",
+    SessionEffort.EASY: "Понял: было легко. В следующий раз добавлю нагрузки.",
+}
 
 
 def _shorten(text: str, budget: int) -> str:
@@ -116,7 +155,12 @@ async def exercise_getter(
 ) -> dict[str, Any]:
     workout = await _workout(dialog_manager, services, event_from_user.id)
     if workout is None or not workout.exercises:
-        return {FOUND: False, VIDEO_URL: "https://www.youtube.com", IMAGE_URL: None}
+        return {
+            FOUND: False,
+            VIDEO_URL: "https://www.youtube.com",
+            IMAGE_URL: None,
+            **NO_LOGGING,
+        }
     positions = workout.positions
     wanted = dialog_manager.dialog_data.get(POSITION)
     # Handlers keep the stored position in range; this only reads it.
@@ -130,6 +174,7 @@ async def exercise_getter(
         DESCRIPTION: item.description,
         PRIMARY: muscles_text(item.primary_muscles),
         SECONDARY: muscles_text(item.secondary_muscles),
+        **logging_texts(item),
     }
     # The instructions give way so the whole message fits Telegram's limit; shortened
     # before escaping, so an HTML entity is never cut in half.
@@ -146,13 +191,43 @@ async def exercise_getter(
         IMAGE_URL: item.image_url,
         HAS_PREVIOUS: position > positions[0],
         HAS_NEXT: position < positions[-1],
+        **logging_buttons(item, workout.loggable, dialog_data_drafts(dialog_manager)),
+        # A refused log: the parser's or the service's message (our own HTML, no input).
+        ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),
     }
+
+
+NO_LOGGING: dict[str, Any] = {
+    LOGGABLE: False,
+    ADD_SET_ITEMS: [],
+    UNDO_ITEMS: [],
+    STEP_ITEMS: [],
+    CAN_SKIP: False,
+    WHY: "",
+    LAST_TEXT: "",
+    RESULT_TEXT: "",
+}
+
+
+def dialog_data_drafts(manager: DialogManager) -> Any:
+    return manager.dialog_data.get(DRAFTS)
 
 
 async def done_getter(
     dialog_manager: DialogManager, services: BotServices, **_: Any
 ) -> dict[str, Any]:
-    return {NEXT_TEXT: _next_text(services, dialog_manager.dialog_data.get(AVAILABLE_AT))}
+    """No query: whether to ask «Как прошло?» is known from the completion just made."""
+    data = dialog_manager.dialog_data
+    answered = data.get(EFFORT)
+    effort_text = EFFORT_ANSWERS[SessionEffort(answered)] if answered in EFFORT_ANSWERS else ""
+    return {
+        NEXT_TEXT: _next_text(services, data.get(AVAILABLE_AT)),
+        ASK_EFFORT: bool(data.get(JUST_COMPLETED)) and not answered,
+        EFFORT_TEXT: effort_text,
+        EFFORT_ITEMS: [(effort.value, label) for effort, label in EFFORT_LABELS.items()],
+        OFFER_REST: bool(data.get(JUST_COMPLETED)) and not data.get(REST_LOGGED),
+        REST_TEXT: data.get(REST_LOGGED) or "",
+    }
 
 
 async def cooldown_getter(

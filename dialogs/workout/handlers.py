@@ -9,9 +9,18 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Select
 
+from dialogs.common import ERROR_KEY
 from dialogs.menu.keys import NOTICE
 from dialogs.states import MenuSG, WorkoutSG
-from dialogs.workout.keys import AVAILABLE_AT, NEXT_EXERCISE_ID, POSITION, WORKOUT_ID
+from dialogs.workout.keys import (
+    AVAILABLE_AT,
+    EFFORT,
+    JUST_COMPLETED,
+    NEXT_EXERCISE_ID,
+    POSITION,
+    REST_LOGGED,
+    WORKOUT_ID,
+)
 from trainer_bot.services.bot_services import services_of
 from trainer_bot.services.views import WorkoutView
 from trainer_bot.services.workouts import CompletionOutcome
@@ -52,6 +61,7 @@ async def on_exercise_selected(
         await callback.answer("Такого упражнения нет в этой тренировке.")
         return
     manager.dialog_data[POSITION] = position
+    manager.dialog_data.pop(ERROR_KEY, None)
     await manager.switch_to(WorkoutSG.exercise)
 
 
@@ -64,6 +74,7 @@ async def on_step_exercise(callback: CallbackQuery, button: Button, manager: Dia
     if workout is not None and workout.exercises:
         wanted = workout.nearest_position(wanted)
     manager.dialog_data[POSITION] = wanted
+    manager.dialog_data.pop(ERROR_KEY, None)
 
 
 async def on_complete(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -79,6 +90,10 @@ async def on_complete(callback: CallbackQuery, button: Button, manager: DialogMa
         result.next_available_at.isoformat() if result.next_available_at else None
     )
     if result.outcome in (CompletionOutcome.COMPLETED, CompletionOutcome.ALREADY_COMPLETED):
+        # «Как прошло?» is asked once: right after this completion, not after a repeat.
+        manager.dialog_data[JUST_COMPLETED] = result.outcome is CompletionOutcome.COMPLETED
+        manager.dialog_data.pop(EFFORT, None)
+        manager.dialog_data.pop(REST_LOGGED, None)
         await manager.switch_to(WorkoutSG.done)
     elif result.outcome is CompletionOutcome.REPLACED:
         await _back_to_menu(

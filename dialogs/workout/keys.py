@@ -8,6 +8,10 @@ it passes them (these constants are the dialog's contract with them).
 WORKOUT_ID = "workout_id"
 AVAILABLE_AT = "available_at"  # ISO datetime of the next workout, or None
 POSITION = "position"  # the exercise shown on the exercise screen
+DRAFTS = "drafts"  # {position: [weight_kg, reps]} the «➕ Подход» button logs
+JUST_COMPLETED = "just_completed"  # the done screen asks «Как прошло?» once
+EFFORT = "effort"  # the answer, once given
+REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
 
 # Getter keys.
 FOUND = "found"
@@ -34,6 +38,19 @@ HAS_PREVIOUS = "has_previous"
 HAS_NEXT = "has_next"
 NEXT_TEXT = "next_text"
 HAS_WORKOUT = "has_workout"
+LOGGABLE = "loggable"
+WHY = "why"
+LAST_TEXT = "last_text"
+RESULT_TEXT = "result_text"
+ADD_SET_ITEMS = "add_set_items"
+UNDO_ITEMS = "undo_items"
+STEP_ITEMS = "step_items"
+CAN_SKIP = "can_skip"
+ASK_EFFORT = "ask_effort"
+EFFORT_TEXT = "effort_text"
+EFFORT_ITEMS = "effort_items"
+OFFER_REST = "offer_rest"
+REST_TEXT = "rest_text"
 
 # Widget ids.
 EXERCISE_ID = "exercise"
@@ -43,3 +60,11 @@ NEXT_EXERCISE_ID = "next_exercise"
 TO_WORKOUT_ID = "to_workout"
 TO_MENU_ID = "to_menu"
 MY_WORKOUT_ID = "my_workout"
+AS_WRITTEN_ID = "as_written"
+STEP_ID = "draft_step"
+ADD_SET_ID = "add_set"
+SKIP_ID = "skip_exercise"
+UNDO_ID = "undo_log"
+SET_LOG_INPUT_ID = "set_log_input"
+EFFORT_ID = "effort"
+REST_AS_WRITTEN_ID = "rest_as_written"

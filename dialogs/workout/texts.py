@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from dialogs.sets_text import sets_text as format_sets
 from trainer_bot.db.enums import Muscle
 from trainer_bot.formatting import format_duration, format_kg
-from trainer_bot.services.views import ExerciseView
+from trainer_bot.services.views import ExerciseView, LoggedSet
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -70,3 +71,8 @@ def exercise_line(item: ExerciseView) -> str:
         f"{item.position}. <b>{escape(item.name)}</b> — {reps_text(item)}, "
         f"{load_text(item)}, отдых {rest_text(item.rest_seconds)}"
     )
+
+
+def sets_text(sets: Sequence[LoggedSet], *, timed: bool = False) -> str:
+    """'60 кг × 10, 10, 9': see `dialogs.sets_text`."""
+    return format_sets([(item.reps, item.weight_kg) for item in sets], timed=timed)

@@ -16,7 +16,14 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.methods import AnswerCallbackQuery, SendMessage, SendVideoNote, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SendVideoNote,
+    TelegramMethod,
+)
 from aiogram.types import Chat, InlineKeyboardMarkup, Message
 from aiogram_dialog import ShowMode
 from aiogram_dialog.api.entities import NewMessage, OldMessage
@@ -52,6 +59,11 @@ class ConsoleBot(Bot):
         if isinstance(method, SendVideoNote):
             self._transcript.note("(video note)")
             # No video_note in the answer: there is no file_id worth remembering.
+            return self._message(method.chat_id)
+        if isinstance(method, SendDocument | SendPhoto):
+            media = method.document if isinstance(method, SendDocument) else method.photo
+            name = getattr(media, "filename", None) or "file"
+            self._transcript.note(f"({name}) {method.caption or ''}".rstrip())
             return self._message(method.chat_id)
         if isinstance(method, AnswerCallbackQuery):
             if method.text:

@@ -97,3 +97,11 @@ def sql_in(column: str, values: type[StrEnum] | frozenset[str] | tuple[int, ...]
     items = [v.value if isinstance(v, StrEnum) else v for v in values]
     rendered = ", ".join(repr(str(i)) if isinstance(i, str) else str(i) for i in items)
     return f"{column} IN ({rendered})"
+
+
+class SessionEffort(StrEnum):
+    """How a finished workout felt: «Как прошло?»."""
+
+    HARD = "hard"
+    NORMAL = "normal"
+    EASY = "easy"

@@ -1,4 +1,5 @@
-"""Tables: users, exercises, workouts, workout_exercises, telegram_files, welcome_video_notes."""
+"""Tables: users, exercises, workouts, workout_exercises, set_logs, body_weights,
+telegram_files, welcome_video_notes."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,6 +31,7 @@ from trainer_bot.db.enums import (
     Gender,
     Goal,
     Movement,
+    SessionEffort,
     WorkoutSource,
     WorkoutStatus,
     sql_in,
@@ -39,6 +42,10 @@ WORKOUT_FREQUENCIES = (2, 3, 5)
 AGE_RANGE = (10, 100)
 HEIGHT_RANGE_CM = (100, 250)
 WEIGHT_RANGE_KG = (30, 300)
+# A logged set: the most sets one exercise may log, reps (seconds when timed) and load.
+MAX_LOGGED_SETS = 10
+LOGGED_REPS_RANGE = (0, 300)
+LOGGED_WEIGHT_RANGE_KG = (0, 500)
 
 
 class User(TimestampMixin, Base):
@@ -131,6 +138,7 @@ class Workout(TimestampMixin, Base):
         CheckConstraint(
             "(status = 'completed') = (completed_at IS NOT NULL)", name="completed_at_set"
         ),
+        CheckConstraint(f"effort IS NULL OR {sql_in('effort', SessionEffort)}", name="effort"),
         Index("ix_workouts_user_id_created_at", "user_id", "created_at"),
     )
 
@@ -146,6 +154,8 @@ class Workout(TimestampMixin, Base):
     rationale: Mapped[str] = mapped_column(Text, nullable=False)
     warmup: Mapped[str] = mapped_column(Text, nullable=False)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # «Как прошло?» after completion: hard, normal or easy; None until answered.
+    effort: Mapped[str | None] = mapped_column(String(16))
 
     user: Mapped[User] = relationship(back_populates="workouts")
     exercises: Mapped[list[WorkoutExercise]] = relationship(
@@ -183,9 +193,80 @@ class WorkoutExercise(Base):
     weight_kg: Mapped[float | None] = mapped_column(Float)
     rest_seconds: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # «Пропустить». The result is derived, so a logging tap stays at two statements: done
+    # when the exercise has set logs (they win over this flag), else skipped when this is
+    # set, else unknown (never invented).
+    skipped: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    # Why the load and reps are what they are («+2,5 кг: в прошлый раз все подходы по 12»),
+    # written by the progression engine; None for an exercise planned without history.
+    progression_note: Mapped[str | None] = mapped_column(Text)
+    # The sets of the last time the user did this exercise, [[reps, weight_kg], ...], copied
+    # at generation, so the exercise screen shows «В прошлый раз» without another query.
+    previous_sets: Mapped[list[list[float | None]] | None] = mapped_column(JSON)
 
     workout: Mapped[Workout] = relationship(back_populates="exercises")
     exercise: Mapped[Exercise] = relationship(lazy="joined")
+    set_logs: Mapped[list[SetLog]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SetLog.set_number"
+    )
+
+
+class SetLog(Base):
+    """One set the user did: written by a logging tap, read by progression and history.
+
+    user_id and exercise_id repeat what the workout exercise says so that "the last time
+    this user did this exercise" is one index range scan, however long the history is.
+    """
+
+    __tablename__ = "set_logs"
+    __table_args__ = (
+        UniqueConstraint("workout_exercise_id", "set_number", name="uq_set_logs_set"),
+        CheckConstraint(f"set_number BETWEEN 1 AND {MAX_LOGGED_SETS}", name="set_number_range"),
+        CheckConstraint(
+            f"reps BETWEEN {LOGGED_REPS_RANGE[0]} AND {LOGGED_REPS_RANGE[1]}", name="reps_range"
+        ),
+        CheckConstraint(
+            "weight_kg IS NULL OR weight_kg BETWEEN "
+            f"{LOGGED_WEIGHT_RANGE_KG[0]} AND {LOGGED_WEIGHT_RANGE_KG[1]}",
+            name="weight_range",
+        ),
+        Index("ix_set_logs_user_exercise_logged_at", "user_id", "exercise_id", "logged_at"),
+        Index("ix_set_logs_user_logged_at", "user_id", "logged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workout_exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("workout_exercises.id", ondelete="CASCADE"), nullable=False
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises.id", ondelete="RESTRICT"), nullable=False
+    )
+    set_number: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    reps: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class BodyWeight(Base):
+    """The user's weight on a day («⚖️ Записать вес»); one entry per day, the last wins."""
+
+    __tablename__ = "body_weights"
+    __table_args__ = (
+        UniqueConstraint("user_id", "measured_on", name="uq_body_weights_day"),
+        CheckConstraint(
+            f"weight_kg BETWEEN {WEIGHT_RANGE_KG[0]} AND {WEIGHT_RANGE_KG[1]}",
+            name="weight_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    measured_on: Mapped[date] = mapped_column(Date, nullable=False)
+    weight_kg: Mapped[float] = mapped_column(Float, nullable=False)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class TelegramFile(TimestampMixin, Base):

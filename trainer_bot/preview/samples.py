@@ -225,3 +225,31 @@ def longest_exercise() -> Sample:
         "has_previous": True,
         "has_next": False,
     }
+
+
+# Results and progress (issue 12).
+FIRST_TIME_EXERCISE: Sample = {
+    "why": "Первый раз — начни с этого веса и запиши, как пошло.",
+    "last_text": "",
+    "result_text": "",
+    "undo_items": [],
+    "add_set_items": [(1, "➕ Подход 1: 60 кг × 8")],
+}
+TYPED_LOG_ERROR: Sample = {
+    "error": "Я понимаю только цифры подходов и вес. Например: <code>8 8 7</code>, "
+    "<code>60 8 8 7</code>, <code>60кг 3х10</code> или <code>60x8</code>.",
+    "result_text": "",
+    "undo_items": [],
+    "add_set_items": [(1, "➕ Подход 1: 62,5 кг × 8")],
+}
+DONE_ANSWERED: Sample = {
+    "ask_effort": False,
+    "offer_rest": False,
+    "rest_text": "✅ Записал: остальные упражнения — как написано.",
+    "effort_text": "Понял: было легко. В следующий раз добавлю нагрузки.",
+}
+PROGRESS_EMPTY: Sample = {
+    "has_records": False,
+    "records": "",
+    "week_text": "🗓 Эта неделя: 0 из 3 тренировок",
+}

@@ -6,17 +6,21 @@ from dataclasses import dataclass, field
 
 from aiogram.fsm.state import State
 
-from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
+from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, WorkoutSG
 from trainer_bot.preview.samples import (
     AGE_ERROR,
+    DONE_ANSWERED,
     EDITING_STEP,
+    FIRST_TIME_EXERCISE,
     MAINTENANCE_TARGET,
     MENU_JUST_REGISTERED,
     MENU_WITH_WORKOUT,
     NO_SUCH_EXERCISE_TOAST,
     PROFILE_HOME_UNKNOWN,
     PROFILE_UNSAVED,
+    PROGRESS_EMPTY,
     TOO_FAST_TOAST,
+    TYPED_LOG_ERROR,
     WORKOUT_SENIOR,
     WRONG_AGE,
     Sample,
@@ -47,6 +51,10 @@ CAPTIONS: dict[State, str] = {
     WorkoutSG.exercise: "Упражнение · техника",
     WorkoutSG.done: "Тренировка выполнена",
     WorkoutSG.cooldown: "Перерыв · новая тренировка пока недоступна",
+    ProgressSG.main: "Прогресс · рекорды и серия",
+    ProgressSG.workouts: "Прогресс · список тренировок",
+    ProgressSG.workout: "Прогресс · что записано в тренировке",
+    ProgressSG.weight: "Прогресс · записать вес",
 }
 
 
@@ -171,7 +179,16 @@ def storyboard() -> list[Section]:
             "Упражнение",
             "Техника одного упражнения; стрелки листают упражнения тренировки.",
             [
-                Scene(WorkoutSG.exercise, "Обычное упражнение."),
+                Scene(WorkoutSG.exercise, "Обычное упражнение: цель, откуда она и что записано."),
+                Scene(
+                    WorkoutSG.exercise, "Первый раз: ещё ничего не записано.", FIRST_TIME_EXERCISE
+                ),
+                Scene(
+                    WorkoutSG.exercise,
+                    "Запись текстом, которую я не понял: ничего не сохранено.",
+                    TYPED_LOG_ERROR,
+                    user_text="восемь",
+                ),
                 Scene(
                     WorkoutSG.exercise,
                     "У предела Telegram: длинное название, заметка тренера на 300 символов, "
@@ -185,7 +202,24 @@ def storyboard() -> list[Section]:
             "cooldown",
             "Отдых между тренировками",
             "После тренировки и при попытке взять новую слишком рано.",
-            [Scene(WorkoutSG.done), Scene(WorkoutSG.cooldown)],
+            [
+                Scene(WorkoutSG.done, "Сразу после «Завершить»: «Как прошло?»."),
+                Scene(WorkoutSG.done, "Ответ на «Как прошло?» получен.", DONE_ANSWERED),
+                Scene(WorkoutSG.cooldown),
+            ],
+        ),
+        Section(
+            "progress",
+            "Прогресс",
+            "Из меню «📈 Прогресс» или /progress: рекорды за год, серия недель, история "
+            "тренировок с записанными подходами и журнал веса.",
+            [
+                Scene(ProgressSG.main),
+                Scene(ProgressSG.main, "Ещё ничего не записано.", PROGRESS_EMPTY),
+                Scene(ProgressSG.workouts),
+                Scene(ProgressSG.workout),
+                Scene(ProgressSG.weight),
+            ],
         ),
         Section(
             "errors",

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from trainer_bot.db.enums import WorkoutStatus
-from trainer_bot.db.models import Exercise, User, Workout
+from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
 
 
 async def try_reserve_generation(
@@ -101,7 +101,10 @@ async def get_for_telegram_user(
         select(Workout)
         .join(User, User.id == Workout.user_id)
         .where(Workout.id == workout_id, User.telegram_id == telegram_id)
-        .options(joinedload(Workout.exercises), contains_eager(Workout.user))
+        .options(
+            joinedload(Workout.exercises).joinedload(WorkoutExercise.set_logs),
+            contains_eager(Workout.user),
+        )
     )
     return result.unique().scalar_one_or_none()
 

@@ -22,6 +22,8 @@ from aiogram import Bot
 from aiogram_dialog import BaseDialogManager, BgManagerFactory, DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trainer_bot.services.progress import Progress
+from trainer_bot.services.results import Results
 from trainer_bot.services.users import Users
 from trainer_bot.services.views import WorkoutView
 from trainer_bot.services.welcome import WelcomeVideoNote
@@ -72,6 +74,14 @@ class Workouts:
         )
         return workout
 
+    def remember(self, telegram_id: int, view: WorkoutView) -> None:
+        """Keep `view` as this update's read of the workout (after a write changed it)."""
+        self._loaded[(telegram_id, view.id)] = view
+
+    def forget(self, telegram_id: int, workout_id: int) -> None:
+        """The next `view` reads the workout again."""
+        self._loaded.pop((telegram_id, workout_id), None)
+
     async def latest_id(self, telegram_id: int) -> int | None:
         """The user's newest workout, whatever its status."""
         return await self._service.latest_id(self._session, telegram_id)
@@ -108,7 +118,16 @@ class Welcome:
 class BotServices:
     """Everything a screen may use while one update is handled."""
 
-    __slots__ = ("_after_update", "_app", "bot", "users", "welcome", "workouts")
+    __slots__ = (
+        "_after_update",
+        "_app",
+        "bot",
+        "progress",
+        "results",
+        "users",
+        "welcome",
+        "workouts",
+    )
 
     def __init__(
         self,
@@ -122,6 +141,8 @@ class BotServices:
         self.bot = bot  # the Bot the update came through
         self.users = Users(session)
         self.workouts = Workouts(app.workouts, session, self.users)
+        self.results = Results(session, self.workouts, app.workouts.now)
+        self.progress = Progress(session, app.workouts.now, app.workouts.timezone, self.users)
         self.welcome = Welcome(app.welcome, bot, session)
 
     @property

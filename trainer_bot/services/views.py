@@ -7,8 +7,17 @@ can then be kept, compared and rendered without lazy loads or a session.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
-from trainer_bot.db.enums import Equipment, EquipmentType, Goal, WorkoutSource, WorkoutStatus
+from trainer_bot.db.enums import (
+    Equipment,
+    EquipmentType,
+    Goal,
+    SessionEffort,
+    WorkoutSource,
+    WorkoutStatus,
+)
 from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.services.profile_rules import ProfileAnswers
@@ -56,6 +65,21 @@ class Profile:
         return data
 
 
+class ExerciseResult(StrEnum):
+    DONE = "done"  # has set logs
+    SKIPPED = "skipped"  # «Пропустить»
+    UNKNOWN = "unknown"  # nothing said: never counted as done
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedSet:
+    set_number: int
+    reps: int
+    weight_kg: float | None
+    # Sets one tap wrote share it: «↩️ Отменить» removes them together.
+    logged_at: datetime | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ExerciseView:
     """One exercise of a workout, with what its screen shows about the movement."""
@@ -75,6 +99,26 @@ class ExerciseView:
     secondary_muscles: tuple[str, ...]
     video_url: str
     image_url: str | None
+    # Logging: the row and exercise ids, what was logged, the engine's "why".
+    workout_exercise_id: int = 0
+    exercise_id: int = 0
+    equipment: str = "bodyweight"
+    is_compound: bool = False
+    logged: tuple[LoggedSet, ...] = ()
+    skipped: bool = False
+    progression_note: str | None = None
+    previous: tuple[LoggedSet, ...] = ()  # the last time the user did this exercise
+
+    @property
+    def result(self) -> ExerciseResult:
+        if self.logged:
+            return ExerciseResult.DONE
+        return ExerciseResult.SKIPPED if self.skipped else ExerciseResult.UNKNOWN
+
+    @property
+    def loaded(self) -> bool:
+        """Takes an external weight (a barbell, dumbbells, a machine stack)."""
+        return self.equipment not in ("bodyweight", "pullup_bar")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +132,13 @@ class WorkoutView:
     exercises: tuple[ExerciseView, ...]
     # One line for the user's population (a doctor, an adult nearby), or None.
     population_note: str | None = None
+    user_id: int = 0
+    effort: SessionEffort | None = None
+
+    @property
+    def loggable(self) -> bool:
+        """Results can be logged during the workout and after completing it."""
+        return self.status is not WorkoutStatus.SKIPPED
 
     @property
     def planned(self) -> bool:
@@ -154,6 +205,20 @@ def exercise_view(item: WorkoutExercise) -> ExerciseView:
         secondary_muscles=tuple(exercise.secondary_muscles),
         video_url=exercise.video_url,
         image_url=exercise.image_url,
+        workout_exercise_id=item.id,
+        exercise_id=item.exercise_id,
+        equipment=exercise.equipment,
+        is_compound=exercise.is_compound,
+        logged=tuple(
+            LoggedSet(log.set_number, log.reps, log.weight_kg, log.logged_at)
+            for log in item.set_logs
+        ),
+        skipped=item.skipped,
+        progression_note=item.progression_note,
+        previous=tuple(
+            LoggedSet(number, int(reps or 0), weight)
+            for number, (reps, weight) in enumerate(item.previous_sets or (), start=1)
+        ),
     )
 
 
@@ -172,4 +237,6 @@ def workout_view(workout: Workout, user: User | None = None) -> WorkoutView:
             if user is not None
             else None
         ),
+        user_id=workout.user_id,
+        effort=SessionEffort(workout.effort) if workout.effort else None,
     )

@@ -31,10 +31,18 @@ from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workouts as workout_queries
+from trainer_bot.services.progress_history import read_history, slugs_to_read
 from trainer_bot.services.views import WorkoutView, workout_view
 from trainer_bot.training.fallback import generate_fallback_workout
 from trainer_bot.training.gate import gate_fallback
 from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.progression import (
+    Progressed,
+    TrainingHistory,
+    apply_progression,
+    main_lift_hint,
+    main_lift_lines,
+)
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
 from trainer_bot.training.split import next_session
@@ -190,9 +198,14 @@ class WorkoutService:
                         session, user_id, HISTORY_DEPTH
                     )
                 ]
-            plan, source = await self._build_plan(telegram_id, profile, history)
+                # The recent main lifts' results, for the LLM prompt.
+                logged = await read_history(
+                    session, user_id, slugs_to_read((), history), history, self._clock()
+                )
+            plan, source = await self._build_plan(telegram_id, profile, history, logged)
             async with self._session_factory() as session:
-                workout_id = await self._save(session, user_id, plan, source)
+                progressed = await self._progress(session, user_id, profile, plan, history)
+                workout_id = await self._save(session, user_id, progressed, source)
                 await session.commit()
         except BaseException:
             await self._release(user_id)
@@ -215,8 +228,28 @@ class WorkoutService:
         except Exception:
             logger.warning("Could not release the workout reservation of user %s", user_id)
 
+    async def _progress(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        profile: TrainingProfile,
+        plan: WorkoutPlan,
+        history: Sequence[PastWorkout],
+    ) -> Progressed:
+        """The generated plan with load and reps from the user's logs (one read): a step
+        of its own, after generation and before saving, whoever wrote the plan."""
+        slugs = slugs_to_read((item.slug for item in plan.exercises), history)
+        logged = await read_history(session, user_id, slugs, history, self._clock())
+        allowed = {e.slug: e for e in allowed_exercises(profile, self._catalogue)}
+        today = self._clock().astimezone(self._timezone).date()
+        return apply_progression(plan, logged, allowed, today=today)
+
     async def _build_plan(
-        self, telegram_id: int, profile: TrainingProfile, history: Sequence[PastWorkout]
+        self,
+        telegram_id: int,
+        profile: TrainingProfile,
+        history: Sequence[PastWorkout],
+        logged: TrainingHistory | None = None,
     ) -> tuple[WorkoutPlan, WorkoutSource]:
         today = self._clock().astimezone(self._timezone).date()
         started = time.monotonic()
@@ -234,7 +267,7 @@ class WorkoutService:
                         profile=profile,
                         allowed=allowed,
                         history=history,
-                        session_hint=slot.prompt_hint(),
+                        session_hint=slot.prompt_hint() + self._results_hint(slot.focus, logged),
                         focus=slot.focus,
                         today=today,
                     )
@@ -257,10 +290,18 @@ class WorkoutService:
         )
         return plan, WorkoutSource.FALLBACK
 
+    def _results_hint(self, focus: str, logged: TrainingHistory | None) -> str:
+        """The last results of the session's main lifts, so the LLM's choice and rationale
+        fit them (their load and reps are set by the progression engine afterwards)."""
+        if logged is None:
+            return ""
+        return main_lift_hint(main_lift_lines(logged, focus, {e.slug: e for e in self._catalogue}))
+
     async def _save(
-        self, session: AsyncSession, user_id: int, plan: WorkoutPlan, source: WorkoutSource
+        self, session: AsyncSession, user_id: int, progressed: Progressed, source: WorkoutSource
     ) -> int:
         """One transaction: the new workout, the old planned one skipped, the clock reset."""
+        plan = progressed.plan
         received_at = self._clock()
         ids = await workout_queries.exercise_ids_by_slug(
             session, [item.slug for item in plan.exercises]
@@ -289,6 +330,8 @@ class WorkoutService:
                     weight_kg=item.weight_kg,
                     rest_seconds=item.rest_seconds,
                     notes=item.notes,
+                    progression_note=progressed.notes[position - 1] or None,
+                    previous_sets=[list(s) for s in progressed.previous[position - 1]] or None,
                 )
                 for position, item in enumerate(plan.exercises, start=1)
             ],

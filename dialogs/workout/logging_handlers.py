@@ -1,0 +1,207 @@
+"""Logging results on the exercise screen and answering «Как прошло?». Each tap is one
+service call: one transaction, at most two SQL statements (see services/results.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button, Select
+
+from dialogs.common import ERROR_KEY
+from dialogs.workout.keys import (
+    DRAFTS,
+    EFFORT,
+    JUST_COMPLETED,
+    POSITION,
+    REST_LOGGED,
+    WORKOUT_ID,
+)
+from dialogs.workout.logging_fields import (
+    REPS_DOWN,
+    REPS_UP,
+    WEIGHT_DOWN,
+    WEIGHT_UP,
+    draft_of,
+    weight_step,
+)
+from trainer_bot.db.enums import SessionEffort
+from trainer_bot.services.bot_services import services_of
+from trainer_bot.services.results import LogOutcome
+from trainer_bot.services.views import ExerciseView
+from trainer_bot.training.set_entry import MAX_SETS, EntryError, parse_set_entry
+
+logger = logging.getLogger(__name__)
+
+CLOSED_TEXT = "Эту тренировку уже заменила новая — записывать результат некуда."
+TOO_MANY_TEXT = f"В одном упражнении я записываю не больше {MAX_SETS} подходов."
+NOT_TEXT = "Напиши подходы цифрами: например, <code>8 8 7</code> или <code>60x8</code>."
+MAX_DRAFT_WEIGHT = 500.0
+MAX_DRAFT_REPS = 300
+EFFORTS = frozenset(effort.value for effort in SessionEffort)
+
+
+async def _current(manager: DialogManager, telegram_id: int) -> tuple[int, ExerciseView] | None:
+    """The workout id and the exercise the screen shows (None when the workout is gone)."""
+    workout_id = manager.dialog_data.get(WORKOUT_ID)
+    if not isinstance(workout_id, int):
+        return None
+    workout = await services_of(manager).workouts.view(telegram_id, workout_id)
+    if workout is None or not workout.exercises:
+        return None
+    wanted = manager.dialog_data.get(POSITION)
+    position = workout.nearest_position(int(wanted) if wanted is not None else None)
+    item = workout.exercise_at(position)
+    return (workout_id, item) if item is not None else None
+
+
+async def _report(manager: DialogManager, outcome: LogOutcome) -> None:
+    """A refusal shown on the screen; success clears the last warning."""
+    messages = {
+        LogOutcome.CLOSED: CLOSED_TEXT,
+        LogOutcome.TOO_MANY: TOO_MANY_TEXT,
+        LogOutcome.NOT_FOUND: "Эта тренировка больше недоступна.",
+    }
+    if outcome is LogOutcome.LOGGED:
+        manager.dialog_data.pop(ERROR_KEY, None)
+    else:
+        manager.dialog_data[ERROR_KEY] = messages[outcome]
+
+
+def _forget_draft(manager: DialogManager, position: int) -> None:
+    drafts = manager.dialog_data.get(DRAFTS)
+    if isinstance(drafts, dict):
+        drafts.pop(str(position), None)
+
+
+async def on_as_written(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    current = await _current(manager, callback.from_user.id)
+    if current is None:
+        await _report(manager, LogOutcome.NOT_FOUND)
+        return
+    workout_id, item = current
+    outcome = await services_of(manager).results.log_as_written(
+        callback.from_user.id, workout_id, item.position
+    )
+    _forget_draft(manager, item.position)
+    await _report(manager, outcome)
+
+
+async def on_step(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, step: str
+) -> None:
+    """«−2,5 кг» «+2,5 кг» «−1» «+1»: adjust what «➕ Подход» logs (no database write)."""
+    current = await _current(manager, callback.from_user.id)
+    if current is None:
+        return
+    _, item = current
+    weight, reps = draft_of(item, manager.dialog_data.get(DRAFTS))
+    if step in (WEIGHT_DOWN, WEIGHT_UP) and item.loaded:
+        delta = weight_step(item) * (1 if step == WEIGHT_UP else -1)
+        weight = min(MAX_DRAFT_WEIGHT, max(0.0, (weight or 0.0) + delta))
+    elif step in (REPS_DOWN, REPS_UP):
+        reps = min(MAX_DRAFT_REPS, max(1, reps + (1 if step == REPS_UP else -1)))
+    else:
+        return
+    drafts = manager.dialog_data.setdefault(DRAFTS, {})
+    drafts[str(item.position)] = [weight or None, reps]
+
+
+async def on_add_set(
+    callback: CallbackQuery, widget: Select[int], manager: DialogManager, set_number: int
+) -> None:
+    """«➕ Подход N: 60 кг × 8»: the button carries N, so a double tap logs it once."""
+    current = await _current(manager, callback.from_user.id)
+    if current is None:
+        await _report(manager, LogOutcome.NOT_FOUND)
+        return
+    workout_id, item = current
+    weight, reps = draft_of(item, manager.dialog_data.get(DRAFTS))
+    outcome = await services_of(manager).results.log_set(
+        callback.from_user.id, workout_id, item.position, set_number, reps, weight
+    )
+    await _report(manager, outcome)
+
+
+async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    current = await _current(manager, callback.from_user.id)
+    if current is None:
+        await _report(manager, LogOutcome.NOT_FOUND)
+        return
+    workout_id, item = current
+    outcome = await services_of(manager).results.skip(
+        callback.from_user.id, workout_id, item.position
+    )
+    _forget_draft(manager, item.position)
+    await _report(manager, outcome)
+
+
+async def on_undo(
+    callback: CallbackQuery, widget: Select[int], manager: DialogManager, top_set: int
+) -> None:
+    current = await _current(manager, callback.from_user.id)
+    if current is None:
+        await _report(manager, LogOutcome.NOT_FOUND)
+        return
+    workout_id, item = current
+    outcome = await services_of(manager).results.undo(
+        callback.from_user.id, workout_id, item.position, top_set
+    )
+    _forget_draft(manager, item.position)
+    await _report(manager, outcome)
+
+
+async def on_typed_sets(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    """`8 8 7`, `60 8 8 7`, `60кг 3х10`, `60x8`, `72,5*6`: anything else is explained and
+    nothing is saved."""
+    if message.from_user is None:
+        return
+    current = await _current(manager, message.from_user.id)
+    if current is None:
+        await _report(manager, LogOutcome.NOT_FOUND)
+        return
+    workout_id, item = current
+    if not message.text:
+        manager.dialog_data[ERROR_KEY] = NOT_TEXT
+        return
+    weight, _ = draft_of(item, manager.dialog_data.get(DRAFTS))
+    entry = parse_set_entry(message.text, loaded=item.loaded, timed=item.is_timed, weight_kg=weight)
+    if isinstance(entry, EntryError):
+        manager.dialog_data[ERROR_KEY] = entry.message
+        return
+    outcome = await services_of(manager).results.log_entry(
+        message.from_user.id, workout_id, item.position, entry
+    )
+    _forget_draft(manager, item.position)
+    await _report(manager, outcome)
+
+
+async def on_effort(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, value: str
+) -> None:
+    """«Как прошло?»: asked once; the next session's volume or load follows it."""
+    workout_id = manager.dialog_data.get(WORKOUT_ID)
+    if not isinstance(workout_id, int) or value not in EFFORTS:
+        return
+    effort = SessionEffort(value)
+    await services_of(manager).results.set_effort(callback.from_user.id, workout_id, effort)
+    manager.dialog_data[EFFORT] = effort.value
+    manager.dialog_data[JUST_COMPLETED] = False
+
+
+async def on_rest_as_written(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """«✅ Остальное — как написано»: exercises with no result get their planned sets."""
+    workout_id = manager.dialog_data.get(WORKOUT_ID)
+    if not isinstance(workout_id, int):
+        return
+    outcome = await services_of(manager).results.rest_as_written(callback.from_user.id, workout_id)
+    # aiogram-dialog answers the tap; the result is shown on the screen.
+    manager.dialog_data[REST_LOGGED] = (
+        "✅ Записал: остальные упражнения — как написано."
+        if outcome is LogOutcome.LOGGED
+        else f"⚠️ {CLOSED_TEXT}"
+    )
