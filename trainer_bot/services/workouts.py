@@ -43,6 +43,7 @@ from trainer_bot.training.progression import (
     main_lift_hint,
     main_lift_lines,
 )
+from trainer_bot.training.progression_gate import check_progressed
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.selection import allowed_exercises
 from trainer_bot.training.split import next_session
@@ -242,7 +243,13 @@ class WorkoutService:
         logged = await read_history(session, user_id, slugs, history, self._clock())
         allowed = {e.slug: e for e in allowed_exercises(profile, self._catalogue)}
         today = self._clock().astimezone(self._timezone).date()
-        return apply_progression(plan, logged, allowed, today=today)
+        progressed = apply_progression(plan, logged, allowed, today=today)
+        # The progressed plan passes the rules check like any other before it is saved.
+        count = len(plan.exercises)
+        checked = Progressed(plan, ("",) * count, ((),) * count)
+        return check_progressed(
+            checked, progressed, profile, history, self._catalogue, today=today, user_id=user_id
+        )
 
     async def _build_plan(
         self,

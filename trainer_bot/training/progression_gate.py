@@ -1,0 +1,107 @@
+"""The rules check after the progression engine: a progressed plan reaches the user only
+once it passes the same check as every other plan.
+
+The plan before progression has already passed the gate (the LLM's through its gate, the
+fallback's through `gate_fallback`). Progression changes loads, reps, sets and, on a
+bodyweight ladder, the exercise. One kind of finding is expected and allowed: a load the
+user has logged is theirs, so the first-prescription load limits do not apply to an
+exercise prescribed from the log. Any other violation sends that exercise back to its
+checked, pre-progression prescription (the whole plan, when the violation concerns the plan
+as a whole), and the result is checked again; never shown unchecked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.training.gate import kinds_text, log_plan_check
+from trainer_bot.training.progression import Progressed
+from trainer_bot.training.rules_check import Violation, ViolationKind, check
+from trainer_bot.training.schemas import PastWorkout, TrainingProfile
+
+logger = logging.getLogger(__name__)
+
+# First-prescription limits: a lift prescribed from the user's own log is exempt.
+FIRST_LOAD_KINDS = frozenset({ViolationKind.LOAD_LIMIT, ViolationKind.IMPLAUSIBLE_LOAD})
+
+
+def check_progressed(
+    checked: Progressed,
+    progressed: Progressed,
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    *,
+    today: date,
+    user_id: int,
+) -> Progressed:
+    """`progressed` if it passes the check, else with the offending exercises reverted to
+    `checked` (the same plan before progression, with no notes), else `checked` itself."""
+    found = _violations(progressed, profile, history, catalogue, today)
+    if not found:
+        return progressed
+    positions = _positions(progressed, found)
+    result = checked if positions is None else _revert(progressed, checked, positions)
+    remaining = _violations(result, profile, history, catalogue, today)
+    if remaining:
+        # The checked plan itself fails here only if the check disagrees with the gate.
+        logger.error(
+            "plan_check user=%s source=progression still violates after reverting: %s",
+            user_id,
+            kinds_text(remaining),
+        )
+        result = checked
+    log_plan_check(user_id, "progression", found, "reverted", level=logging.WARNING)
+    return result
+
+
+def _violations(
+    progressed: Progressed,
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    today: date,
+) -> list[Violation]:
+    from_log = {
+        item.slug
+        for item, previous in zip(progressed.plan.exercises, progressed.previous, strict=False)
+        if previous
+    }
+    return [
+        violation
+        for violation in check(progressed.plan, profile, history, catalogue=catalogue, today=today)
+        if not (violation.kind in FIRST_LOAD_KINDS and violation.slug in from_log)
+    ]
+
+
+def _positions(progressed: Progressed, found: Sequence[Violation]) -> set[int] | None:
+    """Plan positions the violations name; None when one concerns the plan as a whole."""
+    slugs = [item.slug for item in progressed.plan.exercises]
+    positions: set[int] = set()
+    for violation in found:
+        if violation.slug is None or violation.slug not in slugs:
+            return None
+        positions.add(slugs.index(violation.slug))
+    return positions
+
+
+def _revert(progressed: Progressed, checked: Progressed, positions: set[int]) -> Progressed:
+    if len(checked.plan.exercises) != len(progressed.plan.exercises):
+        return checked
+    exercises = [
+        checked.plan.exercises[i] if i in positions else item
+        for i, item in enumerate(progressed.plan.exercises)
+    ]
+    notes = tuple(
+        checked.notes[i] if i in positions else note for i, note in enumerate(progressed.notes)
+    )
+    previous = tuple(
+        checked.previous[i] if i in positions else sets
+        for i, sets in enumerate(progressed.previous)
+    )
+    plan = progressed.plan.model_copy(update={"exercises": exercises})
+    return replace(progressed, plan=plan, notes=notes, previous=previous)
