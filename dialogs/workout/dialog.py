@@ -37,6 +37,7 @@ from dialogs.workout.keys import (
     RATIONALE,
     SCHEME,
     SECONDARY,
+    SLOW,
     SOURCE_NOTE,
     STATUS,
     TITLE,
@@ -85,7 +86,16 @@ def workout_dialog() -> Dialog:
         Window(
             Const(
                 "⏳ Составляю тренировку под тебя: учитываю цель, опыт и прошлые занятия.\n\n"
-                "Обычно это занимает несколько секунд — тренировка появится здесь."
+                "Обычно это занимает несколько секунд — тренировка появится здесь.",
+                when=~F["dialog_data"][SLOW],
+            ),
+            # Shown by the job runner after ~10 s (a background update, not a ticking edit).
+            Const(
+                "⏳ Тренеру нужно чуть больше времени, чем обычно — подбираю упражнения "
+                "внимательнее.\n\n"
+                "Можешь не ждать: вернись в меню и занимайся своими делами. Тренировка "
+                "придёт сюда отдельным сообщением и будет в «📋 Моя тренировка».",
+                when=F["dialog_data"][SLOW],
             ),
             TO_MENU,
             state=WorkoutSG.composing,

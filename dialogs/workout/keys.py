@@ -8,6 +8,7 @@ it passes them (these constants are the dialog's contract with them).
 WORKOUT_ID = "workout_id"
 AVAILABLE_AT = "available_at"  # ISO datetime of the next workout, or None
 POSITION = "position"  # the exercise shown on the exercise screen
+SLOW = "slow"  # the composing screen: generation takes longer than usual
 
 # Getter keys.
 FOUND = "found"

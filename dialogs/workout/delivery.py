@@ -1,0 +1,66 @@
+"""How a workout job reaches the user: the screens a background job changes.
+
+The result never takes over another screen: while the composing screen is on top it
+becomes the workout; once the user has moved on (editing their weight, say), the workout
+arrives as a new message in a dialog stack of its own, and the screen they are on keeps
+its place (what they type still goes to it: text always goes to the default stack).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.fsm.state import State
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from dialogs.menu.keys import NOTICE
+from dialogs.states import MenuSG, WorkoutSG
+from dialogs.workout.keys import SLOW, WORKOUT_ID
+from trainer_bot.services.bot_services import AppServices
+from trainer_bot.services.workouts import JobTicket
+
+GENERATION_FAILED_TEXT = (
+    "Не получилось составить тренировку — что-то пошло не так на моей стороне. "
+    "Нажми «🏋️ Получить тренировку», чтобы попробовать ещё раз 🙏"
+)
+
+
+def _on_composing(manager: DialogManager) -> bool:
+    return manager.has_context() and manager.current_context().state == WorkoutSG.composing
+
+
+class WorkoutScreens:
+    """`JobScreens` of trainer_bot/services/workout_jobs.py, on aiogram-dialog."""
+
+    def __init__(self, app: AppServices) -> None:
+        self._app = app
+
+    async def show_result(self, bot: Bot, job: JobTicket, workout_id: int | None) -> None:
+        state: State
+        data: dict[str, Any]
+        if workout_id is None:
+            state, data = MenuSG.main, {NOTICE: GENERATION_FAILED_TEXT}
+        else:
+            state, data = WorkoutSG.view, {WORKOUT_ID: workout_id}
+        bg = self._app.background(bot, job.telegram_id, job.chat_id, job.stack_id)
+        # fg(): a dialog update of its own (the user's lock held), shown before it returns.
+        async with bg.fg() as manager:
+            if _on_composing(manager):
+                if workout_id is None:
+                    await manager.start(state, data=data, mode=StartMode.RESET_STACK)
+                    return
+                # The same dialog: the menu under it stays, so a second tap on the menu's
+                # «Получить тренировку» is an outdated press, answered with a toast.
+                manager.dialog_data[WORKOUT_ID] = workout_id
+                await manager.switch_to(WorkoutSG.view)
+                await manager.show()
+                return
+            await manager.start(state, data=data, mode=StartMode.NEW_STACK, show_mode=ShowMode.SEND)
+
+    async def show_still_working(self, bot: Bot, job: JobTicket) -> None:
+        bg = self._app.background(bot, job.telegram_id, job.chat_id, job.stack_id)
+        async with bg.fg() as manager:
+            if _on_composing(manager) and not manager.dialog_data.get(SLOW):
+                manager.dialog_data[SLOW] = True
+                await manager.show()
