@@ -56,7 +56,14 @@ class WorkoutScreens:
                 await manager.switch_to(WorkoutSG.view)
                 await manager.show()
                 return
-            await manager.start(state, data=data, mode=StartMode.NEW_STACK, show_mode=ShowMode.SEND)
+        # The user has moved on: a stack of the job's own (rather than StartMode.NEW_STACK,
+        # whose lock handling trips RedisEventIsolation's ownership check in a background
+        # update). Retrying this re-sends, never stacks up dialogs.
+        own = self._app.background(bot, job.telegram_id, job.chat_id, f"job{job.job_id}")
+        async with own.fg() as manager:
+            await manager.start(
+                state, data=data, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+            )
 
     async def show_still_working(self, bot: Bot, job: JobTicket) -> None:
         bg = self._app.background(bot, job.telegram_id, job.chat_id, job.stack_id)
