@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.errors import STALE_SCREEN_TEXT
+from dialogs.fallback import UNDERSTOOD_TEXT
 from tests.conftest import DialogHarness, build_harness, make_settings
 from tests.dialog_helpers import UserSession
 from tests.test_registration_dialog import fill_until
@@ -233,3 +234,12 @@ def _locator(label: str) -> Any:
     from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
     return InlineButtonTextLocator(label)
+
+
+async def test_free_text_on_the_menu_gets_one_helpful_line(harness: DialogHarness) -> None:
+    user = await register(harness)
+    sent = len(harness.bot.sent_texts())
+    answer = await user.say("Привет! Что делать дальше?")
+    assert harness.bot.sent_texts()[sent:] == [UNDERSTOOD_TEXT]
+    assert "главное меню" in answer and "Анкета сохранена" not in answer
+    assert "🏋️ Получить тренировку" in user.buttons()

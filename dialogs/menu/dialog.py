@@ -2,11 +2,17 @@
 
 from aiogram import F
 from aiogram_dialog import Dialog, LaunchMode, Window
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.menu.getters import menu_getter, profile_getter
-from dialogs.menu.handlers import on_edit_profile, on_get_workout, on_my_workout
+from dialogs.menu.handlers import (
+    on_edit_profile,
+    on_get_workout,
+    on_my_workout,
+    on_text_on_menu,
+)
 from dialogs.menu.keys import (
     EDIT_PROFILE_ID,
     GET_WORKOUT_ID,
@@ -41,6 +47,7 @@ def menu_dialog() -> Dialog:
                 when=F[PLANNED_WORKOUT_ID],
             ),
             SwitchTo(Const("👤 Мой профиль"), id=PROFILE_ID, state=MenuSG.profile),
+            MessageInput(on_text_on_menu),
             state=MenuSG.main,
             getter=menu_getter,
             preview_add_transitions=[
@@ -54,6 +61,7 @@ def menu_dialog() -> Dialog:
             Format(f"{{{PROFILE}}}"),
             Button(Const("✏️ Изменить анкету"), id=EDIT_PROFILE_ID, on_click=on_edit_profile),
             SwitchTo(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main),
+            MessageInput(on_text_on_menu),
             state=MenuSG.profile,
             getter=profile_getter,
             preview_add_transitions=[SwitchTo(Const(""), id="edit", state=RegistrationSG.summary)],

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, StartMode
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.kbd import Button
 
+from dialogs.fallback import UNDERSTOOD_TEXT
 from dialogs.menu.keys import NOTICE
 from dialogs.registration.keys import START_ANSWERS
 from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
@@ -40,3 +41,10 @@ async def on_edit_profile(callback: CallbackQuery, button: Button, manager: Dial
         RegistrationSG.summary if answers else RegistrationSG.gender,
         data={START_ANSWERS: answers},
     )
+
+
+async def on_text_on_menu(message: Message, widget: object, manager: DialogManager) -> None:
+    """Text where buttons are expected: one line on what works, then a fresh menu
+    (without re-announcing the saved profile)."""
+    await message.answer(UNDERSTOOD_TEXT)
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
