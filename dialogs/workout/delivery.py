@@ -8,11 +8,14 @@ its place (what they type still goes to it: text always goes to the default stac
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram import Bot
 from aiogram.fsm.state import State
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import BaseDialogManager, DialogManager, ShowMode, StartMode
 
 from dialogs.menu.keys import NOTICE
 from dialogs.states import MenuSG, WorkoutSG
@@ -24,6 +27,24 @@ GENERATION_FAILED_TEXT = (
     "Не получилось составить тренировку — что-то пошло не так на моей стороне. "
     "Нажми «🏋️ Получить тренировку», чтобы попробовать ещё раз 🙏"
 )
+
+
+# aiogram-dialog's fg() waits forever when the update fails before it is entered (Redis
+# down: the error handler takes the failure and the manager never arrives).
+ENTER_TIMEOUT_SECONDS = 10.0
+
+
+@asynccontextmanager
+async def _foreground(bg: BaseDialogManager) -> AsyncIterator[DialogManager]:
+    context = bg.fg()
+    manager = await asyncio.wait_for(context.__aenter__(), ENTER_TIMEOUT_SECONDS)
+    try:
+        yield manager
+    except BaseException as error:
+        await context.__aexit__(type(error), error, error.__traceback__)
+        raise
+    else:
+        await context.__aexit__(None, None, None)
 
 
 def _on_composing(manager: DialogManager) -> bool:
@@ -45,7 +66,7 @@ class WorkoutScreens:
             state, data = WorkoutSG.view, {WORKOUT_ID: workout_id}
         bg = self._app.background(bot, job.telegram_id, job.chat_id, job.stack_id)
         # fg(): a dialog update of its own (the user's lock held), shown before it returns.
-        async with bg.fg() as manager:
+        async with _foreground(bg) as manager:
             if _on_composing(manager):
                 if workout_id is None:
                     await manager.start(state, data=data, mode=StartMode.RESET_STACK)
@@ -60,14 +81,14 @@ class WorkoutScreens:
         # whose lock handling trips RedisEventIsolation's ownership check in a background
         # update). Retrying this re-sends, never stacks up dialogs.
         own = self._app.background(bot, job.telegram_id, job.chat_id, f"job{job.job_id}")
-        async with own.fg() as manager:
+        async with _foreground(own) as manager:
             await manager.start(
                 state, data=data, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
             )
 
     async def show_still_working(self, bot: Bot, job: JobTicket) -> None:
         bg = self._app.background(bot, job.telegram_id, job.chat_id, job.stack_id)
-        async with bg.fg() as manager:
+        async with _foreground(bg) as manager:
             if _on_composing(manager) and not manager.dialog_data.get(SLOW):
                 manager.dialog_data[SLOW] = True
                 await manager.show()

@@ -1,0 +1,100 @@
+"""Workout jobs under outages: Postgres is down when the workout is saved; the job
+completes once it is back (a sweeper takes it over)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.conftest import build_harness, make_settings
+from tests.resilience.conftest import new_user_id
+from tests.resilience.support import register, workouts_of
+from tests.resilience.test_postgres_restart import DatabaseControl, database  # noqa: F401
+from tests.resilience.test_redis_lost import TcpProxy, redis_behind_proxy  # noqa: F401
+from trainer_bot.app import create_state_backend
+from trainer_bot.db.models import User, WorkoutJob
+from trainer_bot.services.workouts import WorkoutService
+
+FAST_JOBS = {
+    "workout_job_heartbeat_seconds": 0.2,
+    "workout_job_stale_seconds": 0.6,
+    "workout_job_sweep_seconds": 0.2,
+}
+
+
+async def job_states(factory: async_sessionmaker[AsyncSession], telegram_id: int) -> list[str]:
+    async with factory() as session:
+        rows = await session.scalars(
+            select(WorkoutJob.state).join(User).where(User.telegram_id == telegram_id)
+        )
+        return list(rows)
+
+
+async def until(check: Any, timeout: float = 20) -> float:  # noqa: ASYNC109
+    started = time.monotonic()
+    while not await check():
+        assert time.monotonic() - started < timeout, "not within the timeout"
+        await asyncio.sleep(0.05)
+    return time.monotonic() - started
+
+
+async def test_postgres_down_at_save_time_then_back(
+    res_session_factory: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    redis_prefix: str,
+    database: DatabaseControl,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    state = create_state_backend(redis, shared_locks=True, key_prefix=redis_prefix)
+    harness = build_harness(res_session_factory, state, settings=make_settings(**FAST_JOBS))
+    user = await register(harness, new_user_id(), first_name="Оля")
+    real_save = WorkoutService._save
+
+    async def database_dies_first(self: WorkoutService, *args: Any) -> Any:
+        monkeypatch.setattr(WorkoutService, "_save", real_save)
+        await database.go_down()
+        return await real_save(self, *args)
+
+    monkeypatch.setattr(WorkoutService, "_save", database_dies_first)
+    try:
+        assert "Составляю" in (await _press(user, "🏋️ Получить тренировку"))
+        await harness.workout_service.wait_background(30)
+        assert "Составляю" in user.text(), "nothing to show yet"
+        await database.come_back()
+        harness.jobs.start_sweeper(harness.bot)
+        back = time.monotonic()
+
+        async def shown() -> bool:
+            return "Разминка" in user.text()
+
+        await until(shown)
+        await harness.workout_service.wait_background(30)
+        print(f"workout shown {time.monotonic() - back:.1f} s after Postgres came back")
+        assert len(await workouts_of(res_session_factory, user.user_id)) == 1
+        assert await job_states(res_session_factory, user.user_id) == ["done"]
+    finally:
+        await harness.jobs.stop_sweeper()
+        await harness.workout_service.aclose(grace_seconds=1)
+
+
+def _locator(label: str) -> Any:
+    from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
+
+    return InlineButtonTextLocator(label)
+
+
+def _answers(harness: Any) -> list[Any]:
+    from aiogram.methods import AnswerCallbackQuery
+
+    return list(harness.bot.calls_of(AnswerCallbackQuery))
+
+
+async def _press(user: Any, label: str) -> str:
+    await user.client.click(user.screen(), _locator(label))
+    return str(user.text())
