@@ -128,9 +128,9 @@ async def test_job_of_a_killed_replica_is_finished_by_another_within_seconds(
     b.jobs.start_sweeper(b.bot)  # replica B was running all along
     on_b = UserSession(b, USER_ID, first_name="Мария")
     b.messages.sent_messages.extend(a.messages.sent_messages)  # the chat so far
-    waited = await wait_for_text(on_b, "Разминка")
+    waited = await wait_for_text(on_b, "Разминка", timeout=30)
     # Stale after 0.6 s, swept every 0.2 s, the rule-based generator: about a second.
-    assert waited < 5, waited
+    assert waited < 10, waited  # a ceiling for a loaded machine; ~1 s when idle
     (workout,) = await workouts(session_factory)
     assert workout.source == "fallback"
     (job,) = await jobs(session_factory)
