@@ -16,6 +16,9 @@ from typing import Any
 from aiogram import Bot
 from aiogram.fsm.state import State
 from aiogram_dialog import BaseDialogManager, DialogManager, ShowMode, StartMode
+from aiogram_dialog.api.entities import DialogAction, DialogUpdate
+from aiogram_dialog.api.entities.update_event import DialogFgEvent
+from aiogram_dialog.manager.bg_manager import BgManager
 
 from dialogs.menu.keys import NOTICE
 from dialogs.states import MenuSG, WorkoutSG
@@ -29,22 +32,47 @@ GENERATION_FAILED_TEXT = (
 )
 
 
-# aiogram-dialog's fg() waits forever when the update fails before it is entered (Redis
-# down: the error handler takes the failure and the manager never arrives).
-ENTER_TIMEOUT_SECONDS = 10.0
+class BackgroundUpdateFailedError(RuntimeError):
+    """The background dialog update failed before it began (Redis down: the dispatcher's
+    error handlers have logged and handled it)."""
 
 
 @asynccontextmanager
 async def _foreground(bg: BaseDialogManager) -> AsyncIterator[DialogManager]:
-    context = bg.fg()
-    manager = await asyncio.wait_for(context.__aenter__(), ENTER_TIMEOUT_SECONDS)
+    """`bg.fg()` that fails instead of hanging: aiogram-dialog 2.6's waits for the manager
+    forever when the update fails before entering (its task ends, nobody says so), and a
+    timeout would be worse (an update entering later would hold the user's lock forever).
+    This is the same update, awaited together with its task. (BgManager internals, 2.6.)
+    """
+    if not isinstance(bg, BgManager):  # pragma: no cover - what the factory returns
+        async with bg.fg() as manager:
+            yield manager
+        return
+    loop = asyncio.get_running_loop()
+    event = DialogFgEvent(
+        data=None,
+        action=DialogAction.FG,
+        entered=loop.create_future(),
+        exited=loop.create_future(),
+        **bg._base_event_params(),  # type: ignore[no-untyped-call]
+    )
+    bot = bg._event_context.bot
+    update = DialogUpdate(aiogd_update=event.as_(bot)).as_(bot)
+    task = bg._updater.notify_task(bot=bot, update=update)
+    await asyncio.wait({task, event.entered}, return_when=asyncio.FIRST_COMPLETED)
+    if not event.entered.done():
+        raise BackgroundUpdateFailedError("the background dialog update failed")
     try:
-        yield manager
+        yield event.entered.result()
     except BaseException as error:
-        await context.__aexit__(type(error), error, error.__traceback__)
+        if isinstance(error, Exception):
+            event.exited.set_exception(error)
+        else:
+            event.exited.cancel()
         raise
     else:
-        await context.__aexit__(None, None, None)
+        event.exited.set_result(None)
+    await task
 
 
 def _on_composing(manager: DialogManager) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -12,9 +13,10 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialogs.errors import TEMPORARY_FAILURE_TEXT
 from tests.conftest import build_harness, make_settings
 from tests.resilience.conftest import new_user_id
-from tests.resilience.support import register, workouts_of
+from tests.resilience.support import delete_prefixed_keys, register, workouts_of
 from tests.resilience.test_postgres_restart import DatabaseControl, database  # noqa: F401
 from tests.resilience.test_redis_lost import TcpProxy, redis_behind_proxy  # noqa: F401
 from trainer_bot.app import create_state_backend
@@ -42,6 +44,42 @@ async def until(check: Any, timeout: float = 20) -> float:  # noqa: ASYNC109
         assert time.monotonic() - started < timeout, "not within the timeout"
         await asyncio.sleep(0.05)
     return time.monotonic() - started
+
+
+async def test_redis_down_right_after_the_reservation(
+    res_session_factory: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    redis_behind_proxy: tuple[Redis, TcpProxy],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, proxy = redis_behind_proxy
+    prefix = f"trainer_bot_test:{uuid.uuid4().hex[:12]}"
+    state = create_state_backend(client, shared_locks=False, key_prefix=prefix)
+    harness = build_harness(res_session_factory, state, settings=make_settings(**FAST_JOBS))
+    try:
+        user = await register(harness, new_user_id(), first_name="Ира")
+        real_request = WorkoutService.request
+
+        async def request_then_redis_dies(self: WorkoutService, *args: Any) -> Any:
+            result = await real_request(self, *args)
+            await proxy.stop()  # the reservation is committed; the screen cannot be saved
+            return result
+
+        monkeypatch.setattr(WorkoutService, "request", request_then_redis_dies)
+        await user.client.click(user.screen(), _locator("🏋️ Получить тренировку"))
+        monkeypatch.undo()
+        assert TEMPORARY_FAILURE_TEXT in [c.text for c in _answers(harness)]
+        await asyncio.sleep(0.5)
+        await proxy.start()  # Redis is back: the job shows its result by itself
+        back = time.monotonic()
+        await harness.workout_service.wait_background(60)
+        print(f"workout shown {time.monotonic() - back:.1f} s after Redis came back")
+        assert "Разминка" in user.text() and "✅ Завершить тренировку" in user.buttons()
+        assert len(await workouts_of(res_session_factory, user.user_id)) == 1
+        assert await job_states(res_session_factory, user.user_id) == ["done"]
+    finally:
+        await harness.workout_service.aclose(grace_seconds=1)
+        await delete_prefixed_keys(redis, prefix)
 
 
 async def test_postgres_down_at_save_time_then_back(
