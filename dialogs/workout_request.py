@@ -19,7 +19,8 @@ from trainer_bot.services.workouts import RequestOutcome
 
 logger = logging.getLogger(__name__)
 
-IN_PROGRESS_TOAST = "⏳ Уже составляю тренировку — она появится в чате."
+# A second tap on «Получить тренировку» while the first is being answered (or just was).
+IN_PROGRESS_TOAST = "👌 Уже принял: тренировка — в сообщении ниже 👇"
 
 
 async def request_workout(

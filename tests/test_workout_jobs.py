@@ -243,3 +243,70 @@ async def test_free_text_on_the_menu_gets_one_helpful_line(harness: DialogHarnes
     assert harness.bot.sent_texts()[sent:] == [UNDERSTOOD_TEXT]
     assert "главное меню" in answer and "Анкета сохранена" not in answer
     assert "🏋️ Получить тренировку" in user.buttons()
+
+
+def keyboard_removed(harness: DialogHarness, message_id: int) -> bool:
+    return any(
+        m.message_id == message_id and m.reply_markup is None and m.text is None
+        for m in harness.messages.sent_messages
+    )
+
+
+async def test_old_menus_lose_their_keyboard_and_their_buttons_still_work(
+    harness: DialogHarness, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    user = await register(harness)
+    first_menu = user.screen()
+    assert "главное меню" in await user.say("/start")
+    assert keyboard_removed(harness, first_menu.message_id), "one live menu per chat"
+
+    # «Получить тренировку» on the old menu gets a workout, not one more menu.
+    assert "Составляю тренировку" in await user.press("🏋️ Получить тренировку", message=first_menu)
+    toasts = [c.text for c in harness.bot.calls_of(AnswerCallbackQuery)]
+    assert STALE_SCREEN_TEXT not in toasts
+    await harness.workout_service.wait_background()
+    assert "Разминка" in user.text()
+    assert len(await workouts(session_factory)) == 1
+
+    # «📋 Моя тренировка» on an old menu opens the workout.
+    menu_with_workout_text = await user.press("◀️ В меню")
+    assert "📋 Моя тренировка" in user.buttons(), menu_with_workout_text
+    menu_with_workout = user.screen()
+    await user.say("/start")
+    assert keyboard_removed(harness, menu_with_workout.message_id)
+    assert "Разминка" in await user.press("📋 Моя тренировка", message=menu_with_workout)
+    assert "✅ Завершить тренировку" in user.buttons()
+    # And asking again on the oldest menu says when, instead of starting over.
+    assert "Новая тренировка пока недоступна" in await user.press(
+        "🏋️ Получить тренировку", message=first_menu
+    )
+    assert len(await workouts(session_factory)) == 1
+
+
+async def test_menu_from_a_workout_that_arrived_separately_opens_where_text_goes(
+    session_factory: async_sessionmaker[AsyncSession], redis: Redis, redis_prefix: str
+) -> None:
+    llm = GatedLLM()
+    harness = replica(session_factory, redis, redis_prefix, llm=llm)
+    try:
+        user = await register(harness)
+        await user.press("🏋️ Получить тренировку")
+        await asyncio.wait_for(llm.started.wait(), 5)
+        await user.press("◀️ В меню")
+        await user.press("👤 Мой профиль")
+        llm.gate.set()
+        await harness.workout_service.wait_background()
+        workout_message = user.screen()
+        assert "Разминка" in user.text()
+
+        await user.press("◀️ В меню", message=workout_message)
+        await asyncio.sleep(0.2)  # the main stack's menu is a background update
+        assert "главное меню" in user.text()
+        await user.press("👤 Мой профиль")
+        await user.press("✏️ Изменить анкету")
+        await user.press("✏️ Вес")
+        await user.say("79")
+        assert "Проверь анкету" in user.text() or "(сейчас 79 кг)" in user.text()
+    finally:
+        llm.gate.set()
+        await harness.workout_service.aclose(grace_seconds=1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from operator import itemgetter
 
 from aiogram import F
-from aiogram_dialog import Dialog, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
-from dialogs.states import MenuSG, WorkoutSG
+from dialogs.states import WorkoutSG
 from dialogs.workout import handlers
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
@@ -48,7 +48,7 @@ from dialogs.workout.keys import (
 )
 from trainer_bot.db.enums import WorkoutStatus
 
-TO_MENU = Start(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, mode=StartMode.RESET_STACK)
+TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
 # A planned workout needs no status line.
 STATUS_LINE = Case(
     {
