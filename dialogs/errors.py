@@ -51,6 +51,10 @@ def _user_and_chat(event: ErrorEvent) -> tuple[int | None, int | None]:
     if update.message is not None:
         from_user = update.message.from_user
         return (from_user.id if from_user else None), update.message.chat.id
+    # A background dialog update (a workout job showing its result): whose it is.
+    background = getattr(update, "aiogd_update", None)
+    if background is not None:
+        return background.from_user.id, background.chat.id
     return None, None
 
 
@@ -131,6 +135,8 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
         logger.error("Update for user %s failed, service unavailable: %r", user_id, error)
     else:
         logger.exception("Update for user %s failed", user_id, exc_info=error)
+    if getattr(event.update, "aiogd_update", None) is not None:
+        return  # a background update: the workout job that sent it retries and tells the user
     text = TEMPORARY_FAILURE_TEXT if temporary else UNEXPECTED_FAILURE_TEXT
     try:
         if event.update.callback_query is not None:

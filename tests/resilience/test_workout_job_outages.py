@@ -4,6 +4,7 @@ completes once it is back (a sweeper takes it over)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from typing import Any
@@ -51,6 +52,7 @@ async def test_redis_down_right_after_the_reservation(
     redis: Redis,
     redis_behind_proxy: tuple[Redis, TcpProxy],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     client, proxy = redis_behind_proxy
     prefix = f"trainer_bot_test:{uuid.uuid4().hex[:12]}"
@@ -77,6 +79,15 @@ async def test_redis_down_right_after_the_reservation(
         assert "Разминка" in user.text() and "✅ Завершить тренировку" in user.buttons()
         assert len(await workouts_of(res_session_factory, user.user_id)) == 1
         assert await job_states(res_session_factory, user.user_id) == ["done"]
+        # Every background failure names the user.
+        background = [
+            r.getMessage()
+            for r in caplog.records
+            if r.levelno >= logging.WARNING and "workout" in r.getMessage().lower()
+        ]
+        assert background and all(str(user.user_id) in line for line in background), background
+        updates = [r.getMessage() for r in caplog.records if "Update for user" in r.getMessage()]
+        assert all("user None" not in line for line in updates), updates
     finally:
         await harness.workout_service.aclose(grace_seconds=1)
         await delete_prefixed_keys(redis, prefix)
