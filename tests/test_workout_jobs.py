@@ -131,6 +131,7 @@ async def test_job_of_a_killed_replica_is_finished_by_another_within_seconds(
     waited = await wait_for_text(on_b, "Разминка", timeout=30)
     # Stale after 0.6 s, swept every 0.2 s, the rule-based generator: about a second.
     assert waited < 10, waited  # a ceiling for a loaded machine; ~1 s when idle
+    await b.workout_service.wait_background()  # the job is DONE right after it is shown
     (workout,) = await workouts(session_factory)
     assert workout.source == "fallback"
     (job,) = await jobs(session_factory)
@@ -310,3 +311,14 @@ async def test_menu_from_a_workout_that_arrived_separately_opens_where_text_goes
     finally:
         llm.gate.set()
         await harness.workout_service.aclose(grace_seconds=1)
+
+
+async def test_free_text_on_the_workout_keeps_the_workout(harness: DialogHarness) -> None:
+    user = await register(harness)
+    await user.press("🏋️ Получить тренировку")
+    await harness.workout_service.wait_background()
+    sent = len(harness.bot.sent_texts())
+    answer = await user.say("а можно полегче?")
+    assert harness.bot.sent_texts()[sent:] == [UNDERSTOOD_TEXT]
+    assert "Разминка" in answer and "✅ Завершить тренировку" in user.buttons()
+    assert "Отличная работа" in await user.press("✅ Завершить тренировку")

@@ -6,6 +6,7 @@ from operator import itemgetter
 
 from aiogram import F
 from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
@@ -49,6 +50,7 @@ from dialogs.workout.keys import (
 from trainer_bot.db.enums import WorkoutStatus
 
 TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
+TEXT_INPUT = MessageInput(handlers.on_text)
 # A planned workout needs no status line.
 STATUS_LINE = Case(
     {
@@ -98,6 +100,7 @@ def workout_dialog() -> Dialog:
                 when=F["dialog_data"][SLOW],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.composing,
             preview_add_transitions=[SwitchTo(Const(""), id="ready", state=WorkoutSG.view)],
         ),
@@ -129,6 +132,7 @@ def workout_dialog() -> Dialog:
                 when=F[PLANNED],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.view,
             getter=workout_getter,
             preview_add_transitions=[SwitchTo(Const(""), id="done", state=WorkoutSG.done)],
@@ -161,6 +165,7 @@ def workout_dialog() -> Dialog:
                 ),
             ),
             SwitchTo(Const("◀️ К тренировке"), id=TO_WORKOUT_ID, state=WorkoutSG.view),
+            TEXT_INPUT,
             state=WorkoutSG.exercise,
             getter=exercise_getter,
             preview_data={
@@ -185,6 +190,7 @@ def workout_dialog() -> Dialog:
             Format(f"{{{NEXT_TEXT}}}"),
             Const("\nВосстанавливайся: сон, вода и белок помогут мышцам расти."),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.done,
             getter=done_getter,
             preview_data={"next_text": "Следующая тренировка — через 11 ч 40 мин, в 21:40."},
@@ -199,6 +205,7 @@ def workout_dialog() -> Dialog:
                 when=F[HAS_WORKOUT],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,
             preview_data={

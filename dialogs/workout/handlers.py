@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.entities import DEFAULT_STACK_ID
 from aiogram_dialog.widgets.kbd import Button, Select
 
+from dialogs.fallback import UNDERSTOOD_TEXT
 from dialogs.menu.keys import NOTICE
 from dialogs.states import MenuSG, WorkoutSG
 from dialogs.workout.keys import AVAILABLE_AT, NEXT_EXERCISE_ID, POSITION, WORKOUT_ID
@@ -36,6 +37,12 @@ async def _workout(manager: DialogManager, telegram_id: int) -> WorkoutView | No
 async def _back_to_menu(manager: DialogManager, notice: str) -> None:
     """Handlers never answer callbacks themselves: aiogram-dialog answers every one."""
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={NOTICE: notice})
+
+
+async def on_text(message: Message, widget: object, manager: DialogManager) -> None:
+    """Text where buttons are expected: one line on what works; the screen comes again
+    below it (aiogram-dialog sends it anew after a user's message)."""
+    await message.answer(UNDERSTOOD_TEXT)
 
 
 async def on_to_menu(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

@@ -23,7 +23,7 @@ import logging
 from typing import Protocol
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.utils.chat_action import ChatActionSender
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -35,8 +35,11 @@ from trainer_bot.services.workouts import JobLostError, JobTicket, WorkoutServic
 
 logger = logging.getLogger(__name__)
 
-# Generation (or showing) is tried this many times before the job fails for good.
+# Generation is tried this many times before the job fails for good (a poison job).
 MAX_ATTEMPTS = 5
+# Showing a saved workout is retried longer: it fails only while Redis or Telegram is
+# down, and each takeover waits for the heartbeat to go stale (about half an hour).
+MAX_SHOW_ATTEMPTS = 120
 # Pauses between tries to show a result within one run (then the sweeper tries again).
 SHOW_RETRY_DELAYS = (0.0, 1.0, 2.0, 4.0)
 SWEEP_BATCH = 20
@@ -92,7 +95,8 @@ class WorkoutJobRunner:
     async def run(self, bot: Bot, job: JobTicket) -> None:
         beat = asyncio.create_task(self._heartbeat(job), name=f"heartbeat-{job.job_id}")
         try:
-            if job.attempt > MAX_ATTEMPTS:
+            limit = MAX_SHOW_ATTEMPTS if job.state is WorkoutJobState.SAVED else MAX_ATTEMPTS
+            if job.attempt > limit:
                 await self._give_up(bot, job)
                 return
             workout_id = job.workout_id
@@ -145,8 +149,9 @@ class WorkoutJobRunner:
             await asyncio.sleep(delay)
             try:
                 await self.screens.show_result(bot, job, workout_id)
-            except TelegramForbiddenError as error:
-                logger.warning("User %s blocked the bot: %s", job.telegram_id, error)
+            except (TelegramForbiddenError, TelegramBadRequest) as error:
+                # Blocked, or the chat is gone: no retry will change it.
+                logger.warning("Cannot show user %s the workout job: %s", job.telegram_id, error)
                 break
             except Exception as error:
                 logger.warning(
