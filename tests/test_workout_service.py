@@ -22,12 +22,11 @@ from tests.training_checker import check_workout
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
-from trainer_bot.db.models import User, Workout
+from trainer_bot.db.models import User, Workout, WorkoutJob
 from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.profile_rules import ProfileAnswers
 from trainer_bot.services.users import save_profile
-from trainer_bot.db.models import WorkoutJob
 from trainer_bot.services.workout_jobs import WorkoutJobRunner
 from trainer_bot.services.workouts import (
     CompletionOutcome,

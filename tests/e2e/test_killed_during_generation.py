@@ -104,7 +104,7 @@ async def test_workout_arrives_after_the_bot_is_killed_mid_generation(
                 assert waited < RESTART_CEILING, f"no workout {waited:.0f} s after the restart"
                 await asyncio.sleep(0.05)
             waited = time.monotonic() - restarted
-            print(f"workout shown {waited:.1f} s after the restart")  # noqa: T201
+            print(f"workout shown {waited:.1f} s after the restart")
             async with session_factory() as session:
                 user_id = await session.scalar(
                     select(User.id).where(User.telegram_id == chat.user_id)
