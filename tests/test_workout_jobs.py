@@ -130,7 +130,7 @@ async def test_job_of_a_killed_replica_is_finished_by_another_within_seconds(
     b.messages.sent_messages.extend(a.messages.sent_messages)  # the chat so far
     waited = await wait_for_text(on_b, "Разминка", timeout=30)
     # Stale after 0.6 s, swept every 0.2 s, the rule-based generator: about a second.
-    print(f"workout shown {waited:.1f} s after the owner died")  # noqa: T201
+    print(f"workout shown {waited:.1f} s after the owner died")
     assert waited < 10, waited  # a ceiling for a loaded machine; ~1 s when idle
     await b.workout_service.wait_background()  # the job is DONE right after it is shown
     (workout,) = await workouts(session_factory)
