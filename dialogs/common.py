@@ -16,7 +16,9 @@ UNSAVED_TEXT = "Изменения не сохранены — в профиле
 
 async def open_home(manager: DialogManager, *, registered: bool) -> None:
     """A fresh start screen as a new message: the menu for a registered user, else the
-    greeting that leads into registration."""
+    greeting that leads into registration. The screen it replaces loses its keyboard:
+    one live menu per chat."""
+    await manager.reset_stack(remove_keyboard=True)
     await manager.start(
         MenuSG.main if registered else StartSG.greeting,
         mode=StartMode.RESET_STACK,

@@ -11,17 +11,24 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, TelegramObject
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
+from aiogram_dialog.utils import remove_intent_id
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from dialogs.common import open_home
+from dialogs.menu.keys import GET_WORKOUT_ID, NOTICE
+from dialogs.menu.keys import MY_WORKOUT_ID as MENU_MY_WORKOUT_ID
+from dialogs.states import MenuSG, WorkoutSG
+from dialogs.workout.keys import WORKOUT_ID
+from dialogs.workout_request import IN_PROGRESS_TOAST, request_workout
 from trainer_bot.services.bot_services import BotServices
 
 logger = logging.getLogger(__name__)
 
 STALE_SCREEN_TEXT = "Этот экран устарел — открыл актуальный 👇"
+OUTDATED_TEXT = "Этот экран уже обновился — смотри сообщение ниже 👇"
 TEMPORARY_FAILURE_TEXT = (
     "Сервис временно недоступен — я уже в курсе. Попробуй ещё раз через минуту 🙏"
 )
@@ -44,16 +51,64 @@ def _user_and_chat(event: ErrorEvent) -> tuple[int | None, int | None]:
     if update.message is not None:
         from_user = update.message.from_user
         return (from_user.id if from_user else None), update.message.chat.id
+    # A background dialog update (a workout job showing its result): whose it is.
+    background = getattr(update, "aiogd_update", None)
+    if background is not None:
+        return background.from_user.id, background.chat.id
     return None, None
+
+
+def _widget_id(event: ErrorEvent) -> str | None:
+    callback = event.update.callback_query
+    if callback is None or not callback.data:
+        return None
+    _, widget_data = remove_intent_id(callback.data)
+    return widget_data.partition(":")[0]
+
+
+async def _old_menu_button(
+    event: ErrorEvent, manager: DialogManager, services: BotServices, user_id: int, chat_id: int
+) -> bool:
+    """An old menu's «Получить тренировку» / «Моя тренировка» does what it says, on a
+    fresh main screen (the previous one loses its keyboard); True when handled."""
+    callback = event.update.callback_query
+    widget = _widget_id(event)
+    if callback is None or widget not in (GET_WORKOUT_ID, MENU_MY_WORKOUT_ID):
+        return False
+    if not await services.users.is_registered(user_id):
+        return False
+    if widget == GET_WORKOUT_ID:
+        await manager.reset_stack(remove_keyboard=True)
+        manager.show_mode = ShowMode.SEND
+        await request_workout(manager, services, user_id, chat_id)
+        await callback.answer()
+        return True
+    latest_id = await services.workouts.latest_id(user_id)
+    await manager.reset_stack(remove_keyboard=True)
+    data: dict[str, Any]
+    if latest_id is None:
+        data = {NOTICE: "Тренировок пока нет — получи первую 💪"}
+        await manager.start(MenuSG.main, data=data, show_mode=ShowMode.SEND)
+    else:
+        data = {WORKOUT_ID: latest_id}
+        await manager.start(WorkoutSG.view, data=data, show_mode=ShowMode.SEND)
+    await callback.answer()
+    return True
 
 
 async def on_stale_dialog(
     event: ErrorEvent, dialog_manager: DialogManager, services: BotServices
 ) -> None:
-    user_id, _ = _user_and_chat(event)
+    user_id, chat_id = _user_and_chat(event)
     logger.info(
         "User %s hit a stale screen (%s), reopening", user_id, type(event.exception).__name__
     )
+    if (
+        user_id is not None
+        and chat_id is not None
+        and await _old_menu_button(event, dialog_manager, services, user_id, chat_id)
+    ):
+        return
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(STALE_SCREEN_TEXT)
     registered = user_id is not None and await services.users.is_registered(user_id)
@@ -67,7 +122,9 @@ async def on_outdated_button(event: ErrorEvent) -> None:
     """
     callback = event.update.callback_query
     if callback is not None:
-        await callback.answer("Этот экран уже обновился — смотри сообщение ниже 👇")
+        # «Получить тренировку» tapped twice: the first tap is being (or was) answered.
+        text = IN_PROGRESS_TOAST if _widget_id(event) == GET_WORKOUT_ID else OUTDATED_TEXT
+        await callback.answer(text)
 
 
 async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
@@ -78,6 +135,8 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
         logger.error("Update for user %s failed, service unavailable: %r", user_id, error)
     else:
         logger.exception("Update for user %s failed", user_id, exc_info=error)
+    if getattr(event.update, "aiogd_update", None) is not None:
+        return  # a background update: the workout job that sent it retries and tells the user
     text = TEMPORARY_FAILURE_TEXT if temporary else UNEXPECTED_FAILURE_TEXT
     try:
         if event.update.callback_query is not None:

@@ -18,6 +18,11 @@ from trainer_bot.services.bot_services import BotServices
 logger = logging.getLogger(__name__)
 
 LOST_TEXT = "Я потерял нить разговора — открываю актуальный экран 👇"
+# Text on a screen that asks for no text (the menu, a workout): what the bot understands.
+UNDERSTOOD_TEXT = (
+    "Я понимаю кнопки под сообщениями и команды: /workout — тренировка, "
+    "/profile — анкета, /help — подсказка. Выбирай 👇"
+)
 UNKNOWN_BUTTON_TEXT = "Эта кнопка больше не работает — нажми /start."
 
 
@@ -25,8 +30,14 @@ async def on_unexpected_message(
     message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
     registered = await services.users.is_registered(message.chat.id)
-    logger.info("User %s wrote outside any screen, reopening", message.chat.id)
-    await message.answer(LOST_TEXT)
+    # A live screen that takes no text is not a lost conversation: say what works.
+    on_screen = dialog_manager.has_context()
+    logger.info(
+        "User %s wrote outside a text step (%s)",
+        message.chat.id,
+        "on a screen" if on_screen else "no screen, reopening",
+    )
+    await message.answer(UNDERSTOOD_TEXT if on_screen and registered else LOST_TEXT)
     await open_home(dialog_manager, registered=registered)
 
 

@@ -1,40 +1,36 @@
 """Asking for a workout: what «Получить тренировку» and /workout both do.
 
-The workout is generated in the background once the update is done; the composing screen
-is replaced by the workout (or by the menu with a notice when generation failed).
+A request that starts a job (a new one, or the user's orphaned one taken over) hands it to
+the job runner once the update is done; the runner generates, saves and shows the result
+(dialogs/workout/delivery.py), and a sweeper finishes it if this process dies.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Any
 
-from aiogram.fsm.state import State
-from aiogram.utils.chat_action import ChatActionSender
-from aiogram_dialog import BaseDialogManager, DialogManager, StartMode
+from aiogram_dialog import DialogManager
 
-from dialogs.menu.keys import NOTICE
-from dialogs.states import MenuSG, WorkoutSG
+from dialogs.states import WorkoutSG
 from dialogs.workout.keys import AVAILABLE_AT, WORKOUT_ID
 from trainer_bot.services.bot_services import BotServices
-from trainer_bot.services.workouts import RequestOutcome, WorkoutRequest
+from trainer_bot.services.workouts import RequestOutcome
 
 logger = logging.getLogger(__name__)
 
-GENERATION_FAILED_TEXT = (
-    "Не получилось сохранить тренировку — сервис временно недоступен. "
-    "Попробуй ещё раз через минуту 🙏"
-)
+# A second tap on «Получить тренировку» while the first is being answered (or just was).
+IN_PROGRESS_TOAST = "👌 Уже принял: тренировка — в сообщении ниже 👇"
 
 
 async def request_workout(
     manager: DialogManager, services: BotServices, telegram_id: int, chat_id: int
 ) -> bool:
     """Open the cooldown or the composing screen; False (nothing shown) without a profile."""
-    request = await services.workouts.request(telegram_id)
+    request = await services.workouts.request(telegram_id, chat_id)
     if request.outcome is RequestOutcome.NOT_REGISTERED:
         return False
-    logger.info("User %s asked for a workout", telegram_id)
+    logger.info("User %s asked for a workout (%s)", telegram_id, request.outcome.value)
     if request.outcome is RequestOutcome.COOLDOWN:
         assert request.available_at is not None
         await manager.start(
@@ -45,35 +41,13 @@ async def request_workout(
             },
         )
         return True
+    if request.job is not None:
+        job = dataclasses.replace(request.job, stack_id=manager.current_stack().id)
+        bot = services.bot
+        # Scheduled before the screen changes: if Redis fails to save the composing
+        # screen, the job still runs (the update's after-callbacks run on failure too),
+        # and its result arrives as a message of its own. Started once the update is done,
+        # so the composing screen is not held back by it.
+        services.after_update(lambda: services.workouts.start_job(bot, job))
     await manager.start(WorkoutSG.composing)
-    if request.outcome is RequestOutcome.STARTED:
-        bg = services.background(telegram_id, chat_id)
-        generation = _generate_and_show(services, request, bg, telegram_id, chat_id)
-        # Started once this update is done: the composing screen is not held back by it.
-        services.after_update(
-            lambda: services.workouts.spawn(generation, name=f"workout-for-{telegram_id}")
-        )
     return True
-
-
-async def _generate_and_show(
-    services: BotServices,
-    request: WorkoutRequest,
-    bg: BaseDialogManager,
-    telegram_id: int,
-    chat_id: int,
-) -> None:
-    """Runs after the update: only what outlives its session is used (the generation has
-    sessions of its own; the Bot and the background manager need none)."""
-    try:
-        async with ChatActionSender.typing(bot=services.bot, chat_id=chat_id):
-            workout_id = await services.workouts.generate_and_save(request)
-    except Exception:
-        logger.exception("Workout generation for user %s failed", telegram_id)
-        state: State = MenuSG.main
-        data: dict[str, Any] = {NOTICE: GENERATION_FAILED_TEXT}
-    else:
-        state, data = WorkoutSG.view, {WORKOUT_ID: workout_id}
-    # fg() runs the screen change as a dialog update and waits until it is shown.
-    async with bg.fg() as manager:
-        await manager.start(state, data=data, mode=StartMode.RESET_STACK)

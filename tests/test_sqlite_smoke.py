@@ -25,7 +25,7 @@ from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import alembic_config, upgrade_to_head
-from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
+from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise, WorkoutJob
 from trainer_bot.services.catalogue_sync import sync_catalogue_file
 
 USER_ID = 616161
@@ -183,3 +183,35 @@ def test_migrate_command_without_bot_token_is_idempotent(tmp_path: Path) -> None
         snapshots.append(exercises)
     assert len(snapshots[0]) == len(default_catalogue())
     assert snapshots[0] == snapshots[1], "the second run must change nothing"
+
+
+async def test_orphaned_job_is_swept_on_sqlite(
+    sqlite_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """SQLite has no SKIP LOCKED (one process): the sweeper's conditional UPDATE decides."""
+    dead = build_harness(sqlite_factory, create_state_backend(None, shared_locks=False))
+    user = UserSession(dead, USER_ID, first_name="Анна")
+    await fill_until(user)
+    await user.press("✅ Всё верно")
+    async with sqlite_factory() as session:
+        started = await dead.workout_service.request(session, USER_ID)
+    assert started.job is not None  # the process that took it died before running it
+    async with sqlite_factory() as session:
+        job = await session.get(WorkoutJob, started.job.job_id)
+        assert job is not None
+        job.heartbeat_at -= timedelta(minutes=1)
+        await session.commit()
+
+    restarted = build_harness(sqlite_factory, create_state_backend(None, shared_locks=False))
+    try:
+        assert await restarted.jobs.sweep_once(restarted.bot) == 1
+        assert await restarted.jobs.sweep_once(restarted.bot) == 0, "claimed once"
+        await restarted.workout_service.wait_background()
+        async with sqlite_factory() as session:
+            job = await session.get(WorkoutJob, started.job.job_id)
+            assert job is not None and (job.state, job.attempts) == ("done", 2)
+            assert len((await session.execute(select(Workout))).scalars().all()) == 1
+        assert "Разминка" in restarted.messages.last_message().text
+    finally:
+        await restarted.workout_service.aclose()
+        await dead.workout_service.aclose()

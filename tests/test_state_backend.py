@@ -143,6 +143,31 @@ async def test_in_process_lock_is_released_and_forgotten_when_the_update_fails()
             pass
 
 
+async def test_lock_left_taken_by_a_finished_update_is_freed() -> None:
+    """aiogram-dialog 2.6 leaves its stack lock taken when reading the stack fails (Redis
+    down): the update ends, the lock stays. The next update of that user must not wait
+    forever, and the leaked lock's late release must not free someone else's."""
+    isolation = InProcessEventIsolation()
+    leaked = isolation.lock(key(1))
+
+    async def failing_update() -> None:
+        await leaked.__aenter__()  # never exited, as in aiogram-dialog's StorageProxy
+
+    await asyncio.create_task(failing_update())
+    async with asyncio.timeout(3):
+        async with isolation.lock(key(1)):
+            await leaked.__aexit__(None, None, None)  # finalized late, while we hold it
+            waiter = asyncio.create_task(_take(isolation, key(1)))
+            await asyncio.sleep(0.1)
+            assert not waiter.done(), "the late release freed the current holder's lock"
+        await waiter
+
+
+async def _take(isolation: InProcessEventIsolation, storage_key: StorageKey) -> None:
+    async with isolation.lock(storage_key):
+        pass
+
+
 async def test_many_users_leave_no_locks_behind() -> None:
     """aiogram's SimpleEventIsolation would keep one lock per key here for good."""
     isolation = InProcessEventIsolation()

@@ -127,8 +127,8 @@ async def get_workout(env: Env) -> Workout:
         assert user is not None
         assert profile_of(user) == PROFILE
         started = await service.request(session, user.telegram_id)
-        assert started.outcome is RequestOutcome.STARTED
-    workout_id = await service.generate_and_save(user_id)
+        assert started.outcome is RequestOutcome.STARTED and started.job is not None
+    workout_id = await service.generate_and_save(started.job)
     async with env.session_factory() as session:
         user = await session.get(User, user_id)
         assert user is not None

@@ -16,21 +16,24 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.fakes.recording_bot import RecordingBot
 from tests.support.harness import FakeClock, make_settings
 from tests.support.plans import plan_of
 from tests.training_checker import check_workout
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
-from trainer_bot.db.models import User, Workout
+from trainer_bot.db.models import User, Workout, WorkoutJob
 from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.profile_rules import ProfileAnswers
 from trainer_bot.services.users import save_profile
+from trainer_bot.services.workout_jobs import WorkoutJobRunner
 from trainer_bot.services.workouts import (
-    STALE_RESERVATION,
     CompletionOutcome,
     CompletionResult,
+    JobLostError,
+    JobTicket,
     RequestOutcome,
     WorkoutRequest,
     WorkoutService,
@@ -73,14 +76,21 @@ async def load_user(session: AsyncSession, user_id: int) -> User:
 
 
 def make_service(
-    session_factory: SessionFactory, clock: FakeClock, *, llm: Any = None, **settings: Any
+    session_factory: SessionFactory,
+    clock: FakeClock,
+    *,
+    llm: Any = None,
+    wall_clock: FakeClock | None = None,
+    **settings: Any,
 ) -> WorkoutService:
+    extra = {"wall_clock": wall_clock} if wall_clock is not None else {}
     return WorkoutService(
         settings=make_settings(**settings),
         session_factory=session_factory,
         catalogue=CATALOGUE,
         llm=llm,
         clock=clock,
+        **extra,
     )
 
 
@@ -95,8 +105,8 @@ async def get_new_workout(
     service: WorkoutService, session_factory: SessionFactory, user_id: int
 ) -> int:
     outcome = await request(service, session_factory, user_id)
-    assert outcome.outcome is RequestOutcome.STARTED, outcome
-    return await service.generate_and_save(user_id)
+    assert outcome.outcome is RequestOutcome.STARTED and outcome.job is not None, outcome
+    return await service.generate_and_save(outcome.job)
 
 
 async def complete(
@@ -236,7 +246,8 @@ async def test_twenty_parallel_requests_start_exactly_one(
     assert outcomes.count(RequestOutcome.IN_PROGRESS) == 19, outcomes
     assert all(r.available_at is None for r in results)
 
-    await service.generate_and_save(user_id)
+    (job,) = [r.job for r in results if r.job is not None]
+    await service.generate_and_save(job)
     assert len(await workouts_of(session_factory, user_id)) == 1
     again = await asyncio.gather(*(request(service, session_factory, user_id) for _ in range(2)))
     assert [r.outcome for r in again] == [RequestOutcome.COOLDOWN] * 2
@@ -247,8 +258,8 @@ async def _request_and_generate(
     service: WorkoutService, session_factory: SessionFactory, user_id: int
 ) -> RequestOutcome:
     outcome = await request(service, session_factory, user_id)
-    if outcome.outcome is RequestOutcome.STARTED:
-        await service.generate_and_save(user_id)
+    if outcome.job is not None:
+        await service.generate_and_save(outcome.job)
     return outcome.outcome
 
 
@@ -282,7 +293,12 @@ async def test_two_processes_race_for_one_workout(
     ]
     outcomes = await asyncio.gather(*attempts)
     assert outcomes.count(RequestOutcome.STARTED) == 1, outcomes
-    assert set(outcomes) <= {RequestOutcome.STARTED, RequestOutcome.IN_PROGRESS}
+    # Requests arriving after the winner saved see the cooldown.
+    assert set(outcomes) <= {
+        RequestOutcome.STARTED,
+        RequestOutcome.IN_PROGRESS,
+        RequestOutcome.COOLDOWN,
+    }
     assert len(await workouts_of(session_factory, user_id)) == 1
 
     # Both "processes" now see the cooldown, and a new race makes nothing.
@@ -305,43 +321,88 @@ async def test_parallel_users_do_not_block_each_other(
         assert len(await workouts_of(session_factory, uid)) == 1
 
 
-# --- reservations ---------------------------------------------------------------------------
+# --- jobs: owners, heartbeats, takeovers --------------------------------------------------
 
 
-async def test_stale_reservation_of_a_crashed_process_is_taken_over(
-    service: WorkoutService, session_factory: SessionFactory, user_id: int, clock: FakeClock
+async def job_row(session_factory: SessionFactory, job_id: int) -> WorkoutJob:
+    async with session_factory() as session:
+        job = await session.get(WorkoutJob, job_id)
+        assert job is not None
+        return job
+
+
+async def age_heartbeat(session_factory: SessionFactory, job_id: int, seconds: float) -> None:
+    """What a killed owner leaves behind: a heartbeat that stopped `seconds` ago."""
+    async with session_factory() as session:
+        job = await session.get(WorkoutJob, job_id)
+        assert job is not None
+        job.heartbeat_at -= timedelta(seconds=seconds)
+        await session.commit()
+
+
+async def test_orphaned_job_is_taken_over_by_the_next_request_and_saved_once(
+    two_processes: list[tuple[WorkoutService, SessionFactory]],
+    session_factory: SessionFactory,
+    user_id: int,
 ) -> None:
-    # "Process A" reserves and dies before saving anything.
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.STARTED
-    reserved_at = clock()
-    assert await reservation_of(session_factory, user_id) == reserved_at
+    (a, a_factory), (b, b_factory) = two_processes
+    started = await request(a, a_factory, user_id)  # "process A" takes the request...
+    assert started.outcome is RequestOutcome.STARTED and started.job is not None
+    job = await job_row(session_factory, started.job.job_id)
+    assert (job.state, job.owner, job.attempts) == ("running", a.owner, 1)
+    assert job.chat_id == started.job.telegram_id
+    assert await reservation_of(session_factory, user_id) is not None
 
-    clock.advance(minutes=4, seconds=59)
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.IN_PROGRESS
-    clock.current = reserved_at + STALE_RESERVATION  # exactly 5 minutes: not stale yet
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.IN_PROGRESS
-    clock.advance(seconds=1)
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.STARTED
-    assert await reservation_of(session_factory, user_id) == clock()
+    # ...and is alive: B's request is "in progress".
+    assert (await request(b, b_factory, user_id)).outcome is RequestOutcome.IN_PROGRESS
+    await age_heartbeat(session_factory, job.id, 9)  # below the 10 s stale limit
+    assert (await request(b, b_factory, user_id)).outcome is RequestOutcome.IN_PROGRESS
 
-    await service.generate_and_save(user_id)
-    assert len(await workouts_of(session_factory, user_id)) == 1
+    await age_heartbeat(session_factory, job.id, 2)  # A went silent for 11 s: dead
+    taken = await request(b, b_factory, user_id)
+    assert taken.outcome is RequestOutcome.STARTED and taken.job is not None
+    assert (taken.job.job_id, taken.job.attempt) == (job.id, 2)
+    assert (await job_row(session_factory, job.id)).owner == b.owner
+    workout_id = await b.generate_and_save(taken.job)
+
+    # A wakes up and finishes its generation: its save is refused, nothing is doubled.
+    with pytest.raises(JobLostError):
+        await a.generate_and_save(started.job)
+    (workout,) = await workouts_of(session_factory, user_id)
+    assert workout.id == workout_id and workout.source == "fallback"
+    saved = await job_row(session_factory, job.id)
+    assert (saved.state, saved.workout_id) == ("saved", workout_id)
     assert await reservation_of(session_factory, user_id) is None
 
 
-async def test_stale_reservation_written_directly_is_taken_over(
-    service: WorkoutService, session_factory: SessionFactory, user_id: int, clock: FakeClock
+async def test_parallel_requests_take_over_an_orphan_exactly_once(
+    two_processes: list[tuple[WorkoutService, SessionFactory]],
+    session_factory: SessionFactory,
+    user_id: int,
 ) -> None:
-    async with session_factory() as session:
-        await session.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(workout_generation_started_at=clock() - timedelta(minutes=30))
-        )
-        await session.commit()
-    results = await asyncio.gather(*(request(service, session_factory, user_id) for _ in range(5)))
+    (a, a_factory), _ = two_processes
+    started = await request(a, a_factory, user_id)
+    assert started.job is not None
+    await age_heartbeat(session_factory, started.job.job_id, 60)
+    results = await asyncio.gather(
+        *(request(s, f, user_id) for s, f in two_processes for _ in range(5))
+    )
     outcomes = [r.outcome for r in results]
     assert outcomes.count(RequestOutcome.STARTED) == 1, outcomes
+    assert outcomes.count(RequestOutcome.IN_PROGRESS) == 9, outcomes
+
+
+async def test_reservation_without_a_job_is_released(
+    service: WorkoutService, session_factory: SessionFactory, user_id: int, clock: FakeClock
+) -> None:
+    """A reservation written before jobs existed has nobody to finish it."""
+    async with session_factory() as session:
+        await session.execute(
+            update(User).where(User.id == user_id).values(workout_generation_started_at=clock())
+        )
+        await session.commit()
+    await get_new_workout(service, session_factory, user_id)
+    assert len(await workouts_of(session_factory, user_id)) == 1
 
 
 class FailingLLM:
@@ -364,15 +425,37 @@ class HangingLLM:
         await asyncio.Event().wait()
 
 
+class RecordedScreens:
+    """The dialog side of a job runner, recorded (dialog tests drive the real one)."""
+
+    def __init__(self) -> None:
+        self.results: list[tuple[int, int | None]] = []
+
+    async def show_result(self, bot: Any, job: JobTicket, workout_id: int | None) -> None:
+        self.results.append((job.telegram_id, workout_id))
+
+    async def show_still_working(self, bot: Any, job: JobTicket) -> None:
+        pass
+
+
+def runner_of(service: WorkoutService) -> tuple[WorkoutJobRunner, RecordedScreens]:
+    runner, screens = WorkoutJobRunner(service), RecordedScreens()
+    runner.attach_screens(screens)
+    return runner, screens
+
+
 async def test_failure_inside_generation_releases_the_reservation(
     session_factory: SessionFactory, user_id: int, clock: FakeClock
 ) -> None:
     llm = FailingLLM()
     service = make_service(session_factory, clock, llm=llm)
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.STARTED
-    with pytest.raises(RuntimeError, match="generation exploded"):
-        await service.generate_and_save(user_id)
+    runner, screens = runner_of(service)
+    started = await request(service, session_factory, user_id)
+    assert started.job is not None
+    await runner.run(bot=RecordingBot(), job=started.job)
     assert llm.calls == 1
+    assert screens.results == [(started.job.telegram_id, None)], "the user is told"
+    assert (await job_row(session_factory, started.job.job_id)).state == "failed"
     assert await reservation_of(session_factory, user_id) is None
     assert await workouts_of(session_factory, user_id) == []
     async with session_factory() as session:
@@ -384,19 +467,31 @@ async def test_failure_inside_generation_releases_the_reservation(
     assert len(await workouts_of(session_factory, user_id)) == 1
 
 
-async def test_cancelled_generation_releases_the_reservation(
+async def test_cancelled_generation_leaves_the_job_to_a_sweeper(
     session_factory: SessionFactory, user_id: int, clock: FakeClock
 ) -> None:
+    """A process stopped mid-generation: the job is not released, another finishes it."""
     llm = HangingLLM()
     service = make_service(session_factory, clock, llm=llm)
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.STARTED
-    task = asyncio.create_task(service.generate_and_save(user_id))
+    started = await request(service, session_factory, user_id)
+    assert started.job is not None
+    task = asyncio.create_task(service.generate_and_save(started.job))
     await asyncio.wait_for(llm.started.wait(), 5)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert await reservation_of(session_factory, user_id) is None
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.STARTED
+    assert (await job_row(session_factory, started.job.job_id)).state == "running"
+    await age_heartbeat(session_factory, started.job.job_id, 30)
+
+    other, screens = runner_of(make_service(session_factory, clock, llm=llm))
+    (claimed,) = await other.claim_stale()
+    assert (claimed.job_id, claimed.attempt) == (started.job.job_id, 2)
+    await other.run(bot=RecordingBot(), job=claimed)
+    (workout,) = await workouts_of(session_factory, user_id)
+    assert workout.source == "fallback", "a taken-over job does not wait for the LLM again"
+    assert screens.results == [(claimed.telegram_id, workout.id)]
+    assert (await job_row(session_factory, claimed.job_id)).state == "done"
+    assert await other.claim_stale() == []
 
 
 async def test_ghost_exercise_fails_the_save_and_releases(
@@ -404,6 +499,7 @@ async def test_ghost_exercise_fails_the_save_and_releases(
 ) -> None:
     """A plan naming an exercise missing from the table is never saved half-way."""
     service = make_service(session_factory, clock)
+    runner, screens = runner_of(service)
     real_slugs = workout_queries.exercise_ids_by_slug
 
     async def without_first(session: AsyncSession, slugs: Any) -> dict[str, int]:
@@ -412,11 +508,14 @@ async def test_ghost_exercise_fails_the_save_and_releases(
         return ids
 
     monkeypatch.setattr(workout_queries, "exercise_ids_by_slug", without_first)
-    assert (await request(service, session_factory, user_id)).outcome is RequestOutcome.STARTED
+    started = await request(service, session_factory, user_id)
+    assert started.job is not None
     with pytest.raises(LookupError, match="missing from the database"):
-        await service.generate_and_save(user_id)
+        await service.generate_and_save(started.job)
+    await runner.run(bot=RecordingBot(), job=started.job)
     assert await workouts_of(session_factory, user_id) == []
     assert await reservation_of(session_factory, user_id) is None
+    assert screens.results == [(started.job.telegram_id, None)]
 
 
 # --- completion --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from dialogs.callback_guard import UnknownButtonGuard
 from dialogs.errors import register_error_handlers
 from dialogs.setup import build_router
+from dialogs.workout.delivery import WorkoutScreens
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine, create_session_factory
@@ -40,6 +41,7 @@ from trainer_bot.middlewares.in_flight import InFlightUpdates
 from trainer_bot.middlewares.throttling import setup_throttling
 from trainer_bot.services.bot_services import AppServices
 from trainer_bot.services.catalogue_sync import sync_catalogue_file
+from trainer_bot.services.workout_jobs import WorkoutJobRunner
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
 
@@ -106,12 +108,14 @@ def create_dispatcher(
     settings: Settings | None = None,
     message_manager: MessageManagerProtocol | None = None,
     in_flight: InFlightUpdates | None = None,
+    jobs: WorkoutJobRunner | None = None,
     **workflow_data: Any,
 ) -> Dispatcher:
     """The Dispatcher with every router, middleware and dialog.
 
     `in_flight`: registered first on updates, so a runner can let the updates in progress
-    finish on shutdown.
+    finish on shutdown. `jobs`: the runner of workout jobs (its sweeper is started by
+    whoever serves the dispatcher); one is made when not given.
     """
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
     dp.workflow_data.update(workflow_data)
@@ -119,7 +123,7 @@ def create_dispatcher(
         dp["settings"] = settings
     if in_flight is not None:
         dp.update.outer_middleware(in_flight)
-    services = AppServices(session_factory, workout_service)
+    services = AppServices(session_factory, workout_service, jobs=jobs)
     db_middleware = DbSessionMiddleware(services)
     dp.update.outer_middleware(db_middleware)
     dp.errors.outer_middleware(db_middleware)
@@ -131,6 +135,7 @@ def create_dispatcher(
     services.attach_dialogs(
         setup_dialogs(dp, message_manager=message_manager, events_isolation=state.events_isolation)
     )
+    services.jobs.attach_screens(WorkoutScreens(services))
     # Background dialog updates skip dp.update middlewares: give them their services too.
     dp.observers[DIALOG_EVENT_NAME].outer_middleware(db_middleware)
     return dp
@@ -162,9 +167,15 @@ class Application:
     state: StateBackend
     workout_service: WorkoutService
     in_flight: InFlightUpdates
+    jobs: WorkoutJobRunner
     llm_client: ChatCompletionsClient | None = None
 
+    def start_background(self) -> None:
+        """The workout-job sweeper: a pass now (jobs a killed run left), then every few s."""
+        self.jobs.start_sweeper(self.bot)
+
     async def close(self) -> None:
+        await self.jobs.stop_sweeper()
         await self.workout_service.aclose()
         if self.llm_client is not None:
             await self.llm_client.aclose()
@@ -210,12 +221,14 @@ async def build_application(settings: Settings) -> Application:
     session_factory = create_session_factory(engine)
     workout_service, llm_client = create_workout_service(settings, session_factory)
     in_flight = InFlightUpdates()
+    jobs = WorkoutJobRunner(workout_service)
     dispatcher = create_dispatcher(
         session_factory=session_factory,
         state=state,
         settings=settings,
         workout_service=workout_service,
         in_flight=in_flight,
+        jobs=jobs,
     )
     # Here, not in create_dispatcher: tests drive dispatchers with scripted users that
     # press buttons faster than any human, and only the running bot needs the limit.
@@ -233,6 +246,7 @@ async def build_application(settings: Settings) -> Application:
         state,
         workout_service,
         in_flight,
+        jobs,
         llm_client,
     )
 
@@ -256,6 +270,7 @@ async def run_application(
     app = await build_application(settings)
     try:
         freeze_startup()
+        app.start_background()
         await serve(app)
     finally:
         await app.close()  # workout generations get their own grace period here

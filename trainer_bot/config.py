@@ -68,6 +68,14 @@ class Settings(DatabaseSettings):
 
     workout_cooldown_hours: float = Field(default=12, ge=0, le=24 * 14)
     timezone: str = "Europe/Moscow"
+    # Workout jobs (trainer_bot/services/workout_jobs.py): the owner heartbeats every
+    # `heartbeat` seconds; a job silent for `stale` seconds is taken over by any process's
+    # sweeper, which looks every `sweep` seconds. The composing screen says the coach needs
+    # longer after `slow_notice` seconds.
+    workout_job_heartbeat_seconds: float = Field(default=3.0, gt=0, le=60)
+    workout_job_stale_seconds: float = Field(default=10.0, gt=0, le=600)
+    workout_job_sweep_seconds: float = Field(default=5.0, gt=0, le=600)
+    workout_slow_notice_seconds: float = Field(default=10.0, gt=0, le=600)
 
     # Per-user rate limit (token bucket): `throttle_burst` updates at once, refilled at
     # `throttle_rate` per second. 0 turns it off (load tests, scripted clients).

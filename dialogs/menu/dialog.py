@@ -2,6 +2,7 @@
 
 from aiogram import F
 from aiogram_dialog import Dialog, LaunchMode, Window
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
@@ -13,6 +14,7 @@ from dialogs.menu.handlers import (
     on_leave_profile,
     on_my_workout,
     on_set_home_equipment,
+    on_text_on_menu,
 )
 from dialogs.menu.keys import (
     EDIT_PROFILE_ID,
@@ -53,6 +55,7 @@ def menu_dialog() -> Dialog:
             ),
             Start(Const("📈 Прогресс"), id=PROGRESS_ID, state=ProgressSG.main),
             SwitchTo(Const("👤 Мой профиль"), id=PROFILE_ID, state=MenuSG.profile),
+            MessageInput(on_text_on_menu),
             state=MenuSG.main,
             getter=menu_getter,
             preview_add_transitions=[
@@ -75,6 +78,7 @@ def menu_dialog() -> Dialog:
             SwitchTo(
                 Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, on_click=on_leave_profile
             ),
+            MessageInput(on_text_on_menu),
             state=MenuSG.profile,
             getter=profile_getter,
             preview_add_transitions=[

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, StartMode
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.kbd import Button
 
 from dialogs.common import UNSAVED_TEXT
+from dialogs.fallback import UNDERSTOOD_TEXT
 from dialogs.menu.keys import NOTICE, PROFILE_NOTICE
 from dialogs.registration.keys import EDIT_UNSAVED, START_ANSWERS
 from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
@@ -67,3 +68,10 @@ async def on_edit_result(start_data: Any, result: Any, manager: DialogManager) -
         manager.dialog_data[PROFILE_NOTICE] = UNSAVED_TEXT
         if manager.current_context().state != MenuSG.profile:
             await manager.switch_to(MenuSG.profile)
+
+
+async def on_text_on_menu(message: Message, widget: object, manager: DialogManager) -> None:
+    """Text where buttons are expected: one line on what works, then a fresh menu
+    (without re-announcing the saved profile)."""
+    await message.answer(UNDERSTOOD_TEXT)
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)

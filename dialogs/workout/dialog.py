@@ -7,14 +7,14 @@ from typing import Any
 
 from aiogram import F
 from aiogram.enums import ContentType
-from aiogram_dialog import Dialog, StartMode, Window
+from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
+from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.common import ERROR_LINE
-from dialogs.states import MenuSG, WorkoutSG
+from dialogs.states import WorkoutSG
 from dialogs.workout import handlers, logging_handlers
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
@@ -57,6 +57,7 @@ from dialogs.workout.keys import (
     SCHEME,
     SECONDARY,
     SKIP_ID,
+    SLOW,
     SOURCE_NOTE,
     STATUS,
     STEP_ID,
@@ -72,7 +73,8 @@ from dialogs.workout.keys import (
 )
 from trainer_bot.db.enums import WorkoutStatus
 
-TO_MENU = Start(Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, mode=StartMode.RESET_STACK)
+TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
+TEXT_INPUT = MessageInput(handlers.on_text)
 # A planned workout needs no status line.
 STATUS_LINE = Case(
     {
@@ -165,9 +167,19 @@ def workout_dialog() -> Dialog:
         Window(
             Const(
                 "⏳ Составляю тренировку под тебя: учитываю цель, опыт и прошлые занятия.\n\n"
-                "Обычно это занимает несколько секунд — тренировка появится здесь."
+                "Обычно это занимает несколько секунд — тренировка появится здесь.",
+                when=~F["dialog_data"][SLOW],
+            ),
+            # Shown by the job runner after ~10 s (a background update, not a ticking edit).
+            Const(
+                "⏳ Тренеру нужно чуть больше времени, чем обычно — подбираю упражнения "
+                "внимательнее.\n\n"
+                "Можешь не ждать: вернись в меню и занимайся своими делами. Тренировка "
+                "придёт сюда отдельным сообщением и будет в «📋 Моя тренировка».",
+                when=F["dialog_data"][SLOW],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.composing,
             preview_add_transitions=[SwitchTo(Const(""), id="ready", state=WorkoutSG.view)],
         ),
@@ -200,6 +212,7 @@ def workout_dialog() -> Dialog:
                 when=F[PLANNED],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.view,
             getter=workout_getter,
             preview_add_transitions=[SwitchTo(Const(""), id="done", state=WorkoutSG.done)],
@@ -300,6 +313,7 @@ def workout_dialog() -> Dialog:
                 when=F[ASK_EFFORT],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.done,
             getter=done_getter,
             preview_data={
@@ -325,6 +339,7 @@ def workout_dialog() -> Dialog:
                 when=F[HAS_WORKOUT],
             ),
             TO_MENU,
+            TEXT_INPUT,
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,
             preview_data={

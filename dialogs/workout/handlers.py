@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, StartMode
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.api.entities import DEFAULT_STACK_ID
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from dialogs.common import ERROR_KEY
+from dialogs.fallback import UNDERSTOOD_TEXT
 from dialogs.menu.keys import NOTICE
 from dialogs.states import MenuSG, WorkoutSG
 from dialogs.workout.keys import (
@@ -44,6 +46,27 @@ async def _workout(manager: DialogManager, telegram_id: int) -> WorkoutView | No
 async def _back_to_menu(manager: DialogManager, notice: str) -> None:
     """Handlers never answer callbacks themselves: aiogram-dialog answers every one."""
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={NOTICE: notice})
+
+
+async def on_text(message: Message, widget: object, manager: DialogManager) -> None:
+    """Text where buttons are expected: one line on what works; the screen comes again
+    below it (aiogram-dialog sends it anew after a user's message)."""
+    await message.answer(UNDERSTOOD_TEXT)
+
+
+async def on_to_menu(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """«◀️ В меню». A workout that arrived in a stack of its own (the user had moved on)
+    opens the menu on the main stack, where typed text goes, and closes its own stack:
+    otherwise the menu (and a profile edit started from it) would live where text never
+    arrives."""
+    if manager.current_stack().id == DEFAULT_STACK_ID:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+        return
+    await manager.reset_stack(remove_keyboard=True)
+    # Runs once this update is done (the user's lock is free then).
+    await manager.bg(stack_id=DEFAULT_STACK_ID).start(
+        MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
 
 
 async def on_exercise_selected(

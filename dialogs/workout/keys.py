@@ -12,6 +12,7 @@ DRAFTS = "drafts"  # {position: [weight_kg, reps]} the «➕ Подход» butt
 JUST_COMPLETED = "just_completed"  # the done screen asks «Как прошло?» once
 EFFORT = "effort"  # the answer, once given
 REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
+SLOW = "slow"  # the composing screen: generation takes longer than usual
 
 # Getter keys.
 FOUND = "found"

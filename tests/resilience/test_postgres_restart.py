@@ -12,13 +12,14 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import TEMPORARY_FAILURE_TEXT
+from tests.resilience.outages import DatabaseControl
+from tests.resilience.outages import database as database  # the fixture
 from tests.resilience.support import new_user_id, register, user_row
 from tests.support.databases import postgres_admin_dsn
 from tests.support.dialogs import UserSession
@@ -28,46 +29,6 @@ from trainer_bot.db import engine as engine_module
 from trainer_bot.db.engine import create_engine, create_session_factory
 
 POSTGRES_ADMIN_DSN = postgres_admin_dsn()  # resolved by conftest before test modules are imported
-
-
-class DatabaseControl:
-    """Admin actions on the suite's database (through the `postgres` maintenance db)."""
-
-    def __init__(self, url: str) -> None:
-        self.name = url.rsplit("/", 1)[1]
-
-    async def _run(self, *statements: str) -> None:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
-        try:
-            for statement in statements:
-                await admin.execute(statement)
-        finally:
-            await admin.close()
-
-    def _terminate(self) -> str:
-        return (
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE datname = '{self.name}' AND pid <> pg_backend_pid()"
-        )
-
-    async def restart(self) -> None:
-        """Every open connection dies, as on a server restart; new ones are accepted."""
-        await self._run(self._terminate())
-
-    async def go_down(self) -> None:
-        await self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false', self._terminate())
-
-    async def come_back(self) -> None:
-        await self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
-
-
-@pytest.fixture
-async def database(resilience_database_url: str) -> AsyncIterator[DatabaseControl]:
-    control = DatabaseControl(resilience_database_url)
-    try:
-        yield control
-    finally:
-        await control.come_back()
 
 
 def temporary_answers(harness: DialogHarness, since: int) -> list[str]:

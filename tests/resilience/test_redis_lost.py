@@ -7,7 +7,6 @@ serves other tests and other engineers at the same time.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import uuid
@@ -20,6 +19,8 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.errors import STALE_SCREEN_TEXT, TEMPORARY_FAILURE_TEXT
+from tests.resilience.outages import TcpProxy
+from tests.resilience.outages import redis_behind_proxy as redis_behind_proxy  # the fixture
 from tests.resilience.support import (
     delete_prefixed_keys,
     new_user_id,
@@ -139,63 +140,6 @@ async def test_registered_user_start_after_state_loss_opens_the_menu(
 
 
 # --- Redis restarted: connections drop, then come back ------------------------------------
-
-
-class TcpProxy:
-    """A TCP forwarder in front of Redis that can be stopped (connections die, new ones
-    are refused) and started again on the same port: a Redis restart, for this test only."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            for writer in list(self._writers):
-                writer.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.close()
-            return
-        self._writers.update({writer, up_writer})
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError, asyncio.CancelledError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.close()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-        self._writers.difference_update({writer, up_writer})
-
-
-@pytest.fixture
-async def redis_behind_proxy() -> AsyncIterator[tuple[Redis, TcpProxy]]:
-    host_port, _, db = REDIS_URL.removeprefix("redis://").partition("/")
-    host, _, port = host_port.partition(":")
-    proxy = TcpProxy(host, int(port or 6379))
-    await proxy.start()
-    client = Redis.from_url(
-        f"redis://127.0.0.1:{proxy.port}/{db or 0}", socket_connect_timeout=1, socket_timeout=2
-    )
-    try:
-        yield client, proxy
-    finally:
-        await client.aclose()
-        await proxy.stop()
 
 
 @pytest.fixture(params=[True, False], ids=["redis-locks", "in-process-locks"])

@@ -197,7 +197,9 @@ class UserSession:
 
     def _sent_since(self, mark: _Mark) -> Sent:
         screens = [
-            m for m in self.messages.sent_messages[mark.screens :] if m.chat.id == self.user_id
+            m
+            for m in self.messages.sent_messages[mark.screens :]
+            if m.chat.id == self.user_id and not _keyboard_removed(m)
         ]
         bot = self.harness.bot
         direct = [
@@ -238,3 +240,9 @@ class UserSession:
         )
         update = Update(update_id=next(_update_ids), message=message)
         await self.harness.dp.feed_update(self.harness.bot, update)
+
+
+def _keyboard_removed(message: Message) -> bool:
+    """An older screen closed (its keyboard taken away, one live menu per chat): an edit
+    of a message already shown, not a new screen."""
+    return message.text is None and message.caption is None and message.reply_markup is None

@@ -19,6 +19,7 @@ from trainer_bot.app import StateBackend, create_dispatcher
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.services.workout_jobs import WorkoutJobRunner
 from trainer_bot.services.workouts import WorkoutService
 
 
@@ -49,6 +50,7 @@ class DialogHarness:
     messages: MockMessageManager
     workout_service: WorkoutService
     clock: FakeClock
+    jobs: WorkoutJobRunner
 
     def client(self, user_id: int = 1001, first_name: str | None = None) -> BotClient:
         client = BotClient(self.dp, user_id=user_id, chat_id=user_id, bot=self.bot)
@@ -74,14 +76,16 @@ def build_harness(
         clock=clock,
     )
     messages = MockMessageManager()
+    jobs = WorkoutJobRunner(service)
     dp = create_dispatcher(
         session_factory=session_factory,
         state=state,
         settings=settings,
         message_manager=messages,
         workout_service=service,
+        jobs=jobs,
     )
-    return DialogHarness(dp, RecordingBot(), messages, service, clock)
+    return DialogHarness(dp, RecordingBot(), messages, service, clock, jobs)
 
 
 @pytest.fixture(autouse=True)

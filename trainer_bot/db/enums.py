@@ -31,6 +31,15 @@ class EquipmentType(StrEnum):
     BODYWEIGHT = "bodyweight"
 
 
+class WorkoutJobState(StrEnum):
+    """A workout request's durable job (table workout_jobs)."""
+
+    RUNNING = "running"  # an owner process is generating it (or died doing so)
+    SAVED = "saved"  # the workout is saved; showing it to the user is still pending
+    DONE = "done"  # shown to the user
+    FAILED = "failed"  # gave up; the user was told and may ask again
+
+
 class Equipment(StrEnum):
     """What a single exercise needs."""
 

@@ -1,5 +1,5 @@
 """Tables: users, exercises, workouts, workout_exercises, set_logs, body_weights,
-telegram_files, welcome_video_notes."""
+workout_jobs, telegram_files, welcome_video_notes."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from trainer_bot.db.enums import (
     Goal,
     Movement,
     SessionEffort,
+    WorkoutJobState,
     WorkoutSource,
     WorkoutStatus,
     sql_in,
@@ -92,6 +93,8 @@ class User(TimestampMixin, Base):
     # The 12-hour rule is enforced with one conditional UPDATE on this row, which is atomic
     # on every database and across bot processes (see queries/workouts.py).
     last_workout_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set while a workout job of this user is running (the same conditional UPDATE claims
+    # it); the job row in workout_jobs says who runs it and whether they are alive.
     workout_generation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     workouts: Mapped[list[Workout]] = relationship(
@@ -267,6 +270,42 @@ class BodyWeight(Base):
     measured_on: Mapped[date] = mapped_column(Date, nullable=False)
     weight_kg: Mapped[float] = mapped_column(Float, nullable=False)
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class WorkoutJob(TimestampMixin, Base):
+    """A workout request as a durable job: whoever owns it heartbeats; a job whose owner
+    went silent is claimed by any process's sweeper (trainer_bot/services/workout_jobs.py).
+    """
+
+    __tablename__ = "workout_jobs"
+    __table_args__ = (
+        CheckConstraint(sql_in("state", WorkoutJobState), name="state"),
+        CheckConstraint("attempts >= 1", name="attempts_positive"),
+        CheckConstraint(
+            "(state IN ('running', 'saved')) = (owner IS NOT NULL)", name="owner_while_active"
+        ),
+        CheckConstraint("state <> 'saved' OR workout_id IS NOT NULL", name="saved_has_workout"),
+        # At most one running job per user (the users reservation already serializes them).
+        Index(
+            "uq_workout_jobs_running_user",
+            "user_id",
+            unique=True,
+            postgresql_where=text("state = 'running'"),
+            sqlite_where=text("state = 'running'"),
+        ),
+        # The sweeper's question: active jobs whose heartbeat is old.
+        Index("ix_workout_jobs_state_heartbeat_at", "state", "heartbeat_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    # hostname:pid:random of the process running it; NULL once done or failed.
+    owner: Mapped[str | None] = mapped_column(String(128))
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    attempts: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=1)
+    workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id", ondelete="SET NULL"))
 
 
 class TelegramFile(TimestampMixin, Base):

@@ -76,6 +76,8 @@ MENU_JUST_REGISTERED: Sample = {
     "notice": None,
     "planned_workout_id": None,
 }
+# The composing screen after ~10 s (the job runner sets the flag in dialog_data).
+COMPOSING_SLOW: Sample = {"dialog_data": {"slow": True}}
 MENU_WITH_WORKOUT: Sample = {
     "name": "Анна",
     "just_registered": False,

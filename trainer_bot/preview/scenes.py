@@ -9,6 +9,7 @@ from aiogram.fsm.state import State
 from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, WorkoutSG
 from trainer_bot.preview.samples import (
     AGE_ERROR,
+    COMPOSING_SLOW,
     DONE_ANSWERED,
     EDITING_STEP,
     FIRST_TIME_EXERCISE,
@@ -159,6 +160,12 @@ def storyboard() -> list[Section]:
             "Пока план составляется, виден экран ожидания; готовый план заменяет его.",
             [
                 Scene(WorkoutSG.composing),
+                Scene(
+                    WorkoutSG.composing,
+                    "Через 10 секунд, если тренер ещё думает: можно уйти, тренировка придёт "
+                    "отдельным сообщением.",
+                    COMPOSING_SLOW,
+                ),
                 Scene(WorkoutSG.view, "Обычный план: четыре упражнения."),
                 Scene(
                     WorkoutSG.view,

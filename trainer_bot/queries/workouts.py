@@ -14,28 +14,22 @@ from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
 
 
 async def try_reserve_generation(
-    session: AsyncSession,
-    user_id: int,
-    *,
-    now: datetime,
-    cooldown_start: datetime,
-    stale_before: datetime,
+    session: AsyncSession, user_id: int, *, now: datetime, cooldown_start: datetime
 ) -> bool:
     """Atomically claim the right to generate the next workout.
 
     One conditional UPDATE of the user's row: Postgres re-checks the WHERE clause on the
     newest row version after waiting for a concurrent writer, SQLite serializes writers, so
-    of any number of parallel requests (in any number of processes) exactly one wins.
+    of any number of parallel requests (in any number of processes) exactly one wins. The
+    reservation is held until the job saves (`mark_received`) or fails (`release_generation`);
+    a job whose owner died is taken over through its row in workout_jobs, not here.
     """
     result = await session.execute(
         update(User)
         .where(
             User.id == user_id,
             or_(User.last_workout_at.is_(None), User.last_workout_at <= cooldown_start),
-            or_(
-                User.workout_generation_started_at.is_(None),
-                User.workout_generation_started_at < stale_before,
-            ),
+            User.workout_generation_started_at.is_(None),
         )
         .values(workout_generation_started_at=now)
         .execution_options(synchronize_session=False)

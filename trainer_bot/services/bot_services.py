@@ -13,9 +13,8 @@ the window a handler opens renders from what the handler read, without a second 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -27,7 +26,13 @@ from trainer_bot.services.results import Results
 from trainer_bot.services.users import Users
 from trainer_bot.services.views import WorkoutView
 from trainer_bot.services.welcome import WelcomeVideoNote
-from trainer_bot.services.workouts import CompletionResult, WorkoutRequest, WorkoutService
+from trainer_bot.services.workout_jobs import WorkoutJobRunner
+from trainer_bot.services.workouts import (
+    CompletionResult,
+    JobTicket,
+    WorkoutRequest,
+    WorkoutService,
+)
 
 # The update data key of the update's BotServices; also the getters' keyword argument.
 SERVICES_KEY = "services"
@@ -40,29 +45,26 @@ SessionFactory = Callable[[], AsyncSession]
 class Workouts:
     """Workouts within one update: the 12-hour rule, the views, completion."""
 
-    __slots__ = ("_loaded", "_service", "_session", "_users")
+    __slots__ = ("_jobs", "_loaded", "_service", "_session", "_users")
 
-    def __init__(self, service: WorkoutService, session: AsyncSession, users: Users) -> None:
+    def __init__(
+        self, service: WorkoutService, jobs: WorkoutJobRunner, session: AsyncSession, users: Users
+    ) -> None:
         self._service = service
+        self._jobs = jobs
         self._session = session
         self._users = users
         self._loaded: dict[tuple[int, int], WorkoutView | None] = {}
 
-    async def request(self, telegram_id: int) -> WorkoutRequest:
-        """Claim the next workout (generate it with `generate_and_save`), or say why not."""
+    async def request(self, telegram_id: int, chat_id: int | None = None) -> WorkoutRequest:
+        """Claim the next workout (a job to `start_job`), or say why not."""
         self._users.forget(telegram_id)  # the request reads and may change the user's row
-        return await self._service.request(self._session, telegram_id)
+        return await self._service.request(self._session, telegram_id, chat_id)
 
-    async def generate_and_save(self, request: WorkoutRequest) -> int:
-        """Build the workout a STARTED request reserved; returns its id. Runs in its own
-        sessions, so it may outlive the update."""
-        if request.user_id is None:
-            raise ValueError(f"a {request.outcome} request reserved no generation")
-        return await self._service.generate_and_save(request.user_id)
-
-    def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> None:
-        """Run in the background, past the update; shutdown waits for it (bounded)."""
-        self._service.spawn(coroutine, name=name)
+    def start_job(self, bot: Bot, job: JobTicket) -> None:
+        """Run a job this process owns in the background, past the update: generate,
+        save, show (shutdown waits for it, bounded; a sweeper finishes it otherwise)."""
+        self._jobs.start(bot, job)
 
     async def view(self, telegram_id: int, workout_id: int) -> WorkoutView | None:
         """The user's workout (None if it is not theirs), read once per update."""
@@ -140,7 +142,7 @@ class BotServices:
         self._after_update = after_update
         self.bot = bot  # the Bot the update came through
         self.users = Users(session)
-        self.workouts = Workouts(app.workouts, session, self.users)
+        self.workouts = Workouts(app.workouts, app.jobs, session, self.users)
         self.results = Results(session, self.workouts, app.workouts.now)
         self.progress = Progress(session, app.workouts.now, app.workouts.timezone, self.users)
         self.welcome = Welcome(app.welcome, bot, session)
@@ -164,10 +166,6 @@ class BotServices:
         else:
             self._after_update.append(callback)
 
-    def background(self, telegram_id: int, chat_id: int) -> BaseDialogManager:
-        """A dialog manager for this user's chat that works after the update is over."""
-        return self._app.background(self.bot, telegram_id, chat_id)
-
 
 class AppServices:
     """The application-lifetime half: what every update's `BotServices` is bound to."""
@@ -177,9 +175,11 @@ class AppServices:
         session_factory: SessionFactory,
         workouts: WorkoutService,
         welcome: WelcomeVideoNote | None = None,
+        jobs: WorkoutJobRunner | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.workouts = workouts
+        self.jobs = jobs or WorkoutJobRunner(workouts)
         # One per Dispatcher: it keeps the video note's file_id once read.
         self.welcome = welcome or WelcomeVideoNote()
         self._bg_factory: BgManagerFactory | None = None
@@ -188,10 +188,13 @@ class AppServices:
         """The factory `setup_dialogs` returns (it exists only once dialogs are set up)."""
         self._bg_factory = bg_factory
 
-    def background(self, bot: Bot, telegram_id: int, chat_id: int) -> BaseDialogManager:
+    def background(
+        self, bot: Bot, telegram_id: int, chat_id: int, stack_id: str | None = None
+    ) -> BaseDialogManager:
+        """A dialog manager for a user's chat outside any update (None: the default stack)."""
         if self._bg_factory is None:
             raise RuntimeError("dialogs are not set up: call attach_dialogs first")
-        return self._bg_factory.bg(bot=bot, user_id=telegram_id, chat_id=chat_id)
+        return self._bg_factory.bg(bot=bot, user_id=telegram_id, chat_id=chat_id, stack_id=stack_id)
 
     def for_update(
         self, session: AsyncSession, bot: Bot, after_update: AfterUpdate | None = None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
@@ -23,13 +26,15 @@ from trainer_bot.db.enums import (
     FitnessLevel,
     Gender,
     Goal,
+    WorkoutJobState,
     WorkoutSource,
     WorkoutStatus,
 )
 from trainer_bot.db.home_equipment import decode_home_equipment
-from trainer_bot.db.models import User, Workout, WorkoutExercise
+from trainer_bot.db.models import User, Workout, WorkoutExercise, WorkoutJob
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.queries import users as user_queries
+from trainer_bot.queries import workout_jobs as job_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.progress_history import read_history, slugs_to_read
 from trainer_bot.services.views import WorkoutView, workout_view
@@ -52,8 +57,6 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 HISTORY_DEPTH = 10
-# A reservation older than this belongs to a crashed process and may be taken over.
-STALE_RESERVATION = timedelta(minutes=5)
 # Headroom over the LLM budget before the service stops waiting and uses the fallback.
 GENERATION_GRACE_SECONDS = 5.0
 
@@ -66,12 +69,37 @@ class RequestOutcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class JobTicket:
+    """What a process needs to run a workout job it owns (a row of workout_jobs)."""
+
+    job_id: int
+    user_id: int  # users.id
+    telegram_id: int
+    chat_id: int
+    attempt: int  # 1 for the request's own run; more once taken over
+    state: WorkoutJobState = WorkoutJobState.RUNNING
+    workout_id: int | None = None  # set when SAVED: what is left is to show it
+    # The dialog stack the composing screen was opened in (known only in the process
+    # that took the request; a sweeper shows results on the default stack).
+    stack_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkoutRequest:
     outcome: RequestOutcome
     available_at: datetime | None = None
     latest_workout_id: int | None = None
-    # Set when STARTED: the users.id `generate_and_save` builds the workout for.
-    user_id: int | None = None
+    # Set when STARTED: the job this request now owns (new, or an orphan taken over).
+    job: JobTicket | None = None
+
+
+class JobLostError(Exception):
+    """The job was taken over by another process (this one was presumed dead)."""
+
+
+def process_owner_id() -> str:
+    """hostname:pid:random, unique per WorkoutService (a process, or a test's replica)."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class CompletionOutcome(StrEnum):
@@ -132,8 +160,13 @@ class WorkoutService:
         catalogue: Sequence[CatalogueExercise],
         llm: LLMWorkoutGenerator | None = None,
         clock: Clock = utcnow,
+        wall_clock: Clock = utcnow,
     ) -> None:
         self._settings = settings
+        # Heartbeats use the real time (`wall_clock`) even when tests move `clock`.
+        self.wall_clock = wall_clock
+        self.owner = process_owner_id()
+        self.stale_after = timedelta(seconds=settings.workout_job_stale_seconds)
         self._session_factory = session_factory
         self._catalogue = tuple(catalogue)
         self._llm = llm
@@ -141,6 +174,14 @@ class WorkoutService:
         self._cooldown = timedelta(hours=settings.workout_cooldown_hours)
         self._timezone = ZoneInfo(settings.timezone)
         self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]:
+        return self._session_factory
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -156,61 +197,107 @@ class WorkoutService:
         moment = last_workout_at + self._cooldown
         return moment if moment > self._clock() else None
 
-    async def request(self, session: AsyncSession, telegram_id: int) -> WorkoutRequest:
-        """Claim the next workout for this user, or say why not (committed at once)."""
+    async def request(
+        self, session: AsyncSession, telegram_id: int, chat_id: int | None = None
+    ) -> WorkoutRequest:
+        """Claim the next workout for this user, or say why not (committed at once).
+
+        STARTED comes with a job this process now owns: a new one, or the user's running
+        job whose owner stopped heartbeating (the user asked again: finish it now).
+        """
         user = await user_queries.get_by_telegram_id(session, telegram_id)
         if user is None:
             return WorkoutRequest(RequestOutcome.NOT_REGISTERED)
+        chat_id = chat_id if chat_id is not None else telegram_id
         now = self._clock()
-        reserved = await workout_queries.try_reserve_generation(
-            session,
-            user.id,
-            now=now,
-            cooldown_start=now - self._cooldown,
-            stale_before=now - STALE_RESERVATION,
+        running: WorkoutJob | None = None
+        for _ in range(2):  # a second pass only after releasing an orphaned reservation
+            if await workout_queries.try_reserve_generation(
+                session, user.id, now=now, cooldown_start=now - self._cooldown
+            ):
+                job = WorkoutJob(
+                    user_id=user.id,
+                    chat_id=chat_id,
+                    state=WorkoutJobState.RUNNING.value,
+                    owner=self.owner,
+                    heartbeat_at=self.wall_clock(),
+                    attempts=1,
+                )
+                job_queries.add(session, job)
+                await session.flush()
+                ticket = JobTicket(job.id, user.id, telegram_id, chat_id, attempt=1)
+                await session.commit()
+                return WorkoutRequest(RequestOutcome.STARTED, job=ticket)
+            await session.refresh(user)
+            available_at = self.available_at(user.last_workout_at)
+            if available_at is not None:
+                latest = await workout_queries.latest(session, user.id)
+                await session.commit()
+                latest_id = latest.id if latest is not None else None
+                return WorkoutRequest(RequestOutcome.COOLDOWN, available_at, latest_id)
+            running = await job_queries.running_for_user(session, user.id)
+            if running is not None:
+                break
+            # A reservation without a job (written before jobs existed): nobody will
+            # ever finish it, so it is released and the request tries again.
+            logger.warning("User %s had a reservation without a job, released", telegram_id)
+            await workout_queries.release_generation(session, user.id)
+        if running is None:
+            await session.commit()
+            return WorkoutRequest(RequestOutcome.IN_PROGRESS)
+        job_id, attempt = running.id, running.attempts + 1
+        wall = self.wall_clock()
+        claimed = await job_queries.claim(
+            session, job_id, owner=self.owner, now=wall, stale_before=wall - self.stale_after
         )
         await session.commit()
-        if reserved:
-            return WorkoutRequest(RequestOutcome.STARTED, user_id=user.id)
-        await session.refresh(user)
-        latest = await workout_queries.latest(session, user.id)
-        latest_id = latest.id if latest is not None else None
-        available_at = self.available_at(user.last_workout_at)
-        if available_at is not None:
-            return WorkoutRequest(RequestOutcome.COOLDOWN, available_at, latest_id)
-        return WorkoutRequest(RequestOutcome.IN_PROGRESS, None, latest_id)
+        if not claimed:
+            return WorkoutRequest(RequestOutcome.IN_PROGRESS)
+        logger.info("User %s asked again: taking over orphaned workout job %s", telegram_id, job_id)
+        ticket = JobTicket(job_id, user.id, telegram_id, chat_id, attempt=attempt)
+        return WorkoutRequest(RequestOutcome.STARTED, job=ticket)
 
-    async def generate_and_save(self, user_id: int) -> int:
-        """Build the reserved workout and save it; returns the new workout's id.
+    async def generate_and_save(self, job: JobTicket) -> int:
+        """Build the job's workout and save it; returns the new workout's id.
 
-        No database connection is held while the LLM thinks: history is read in one
-        session, the result written in another.
+        The save, the job's SAVED state and the 12-hour clock commit together, and only
+        while this process still owns the job (`JobLostError` otherwise): however many processes
+        once ran the job, one workout is saved. A job taken over from a dead owner skips
+        the LLM: the user has waited long enough, the rule-based generator answers at once.
+        No database connection is held while the LLM thinks.
         """
-        try:
-            async with self._session_factory() as session:
-                user = await session.get(User, user_id)
-                if user is None:
-                    raise LookupError(f"user {user_id} vanished during generation")
-                telegram_id = user.telegram_id
-                profile = profile_of(user)
-                history = [
-                    past_workout(w)
-                    for w in await workout_queries.recent_with_exercises(
-                        session, user_id, HISTORY_DEPTH
-                    )
-                ]
-                # The recent main lifts' results, for the LLM prompt.
-                logged = await read_history(
-                    session, user_id, slugs_to_read((), history), history, self._clock()
+        async with self._session_factory() as session:
+            user = await session.get(User, job.user_id)
+            if user is None:
+                raise LookupError(f"user {job.user_id} vanished during generation")
+            telegram_id = user.telegram_id
+            profile = profile_of(user)
+            history = [
+                past_workout(w)
+                for w in await workout_queries.recent_with_exercises(
+                    session, job.user_id, HISTORY_DEPTH
                 )
-            plan, source = await self._build_plan(telegram_id, profile, history, logged)
-            async with self._session_factory() as session:
-                progressed = await self._progress(session, user_id, profile, plan, history)
-                workout_id = await self._save(session, user_id, progressed, source)
-                await session.commit()
-        except BaseException:
-            await self._release(user_id)
-            raise
+            ]
+            # The recent main lifts' results, for the LLM prompt.
+            logged = await read_history(
+                session, job.user_id, slugs_to_read((), history), history, self._clock()
+            )
+        plan, source = await self._build_plan(
+            telegram_id, profile, history, logged, use_llm=job.attempt == 1
+        )
+        async with self._session_factory() as session:
+            # First: lock the job row while checking it is still ours, so a sweeper that
+            # wants it waits for this transaction and then sees a fresh heartbeat.
+            if not await job_queries.heartbeat(
+                session, job.job_id, owner=self.owner, now=self.wall_clock()
+            ):
+                raise JobLostError(f"workout job {job.job_id} was taken over")
+            progressed = await self._progress(session, job.user_id, profile, plan, history)
+            workout_id = await self._save(session, job.user_id, progressed, source)
+            await job_queries.mark_saved(
+                session, job.job_id, owner=self.owner, workout_id=workout_id, now=self.wall_clock()
+            )
+            await session.commit()
         logger.info(
             "User %s received workout %s (%s, %s, %d exercises)",
             telegram_id,
@@ -220,14 +307,6 @@ class WorkoutService:
             len(plan.exercises),
         )
         return workout_id
-
-    async def _release(self, user_id: int) -> None:
-        try:
-            async with self._session_factory() as session:
-                await workout_queries.release_generation(session, user_id)
-                await session.commit()
-        except Exception:
-            logger.warning("Could not release the workout reservation of user %s", user_id)
 
     async def _progress(
         self,
@@ -257,10 +336,12 @@ class WorkoutService:
         profile: TrainingProfile,
         history: Sequence[PastWorkout],
         logged: TrainingHistory | None = None,
+        *,
+        use_llm: bool = True,
     ) -> tuple[WorkoutPlan, WorkoutSource]:
         today = self._clock().astimezone(self._timezone).date()
         started = time.monotonic()
-        if self._llm is not None:
+        if self._llm is not None and use_llm:
             slot = next_session(profile, history, today=today, catalogue=self._catalogue)
             # The prompt lists (and validation accepts) only the session's shortlist.
             allowed = session_shortlist(
