@@ -191,8 +191,11 @@ async def test_two_failed_sessions_drop_the_load_about_ten_percent(
     assert "два раза подряд" in (dropped.note or "")
 
 
+GYM_USER_TABLE_SETS = (3, 3)
+
+
 @pytest.mark.parametrize(("effort", "change"), [("😮‍💨 Тяжело", -1), ("😎 Легко", 1)])
-async def test_session_effort_sets_the_next_volume(
+async def test_session_effort_sets_the_next_volume_or_load(
     gym_user: UserSession,
     session_factory: async_sessionmaker[AsyncSession],
     effort: str,
@@ -201,7 +204,10 @@ async def test_session_effort_sets_the_next_volume(
     first, second = await sessions_of_focus(gym_user, session_factory, 2, at_top, effort)
     lift = main_lift(first)
     after = next(i for i in second if i.slug == lift.slug)
-    assert after.sets == lift.sets + change
+    # The set count moves by one within the table's range for this person (an intermediate
+    # losing weight: exactly 3 sets, training.md), so here the load tells the difference.
+    low, high = GYM_USER_TABLE_SETS
+    assert after.sets == min(max(lift.sets + change, low), high)
     if change < 0:  # hard: no load added although every set reached the top
         assert after.weight_kg == lift.weight_kg and "тяжело" in (after.note or "")
     else:

@@ -21,8 +21,9 @@ async def next_workout(llm_env: Env, user_id: int) -> Workout:
     async with llm_env.session_factory() as session:
         user = await session.get(User, user_id)
         assert user is not None
-        await service.request(session, user.telegram_id)
-    workout_id = await service.generate_and_save(user_id)
+        started = await service.request(session, user.telegram_id)
+        assert started.job is not None, started
+    workout_id = await service.generate_and_save(started.job)
     async with llm_env.session_factory() as session:
         workout = await workout_queries.get_for_user(session, workout_id, user_id)
         assert workout is not None

@@ -14,7 +14,12 @@ from tests.support.registration import fill_until
 from trainer_bot.db.models import User, Workout
 
 USER_ID = 515151
-MENU_WITH_WORKOUT = ["🏋️ Получить тренировку", "📋 Моя тренировка", "👤 Мой профиль"]
+MENU_WITH_WORKOUT = [
+    "🏋️ Получить тренировку",
+    "📋 Моя тренировка",
+    "📈 Прогресс",
+    "👤 Мой профиль",
+]
 COOLDOWN_BUTTONS = ["📋 Моя тренировка", "◀️ В меню"]
 
 
@@ -69,21 +74,23 @@ async def test_get_view_exercise_and_complete(
     detail = await user.press(exercise_label(text, 1))
     assert detail.splitlines()[0] == f"<b>{names[0]}</b> · 1 из {len(names)}"
     assert "\n\n<b>Как выполнять</b>\n1. " in detail and "\n🎯 Основные мышцы: " in detail
-    assert user.buttons() == ["▶ Техника", "➡️", "◀️ К тренировке"]
+    # The technique video, logging (its values follow the exercise), then navigation.
+    assert user.buttons()[:2] == ["▶ Техника", "✅ Сделал как написано"]
+    assert user.buttons()[-3:] == ["⏭ Пропустить", "➡️", "◀️ К тренировке"]
     markup = user.screen().reply_markup
     assert markup is not None
     urls = [b.url for row in markup.inline_keyboard for b in row if b.url]
     assert urls and urls[0].startswith("https://www.youtube.com/")
     second = await user.press("➡️")
     assert second.splitlines()[0] == f"<b>{names[1]}</b> · 2 из {len(names)}"
-    assert user.buttons() == ["▶ Техника", "⬅️", "➡️", "◀️ К тренировке"]
+    assert user.buttons()[-4:] == ["⏭ Пропустить", "⬅️", "➡️", "◀️ К тренировке"]
     assert (await user.press("⬅️")).splitlines()[0] == detail.splitlines()[0]
     assert await user.press("◀️ К тренировке") == text
 
     done = await user.press("✅ Завершить тренировку")
     # Received 09:00 UTC = 12:00 Moscow; the next one from 21:00 UTC = 00:00 Moscow.
     assert done == screens.done("через 12 ч, завтра в 00:00")
-    assert user.buttons() == ["◀️ В меню"]
+    assert user.buttons() == screens.DONE_BUTTONS
     (workout,) = await workouts_of(session_factory)
     assert workout.status == "completed" and workout.completed_at == harness.clock()
     assert workout.source == "fallback"

@@ -5,9 +5,10 @@ The plan before progression has already passed the gate (the LLM's through its g
 fallback's through `gate_fallback`). Progression changes loads, reps, sets and, on a
 bodyweight ladder, the exercise. One kind of finding is expected and allowed: a load the
 user has logged is theirs, so the first-prescription load limits do not apply to an
-exercise prescribed from the log. Any other violation sends that exercise back to its
-checked, pre-progression prescription (the whole plan, when the violation concerns the plan
-as a whole), and the result is checked again; never shown unchecked.
+exercise prescribed from the log. A violation of what progression may not change (who may
+do an exercise, sets, first-try loads, spine loading: `GUARDED_KINDS`) sends that exercise
+back to its checked, pre-progression prescription (the whole plan, when the violation
+concerns the plan as a whole), and the result is checked again; never shown unchecked.
 """
 
 from __future__ import annotations
@@ -21,12 +22,33 @@ from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.training.gate import kinds_text, log_plan_check
 from trainer_bot.training.progression import Progressed
 from trainer_bot.training.rules_check import Violation, ViolationKind, check
+from trainer_bot.training.rules_check.session import allowed_ranges
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 logger = logging.getLogger(__name__)
 
 # First-prescription limits: a lift prescribed from the user's own log is exempt.
 FIRST_LOAD_KINDS = frozenset({ViolationKind.LOAD_LIMIT, ViolationKind.IMPLAUSIBLE_LOAD})
+# What progression may not change: who may do which exercise, how many sets, how heavy a
+# first try is, spine loading. Repetitions move by design (double progression climbs the
+# range from the user's own results, a ladder's top adds reps), and the texts written for
+# the checked plan (notes, warm-up) are the generator's: findings of those kinds are
+# logged, not reverted.
+GUARDED_KINDS = frozenset(
+    {
+        ViolationKind.EXERCISE_COUNT,
+        ViolationKind.DUPLICATE,
+        ViolationKind.UNKNOWN_EXERCISE,
+        ViolationKind.NOT_ALLOWED,
+        ViolationKind.SETS_RANGE,
+        ViolationKind.REST_RANGE,
+        ViolationKind.HEAVY_COUNT,
+        ViolationKind.LOAD_LIMIT,
+        ViolationKind.IMPLAUSIBLE_LOAD,
+        ViolationKind.BODYWEIGHT_LOAD,
+        ViolationKind.SPINE_LOADING,
+    }
+)
 
 
 def check_progressed(
@@ -41,12 +63,20 @@ def check_progressed(
 ) -> Progressed:
     """`progressed` if it passes the check, else with the offending exercises reverted to
     `checked` (the same plan before progression, with no notes), else `checked` itself."""
-    found = _violations(progressed, profile, history, catalogue, today)
+    progressed = _sets_within_table(progressed, profile, catalogue)
+    everything = _violations(progressed, profile, history, catalogue, today)
+    found = [violation for violation in everything if violation.kind in GUARDED_KINDS]
     if not found:
+        if everything:
+            log_plan_check(user_id, "progression", everything, "kept")
         return progressed
     positions = _positions(progressed, found)
     result = checked if positions is None else _revert(progressed, checked, positions)
-    remaining = _violations(result, profile, history, catalogue, today)
+    remaining = [
+        violation
+        for violation in _violations(result, profile, history, catalogue, today)
+        if violation.kind in GUARDED_KINDS
+    ]
     if remaining:
         # The checked plan itself fails here only if the check disagrees with the gate.
         logger.error(
@@ -105,3 +135,24 @@ def _revert(progressed: Progressed, checked: Progressed, positions: set[int]) ->
     )
     plan = progressed.plan.model_copy(update={"exercises": exercises})
     return replace(progressed, plan=plan, notes=notes, previous=previous)
+
+
+def _sets_within_table(
+    progressed: Progressed, profile: TrainingProfile, catalogue: Sequence[CatalogueExercise]
+) -> Progressed:
+    """Session effort moves the set count by one («Легко» +1, «Тяжело» -1); at the edge of
+    the table's range for this person it stays at the edge (the load still follows)."""
+    by_slug = {exercise.slug: exercise for exercise in catalogue}
+    plan = progressed.plan
+    exercises = []
+    for item in plan.exercises:
+        exercise = by_slug.get(item.slug)
+        if exercise is None:
+            exercises.append(item)
+            continue
+        (low, high), _, _ = allowed_ranges(exercise, profile, plan.focus)
+        sets = min(max(item.sets, low), high)
+        exercises.append(item if sets == item.sets else item.model_copy(update={"sets": sets}))
+    if exercises == list(plan.exercises):
+        return progressed
+    return replace(progressed, plan=plan.model_copy(update={"exercises": exercises}))
