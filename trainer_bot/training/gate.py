@@ -15,8 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.training import rules
 from trainer_bot.training.fallback import fallback_context
-from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.fallback.context import Context, Draft
+from trainer_bot.training.fallback.texts import warmup_text
+from trainer_bot.training.plan import TEXT_LIMITS, WorkoutPlan
 from trainer_bot.training.plan_repair import REPAIRABLE, repair_plan
 from trainer_bot.training.rules import FOCUS_MUSCLES
 from trainer_bot.training.rules_check import Violation, check
@@ -52,6 +55,19 @@ def gate(
         return GateResult(plan, (), (), ())
     if not any(v.kind in REPAIRABLE for v in found):
         return GateResult(plan, found, found, ())
+    ctx = _context_for(plan, profile, history, catalogue, today)
+    repaired, done = repair_plan(plan, found, ctx, catalogue)
+    remaining = tuple(check(repaired, profile, history, catalogue=catalogue, today=today))
+    return GateResult(repaired, found, remaining, done)
+
+
+def _context_for(
+    plan: WorkoutPlan,
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    today: date,
+) -> Context:
     ctx = fallback_context(profile, history, catalogue, today=today)
     if ctx.slot.focus != plan.focus and plan.focus in BLUEPRINTS:
         # Shape the repairs by the plan's own focus (the service passes the split's).
@@ -62,9 +78,27 @@ def gate(
             patterns=BLUEPRINTS[plan.focus],
             muscles=FOCUS_MUSCLES[plan.focus],
         )
-    repaired, done = repair_plan(plan, found, ctx, catalogue)
-    remaining = tuple(check(repaired, profile, history, catalogue=catalogue, today=today))
-    return GateResult(repaired, found, remaining, done)
+    return ctx
+
+
+def warmup_for(
+    plan: WorkoutPlan,
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    *,
+    today: date,
+) -> str:
+    """The bot's warm-up for the plan as it now is (its first lift and working weight),
+    written the way the fallback writes it."""
+    ctx = _context_for(plan, profile, history, catalogue, today)
+    by_slug = {exercise.slug: exercise for exercise in catalogue}
+    drafts = []
+    for order, item in enumerate(plan.exercises):
+        draft = Draft(by_slug[item.slug], item.sets, order)
+        draft.heavy = order == 0 and item.reps_max <= rules.HEAVY_REPS[1]
+        drafts.append(draft)
+    return warmup_text(ctx, drafts, plan.exercises)[: TEXT_LIMITS["warmup"]]
 
 
 def kinds_text(violations: Iterable[Violation]) -> str:

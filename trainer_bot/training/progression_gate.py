@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date
 
 from trainer_bot.catalogue import CatalogueExercise
-from trainer_bot.training.gate import kinds_text, log_plan_check
+from trainer_bot.training.gate import kinds_text, log_plan_check, warmup_for
 from trainer_bot.training.progression import Progressed
 from trainer_bot.training.rules_check import Violation, ViolationKind, check
 from trainer_bot.training.rules_check.session import allowed_ranges
@@ -47,6 +47,7 @@ GUARDED_KINDS = frozenset(
         ViolationKind.IMPLAUSIBLE_LOAD,
         ViolationKind.BODYWEIGHT_LOAD,
         ViolationKind.SPINE_LOADING,
+        ViolationKind.WARMUP_WEIGHT,
     }
 )
 
@@ -64,6 +65,7 @@ def check_progressed(
     """`progressed` if it passes the check, else with the offending exercises reverted to
     `checked` (the same plan before progression, with no notes), else `checked` itself."""
     progressed = _sets_within_table(progressed, profile, catalogue)
+    progressed = _warmup_that_fits(progressed, profile, history, catalogue, today)
     everything = _violations(progressed, profile, history, catalogue, today)
     found = [violation for violation in everything if violation.kind in GUARDED_KINDS]
     if not found:
@@ -156,3 +158,22 @@ def _sets_within_table(
     if exercises == list(plan.exercises):
         return progressed
     return replace(progressed, plan=plan.model_copy(update={"exercises": exercises}))
+
+
+WARMUP_KINDS = frozenset({ViolationKind.WARMUP, ViolationKind.WARMUP_WEIGHT})
+
+
+def _warmup_that_fits(
+    progressed: Progressed,
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    today: date,
+) -> Progressed:
+    """The generator wrote the warm-up for its own first lift and weight; when progression
+    changed them (a kept main lift, a load from the log), the warm-up is written again."""
+    found = check(progressed.plan, profile, history, catalogue=catalogue, today=today)
+    if not any(violation.kind in WARMUP_KINDS for violation in found):
+        return progressed
+    warmup = warmup_for(progressed.plan, profile, history, catalogue, today=today)
+    return replace(progressed, plan=progressed.plan.model_copy(update={"warmup": warmup}))
