@@ -58,10 +58,12 @@ FLOOR_MARGIN = 0.5
 REPAIR_CANDIDATES = 2
 # The rules check counts the weekly range over the 7 days ending with the new plan, with
 # a margin of 1 set under the minimum and 2 over the ceiling. Today's session makes up
-# what the six days before left short, and stays under what they left of the ceiling;
-# the past sets are estimated at the bottom of each exercise's range (what the search
-# starts from), so the ceiling keeps half a set in hand.
-WEEKLY_MARGIN_LOW = 1.0
+# what the six days before left short (aiming at the minimum itself: with FLOOR_MARGIN
+# the shortfall penalty starts half a set under it), and stays under what they left of
+# the ceiling; the past sets are estimated at the bottom of each exercise's range (what
+# the search starts from), so the ceiling keeps half a set in hand. Measured on the
+# audit: margins of 0 or 1 under the minimum, 1 or 2 over the ceiling, did worse.
+WEEKLY_MARGIN_LOW = 0.5
 WEEKLY_MARGIN_HIGH = 1.5
 # A bound on the search: swaps between near-equal states (exercises that must stay
 # crowd the limit) could otherwise go round in circles. Real sessions need < 100.
@@ -219,31 +221,29 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
         if muscle in rules.MAJOR_MUSCLES and trained_today and direct[muscle]:
             floor[index] = min(low / direct[muscle] + FLOOR_MARGIN, cap[index])
     limit = [c + WEEKLY_OVERSHOOT / sessions[i] for i, c in enumerate(cap)]
-    past = window_volume(ctx)
-    if past is not None:
-        for muscle, index in _INDEX.items():
-            if muscle in rules.STABILISER_MUSCLES:
-                continue
-            room = max(high + WEEKLY_MARGIN_HIGH - past[index], 0.0)
-            limit[index] = min(limit[index], room)
-            cap[index] = min(cap[index], limit[index])
-            if floor[index] > 0:
-                short = low - WEEKLY_MARGIN_LOW - past[index] + FLOOR_MARGIN
-                floor[index] = max(floor[index], min(short, limit[index]))
+    past, full_week = window_volume(ctx)
+    for muscle, index in _INDEX.items():
+        if muscle in rules.STABILISER_MUSCLES:
+            continue
+        room = max(high + WEEKLY_MARGIN_HIGH - past[index], 0.0)
+        limit[index] = min(limit[index], room)
+        cap[index] = min(cap[index], limit[index])
+        if floor[index] > 0 and full_week:
+            short = low - WEEKLY_MARGIN_LOW - past[index] + FLOOR_MARGIN
+            floor[index] = max(floor[index], min(short, limit[index]))
     fit = Fit(floor, cap, limit, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
     fit.balanced = ctx.slot.focus in BALANCED_FOCI
     fit.time_now = fit.time_cost(0.0)
     return fit
 
 
-def window_volume(ctx: Context) -> list[float] | None:
-    """Hard sets per muscle of the six days before today (estimated), or None while
-    they are not yet a full week of the split (the check's minimum waits for one)."""
+def window_volume(ctx: Context) -> tuple[list[float], bool]:
+    """Hard sets per muscle of the six days before today (estimated), and whether they
+    hold a full week of the split: the check's ceiling counts from the first session,
+    its minimum only once a full week is there."""
     expected = rules.max_hard_sessions_per_week(
         ctx.profile.workouts_per_week, ctx.level, ctx.profile.age
     )
-    if len(ctx.window) < expected - 1:
-        return None
     by_slug = {e.slug: e for e in ctx.allowed}
     volume = [0.0] * len(_MUSCLES)
     for slugs in ctx.window:
@@ -254,7 +254,7 @@ def window_volume(ctx: Context) -> list[float] | None:
             sets = set_range(ctx, Draft(exercise, 0, 0))[0]
             for muscle, share in hard_set_contribution(exercise):
                 volume[_INDEX[muscle]] += share * sets
-    return volume
+    return volume, len(ctx.window) >= expected - 1
 
 
 def option_for(ctx: Context, fit: Fit, draft: Draft, *, required: bool, extra: bool) -> Option:
