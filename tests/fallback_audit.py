@@ -14,7 +14,9 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
   reps_range 4,354, title_content 3,216, balance_mobility 2,490, weekly_hard_cap 612,
   sets_range 584, spine_loading 481, load_limit 368, consecutive_days 288,
   warmup_weight 180, push_pull_balance 78, implausible_load 32;
-- after: 621, all weekly_volume (see tests/test_fallback_audit.py).
+- after: 621, all weekly_volume (see tests/test_fallback_audit.py); then with the
+  push/pull balance inside the volume search: 497; with the 6 days before today
+  counted into today's targets (floor on a full week, ceiling always): 350.
 """
 
 from __future__ import annotations

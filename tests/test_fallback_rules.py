@@ -310,7 +310,9 @@ def _report(plans: int, seconds: float, failures: list[str], *, weekly_volume_ga
     volume = [f for f in failures if ": weekly_volume: " in f]
     others = [f for f in failures if ": weekly_volume: " not in f]
     assert not others, f"{len(others)} violations, first ones:\n" + "\n".join(others[:25])
-    assert len(volume) <= weekly_volume_gap, "\n".join(volume[:25])
+    assert len(volume) <= weekly_volume_gap, f"{len(volume)} weekly volume misses:\n" + "\n".join(
+        volume[:25]
+    )
 
 
 # --- the matrix ----------------------------------------------------------------------
@@ -327,7 +329,7 @@ def test_every_profile_passes_the_checker_on_the_real_catalogue() -> None:
     catalogue = real_catalogue()
     if catalogue is None:
         pytest.skip("trainer_bot/data/exercises.toml is not written yet")
-    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=177)
+    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=62)
 
 
 # --- determinism and rotation --------------------------------------------------------

@@ -27,9 +27,16 @@ from trainer_bot.training.fallback.sessions import hard_session, light_session
 from trainer_bot.training.fallback.texts import CARDIO_FINISHER, rationale_text, warmup_text
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
-from trainer_bot.training.split import completed_newest_first, next_session
+from trainer_bot.training.split import (
+    completed_newest_first,
+    is_hard_focus,
+    next_session,
+    workout_day,
+)
 
 __all__ = ["fallback_context", "generate_fallback_workout"]
+
+WEEK_DAYS = 7
 
 
 def generate_fallback_workout(
@@ -70,6 +77,12 @@ def fallback_context(
     """Today's session and the user's effective traits, with the indexed exercises: what
     the fallback builds from, and what the plan gate borrows its choices and texts from."""
     slot = next_session(profile, history, today=today, catalogue=catalogue)
+    done = completed_newest_first(history, today)
+    window = tuple(
+        w.exercise_slugs
+        for w in done
+        if is_hard_focus(w.focus) and (today - workout_day(w)).days < WEEK_DAYS
+    )
     level = rules.effective_level(profile.level, profile.age)
     goal = rules.effective_goal(profile.goal, profile.age, profile.bmi)
     ctx = Context(
@@ -80,7 +93,8 @@ def fallback_context(
         scheme=rules.LOAD_SCHEMES[(goal, level)],
         rir=rules.reps_in_reserve(level, profile.age),
         allowed=[],
-        recency=recency_penalties(completed_newest_first(history, today), slot.focus),
+        recency=recency_penalties(done, slot.focus),
+        window=window,
     )
     ctx.allowed, ctx.index = cached_index(ctx, catalogue)
     if not ctx.allowed:

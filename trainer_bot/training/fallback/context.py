@@ -73,6 +73,9 @@ class Context:
     rir: tuple[int, int]
     allowed: list[CatalogueExercise]
     recency: dict[str, float]
+    # Exercises of the completed hard workouts of the six days before today: with today
+    # they make the 7 days whose hard sets the weekly range (training.md) is counted on.
+    window: tuple[tuple[str, ...], ...] = ()
     index: Index = field(default_factory=lambda: Index({}, {}))
 
     @property

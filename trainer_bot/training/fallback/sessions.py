@@ -129,14 +129,20 @@ def hard_session(ctx: Context) -> list[Draft]:
         ensure_minimum(options, fit, strength_min)
         return options
 
-    options = search(set())
     # The title's promise (an upper day trains chest, back and shoulders; pushing and
     # pulling both there). Most sessions keep it by themselves; otherwise the search
-    # runs again with the first exercise meeting each unmet need kept in.
-    picked = [o.draft.exercise for o in options if o.draft.sets > 0]
-    unmet = [need for need in needs(ctx) if not any(need(e) for e in picked)]
-    if unmet:
-        options = search({id(d) for d in covering_drafts(ctx, [*drafts, *extras], unmet)})
+    # runs again with the first exercise meeting each unmet need kept in, until every
+    # need is met (keeping one in can crowd out another: a shoulder press kept in, the
+    # balance of pushing and pulling then leaves the pulls out).
+    needed: set[int] = set()
+    for _ in range(len(needs(ctx)) + 1):
+        options = search(needed)
+        picked = [o.draft.exercise for o in options if o.draft.sets > 0]
+        unmet = [need for need in needs(ctx) if not any(need(e) for e in picked)]
+        keep = {id(d) for d in covering_drafts(ctx, [*drafts, *extras], unmet)} - needed
+        if not unmet or not keep:
+            break
+        needed |= keep
     chosen = [o.draft for o in options if o.draft.sets > 0]
     openers = [d for d in drafts if _opens_session(d)]
     if openers and not any(_opens_session(d) for d in chosen):

@@ -17,6 +17,8 @@ from trainer_bot.db.enums import Muscle
 from trainer_bot.training import rules
 from trainer_bot.training.fallback.context import Context, Draft, Kind, kind_of
 from trainer_bot.training.fallback.prescription import set_range, set_seconds
+from trainer_bot.training.fallback.shape import PULL, PUSH, PUSH_PULL_RATIO
+from trainer_bot.training.rules_check.limits import BALANCED_FOCI
 from trainer_bot.training.split import weekly_focus_counts
 
 # Per-session share of the weekly range: floor = weekly minimum / sessions that train the
@@ -45,10 +47,24 @@ EXERCISE_COST = 1.0
 RECENCY_WEIGHT = 0.1
 COMPOUND_VALUE = 2.5  # multi-joint lifts before machines' single-joint fillers
 INDIRECT_SLACK = 0.5
+# Per pushing or pulling set past 1:1.5 on a full body or upper day. The balance is a
+# rule of the session; left to a pass after the search it could only be restored by
+# dropping a chest or back exercise, and the week then missed its minimum. Counted only
+# once both sides have sets, so the search can open with either.
+UNBALANCED_PENALTY = 6.0
 # Aim half a set over the weekly minimum's share: a session that falls short where the
 # catalogue is thin is then covered by the others.
 FLOOR_MARGIN = 0.5
 REPAIR_CANDIDATES = 2
+# The rules check counts the weekly range over the 7 days ending with the new plan, with
+# a margin of 1 set under the minimum and 2 over the ceiling. Today's session makes up
+# what the six days before left short (aiming at the minimum itself: with FLOOR_MARGIN
+# the shortfall penalty starts half a set under it), and stays under what they left of
+# the ceiling; the past sets are estimated at the bottom of each exercise's range (what
+# the search starts from), so the ceiling keeps half a set in hand. Measured on the
+# audit: margins of 0 or 1 under the minimum, 1 or 2 over the ceiling, did worse.
+WEEKLY_MARGIN_LOW = 0.5
+WEEKLY_MARGIN_HIGH = 1.5
 # A bound on the search: swaps between near-equal states (exercises that must stay
 # crowd the limit) could otherwise go round in circles. Real sessions need < 100.
 MAX_SEARCH_STEPS = 400
@@ -72,6 +88,7 @@ class Option:
     high: int
     seconds: float  # one set, with its rest
     contribution: tuple[tuple[int, float], ...]  # (muscle index, hard sets per set)
+    side: int  # +1 a pushing, -1 a pulling exercise, 0 neither
     required: bool  # the opening lift stays
     value: float  # of having the exercise at all: multi-joint +, added by the search -
 
@@ -90,6 +107,30 @@ class Fit:
     seconds: float
     count: int
     time_now: float = 0.0  # time_cost(seconds), kept up to date by apply()
+    balanced: bool = False  # pushing and pulling sets within 1:1.5 today
+    push: float = 0.0
+    pull: float = 0.0
+    balance_now: float = 0.0  # balance_cost(push, pull), kept up to date by apply()
+
+    def balance_cost(self, push: float, pull: float) -> float:
+        if not self.balanced or not push or not pull:
+            return 0.0
+        excess = max(push, pull) - PUSH_PULL_RATIO * min(push, pull)
+        return UNBALANCED_PENALTY * excess if excess > 1e-9 else 0.0
+
+    def balance_delta(self, option: Option, change: int) -> float:
+        if not option.side:
+            return 0.0
+        push, pull = self.push, self.pull
+        if option.side > 0:
+            push += change
+        else:
+            pull += change
+        return self.balance_cost(push, pull) - self.balance_now
+
+    def shape_now(self) -> float:
+        """The part of the penalty no single muscle owns: the clock and the balance."""
+        return self.time_now + self.balance_now
 
     def time_cost(self, seconds: float) -> float:
         minutes = (self.base_seconds + seconds) / 60
@@ -104,7 +145,11 @@ class Fit:
 
     def delta(self, option: Option, change: int) -> float:
         """Change of the penalty if `option` gets `change` more sets."""
-        return self.muscle_delta(option, change) + self.time_delta(option, change)
+        return (
+            self.muscle_delta(option, change)
+            + self.time_delta(option, change)
+            + self.balance_delta(option, change)
+        )
 
     def time_delta(self, option: Option, change: int) -> float:
         return self.time_cost(self.seconds + option.seconds * change) - self.time_now
@@ -139,6 +184,11 @@ class Fit:
             self.volume[index] += share * change
         self.seconds += option.seconds * change
         self.time_now = self.time_cost(self.seconds)
+        if option.side > 0:
+            self.push += change
+        elif option.side < 0:
+            self.pull += change
+        self.balance_now = self.balance_cost(self.push, self.pull)
 
 
 def session_fit(ctx: Context, base_seconds: float) -> Fit:
@@ -171,9 +221,40 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
         if muscle in rules.MAJOR_MUSCLES and trained_today and direct[muscle]:
             floor[index] = min(low / direct[muscle] + FLOOR_MARGIN, cap[index])
     limit = [c + WEEKLY_OVERSHOOT / sessions[i] for i, c in enumerate(cap)]
+    past, full_week = window_volume(ctx)
+    for muscle, index in _INDEX.items():
+        if muscle in rules.STABILISER_MUSCLES:
+            continue
+        room = max(high + WEEKLY_MARGIN_HIGH - past[index], 0.0)
+        limit[index] = min(limit[index], room)
+        cap[index] = min(cap[index], limit[index])
+        if floor[index] > 0 and full_week:
+            short = low - WEEKLY_MARGIN_LOW - past[index] + FLOOR_MARGIN
+            floor[index] = max(floor[index], min(short, limit[index]))
     fit = Fit(floor, cap, limit, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
+    fit.balanced = ctx.slot.focus in BALANCED_FOCI
     fit.time_now = fit.time_cost(0.0)
     return fit
+
+
+def window_volume(ctx: Context) -> tuple[list[float], bool]:
+    """Hard sets per muscle of the six days before today (estimated), and whether they
+    hold a full week of the split: the check's ceiling counts from the first session,
+    its minimum only once a full week is there."""
+    expected = rules.max_hard_sessions_per_week(
+        ctx.profile.workouts_per_week, ctx.level, ctx.profile.age
+    )
+    by_slug = {e.slug: e for e in ctx.allowed}
+    volume = [0.0] * len(_MUSCLES)
+    for slugs in ctx.window:
+        for slug in slugs:
+            exercise = by_slug.get(slug)
+            if exercise is None:
+                continue
+            sets = set_range(ctx, Draft(exercise, 0, 0))[0]
+            for muscle, share in hard_set_contribution(exercise):
+                volume[_INDEX[muscle]] += share * sets
+    return volume, len(ctx.window) >= expected - 1
 
 
 def option_for(ctx: Context, fit: Fit, draft: Draft, *, required: bool, extra: bool) -> Option:
@@ -188,7 +269,15 @@ def option_for(ctx: Context, fit: Fit, draft: Draft, *, required: bool, extra: b
     value -= RECENCY_WEIGHT * ctx.recency.get(draft.exercise.slug, 0.0)
     if draft.kind is Kind.COMPOUND:
         value += COMPOUND_VALUE
-    return Option(draft, low, high, set_seconds(ctx, draft), contribution, required, value)
+    side = _side(draft.exercise)
+    return Option(draft, low, high, set_seconds(ctx, draft), contribution, side, required, value)
+
+
+def _side(exercise: CatalogueExercise) -> int:
+    """Pushing (+1) or pulling (-1) sets, as the 1:1.5 balance counts them."""
+    if exercise.is_drill:
+        return 0
+    return 1 if exercise.movement in PUSH else -1 if exercise.movement in PULL else 0
 
 
 def _single_moves(option: Option, fit: Fit, min_count: int, max_count: int) -> list[int]:
@@ -237,7 +326,7 @@ def optimise(options: list[Option], fit: Fit, min_count: int, max_count: int) ->
                 muscles = cache[position].get(change)
                 if muscles is None:
                     muscles = cache[position][change] = fit.muscle_delta(option, change)
-                cost = muscles + fit.time_delta(option, change)
+                cost = muscles + fit.time_delta(option, change) + fit.balance_delta(option, change)
                 if sets + change == 0:
                     cost += option.value
                 elif sets == 0:
@@ -284,7 +373,7 @@ def _merge_twins(options: list[Option], fit: Fit) -> bool:
 
 
 def _total_cost(options: list[Option], fit: Fit) -> float:
-    cost = fit.time_now - sum(o.value for o in options if o.draft.sets)
+    cost = fit.shape_now() - sum(o.value for o in options if o.draft.sets)
     for index, value in enumerate(fit.volume):
         if value < fit.floor[index]:
             cost += UNDER_FLOOR_PENALTY * (fit.floor[index] - value)
@@ -329,15 +418,26 @@ def repair(options: list[Option], fit: Fit, min_count: int, max_count: int) -> N
     _restore(options, fit, best_state)
 
 
-_State = tuple[list[int], list[float], float, int, float]
+_State = tuple[list[int], list[float], float, int, float, float, float, float]
 
 
 def _snapshot(options: list[Option], fit: Fit) -> _State:
-    return [o.draft.sets for o in options], fit.volume[:], fit.seconds, fit.count, fit.time_now
+    sets = [o.draft.sets for o in options]
+    return (
+        sets,
+        fit.volume[:],
+        fit.seconds,
+        fit.count,
+        fit.time_now,
+        fit.push,
+        fit.pull,
+        fit.balance_now,
+    )
 
 
 def _restore(options: list[Option], fit: Fit, state: _State) -> None:
-    sets, volume, fit.seconds, fit.count, fit.time_now = state
+    sets, volume, fit.seconds, fit.count, fit.time_now = state[:5]
+    fit.push, fit.pull, fit.balance_now = state[5:]
     for option, count in zip(options, sets, strict=True):
         option.draft.sets = count
     fit.volume = volume[:]
@@ -375,11 +475,12 @@ def _best_swap(options: list[Option], fit: Fit) -> bool:
             else:
                 muscles = adding[in_pos]
             seconds = fit.seconds + joining.seconds * joining.low
-            cost = cost_out + muscles - joining.value + fit.time_cost(seconds)
+            balance = fit.balance_now + fit.balance_delta(joining, joining.low)
+            cost = cost_out + muscles - joining.value + fit.time_cost(seconds) + balance
             if best is None or cost < best[0]:
                 best = (cost, out_pos, in_pos)
         fit.apply(leaving, removed)
-    if best is None or best[0] - fit.time_now >= -1e-9:
+    if best is None or best[0] - fit.shape_now() >= -1e-9:
         return False
     _, out_pos, in_pos = best
     _commit(options[out_pos], fit, -options[out_pos].draft.sets)
