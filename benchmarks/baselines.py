@@ -23,7 +23,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window, setup_dialogs
 from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput, TextInput
-from aiogram_dialog.widgets.kbd import Back, Button, Column, Group, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Back, Button, Column, Group, Next, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from benchmarks.fake_telegram import ScreenRecorder, canned_bot
@@ -79,6 +79,7 @@ class BRegSG(StatesGroup):
     target_weight = State()
     frequency = State()
     equipment = State()
+    home_equipment = State()
     summary = State()
 
 
@@ -100,7 +101,17 @@ async def _on_select(
     callback: CallbackQuery, widget: Select[str], manager: DialogManager, item_id: str
 ) -> None:
     manager.dialog_data[widget.widget_id] = item_id
+    if widget.widget_id == "equipment" and item_id != "bodyweight":
+        await manager.switch_to(BRegSG.summary)  # only «Свой вес» is asked what is at home
+        return
     await manager.next()
+
+
+async def _on_home_item(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item_id: str
+) -> None:
+    """The same two updates our bot's home question costs: a tick, then «Готово»."""
+    manager.dialog_data.setdefault("home", []).append(item_id)
 
 
 async def _on_text(
@@ -230,6 +241,19 @@ def _dialogs() -> list[Dialog]:
         _text("Какой целевой вес?", "target_weight", BRegSG.target_weight),
         _choice("Сколько раз в неделю?", "frequency", FREQUENCIES, BRegSG.frequency),
         _choice("Где будешь тренироваться?", "equipment", EQUIPMENT, BRegSG.equipment),
+        Window(
+            Const("Что есть у тебя дома?"),
+            Select(
+                Format("{item[1]}"),
+                id="home",
+                item_id_getter=itemgetter(0),
+                items=[("bar", "Турник"), ("dumbbells", "Гантели")],
+                on_click=_on_home_item,
+            ),
+            Next(Const("Готово")),
+            Back(Const("◀️ Назад")),
+            state=BRegSG.home_equipment,
+        ),
         Window(
             Const("<b>Проверь анкету</b>\n"),
             Format("{answers}"),

@@ -90,7 +90,7 @@ class WorkoutJobRunner:
 
     def start(self, bot: Bot, job: JobTicket) -> None:
         """Run the job in the background (shutdown waits for it, bounded)."""
-        self._service.spawn(self.run(bot, job), name=f"workout-job-{job.job_id}")
+        self._service.spawn(self.run(bot, job), name=f"workout-for-{job.telegram_id}")
 
     async def run(self, bot: Bot, job: JobTicket) -> None:
         beat = asyncio.create_task(self._heartbeat(job), name=f"heartbeat-{job.job_id}")
