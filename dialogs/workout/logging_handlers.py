@@ -4,6 +4,7 @@ service call: one transaction, at most two SQL statements (see services/results.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
@@ -70,6 +71,26 @@ async def _report(manager: DialogManager, outcome: LogOutcome) -> None:
         manager.dialog_data[ERROR_KEY] = messages[outcome]
 
 
+async def _log_on_screen(
+    manager: DialogManager,
+    telegram_id: int,
+    write: Callable[[int, ExerciseView], Awaitable[LogOutcome]],
+    *,
+    forget_draft: bool = True,
+) -> None:
+    """One logging tap on the exercise the screen shows: the service call (one
+    transaction), then its answer on the screen."""
+    current = await _current(manager, telegram_id)
+    if current is None:
+        await _report(manager, LogOutcome.NOT_FOUND)
+        return
+    workout_id, item = current
+    outcome = await write(workout_id, item)
+    if forget_draft:
+        _forget_draft(manager, item.position)
+    await _report(manager, outcome)
+
+
 def _forget_draft(manager: DialogManager, position: int) -> None:
     drafts = manager.dialog_data.get(DRAFTS)
     if isinstance(drafts, dict):
@@ -77,16 +98,13 @@ def _forget_draft(manager: DialogManager, position: int) -> None:
 
 
 async def on_as_written(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    current = await _current(manager, callback.from_user.id)
-    if current is None:
-        await _report(manager, LogOutcome.NOT_FOUND)
-        return
-    workout_id, item = current
-    outcome = await services_of(manager).results.log_as_written(
-        callback.from_user.id, workout_id, item.position
+    telegram_id = callback.from_user.id
+    results = services_of(manager).results
+    await _log_on_screen(
+        manager,
+        telegram_id,
+        lambda workout_id, item: results.log_as_written(telegram_id, workout_id, item.position),
     )
-    _forget_draft(manager, item.position)
-    await _report(manager, outcome)
 
 
 async def on_step(
@@ -113,44 +131,40 @@ async def on_add_set(
     callback: CallbackQuery, widget: Select[int], manager: DialogManager, set_number: int
 ) -> None:
     """«➕ Подход N: 60 кг × 8»: the button carries N, so a double tap logs it once."""
-    current = await _current(manager, callback.from_user.id)
-    if current is None:
-        await _report(manager, LogOutcome.NOT_FOUND)
-        return
-    workout_id, item = current
-    weight, reps = draft_of(item, manager.dialog_data.get(DRAFTS))
-    outcome = await services_of(manager).results.log_set(
-        callback.from_user.id, workout_id, item.position, set_number, reps, weight
-    )
-    await _report(manager, outcome)
+    telegram_id = callback.from_user.id
+    results = services_of(manager).results
+    drafts = manager.dialog_data.get(DRAFTS)
+
+    async def log_set(workout_id: int, item: ExerciseView) -> LogOutcome:
+        weight, reps = draft_of(item, drafts)
+        return await results.log_set(
+            telegram_id, workout_id, item.position, set_number, reps, weight
+        )
+
+    # The draft stays: the next set is usually the same weight and reps.
+    await _log_on_screen(manager, telegram_id, log_set, forget_draft=False)
 
 
 async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    current = await _current(manager, callback.from_user.id)
-    if current is None:
-        await _report(manager, LogOutcome.NOT_FOUND)
-        return
-    workout_id, item = current
-    outcome = await services_of(manager).results.skip(
-        callback.from_user.id, workout_id, item.position
+    telegram_id = callback.from_user.id
+    results = services_of(manager).results
+    await _log_on_screen(
+        manager,
+        telegram_id,
+        lambda workout_id, item: results.skip(telegram_id, workout_id, item.position),
     )
-    _forget_draft(manager, item.position)
-    await _report(manager, outcome)
 
 
 async def on_undo(
     callback: CallbackQuery, widget: Select[int], manager: DialogManager, top_set: int
 ) -> None:
-    current = await _current(manager, callback.from_user.id)
-    if current is None:
-        await _report(manager, LogOutcome.NOT_FOUND)
-        return
-    workout_id, item = current
-    outcome = await services_of(manager).results.undo(
-        callback.from_user.id, workout_id, item.position, top_set
+    telegram_id = callback.from_user.id
+    results = services_of(manager).results
+    await _log_on_screen(
+        manager,
+        telegram_id,
+        lambda workout_id, item: results.undo(telegram_id, workout_id, item.position, top_set),
     )
-    _forget_draft(manager, item.position)
-    await _report(manager, outcome)
 
 
 async def on_typed_sets(message: Message, widget: MessageInput, manager: DialogManager) -> None:
