@@ -28,7 +28,6 @@ from tests.support.databases import (
     redis_url,
 )
 from tests.support.harness import DialogHarness, build_harness
-from tests.support.harness import unique_dialog_ids as unique_dialog_ids  # autouse
 from trainer_bot.app import create_state_backend
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import upgrade_to_head

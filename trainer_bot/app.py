@@ -34,6 +34,7 @@ from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import pending_migrations
+from trainer_bot.dialog_ids import install_collision_free_intent_ids
 from trainer_bot.event_isolation import InProcessEventIsolation
 from trainer_bot.llm import ChatCompletionsClient, LLMWorkoutGenerator
 from trainer_bot.middlewares.db_session import DbSessionMiddleware
@@ -117,6 +118,7 @@ def create_dispatcher(
     finish on shutdown. `jobs`: the runner of workout jobs (its sweeper is started by
     whoever serves the dispatcher); one is made when not given.
     """
+    install_collision_free_intent_ids()
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
     dp.workflow_data.update(workflow_data)
     if settings is not None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from aiogram import Dispatcher
-from aiogram_dialog.api.entities import stack as dialog_stack
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,19 +82,3 @@ def build_harness(
         jobs=jobs,
     )
     return DialogHarness(dp, RecordingBot(), messages, service, clock, jobs)
-
-
-@pytest.fixture(autouse=True)
-def unique_dialog_ids(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Dialog intent ids that never repeat within a run (autouse through conftest).
-
-    aiogram-dialog makes an intent id from the current second plus `randint(0, 99)`, so
-    two dialogs started in the same second share an id one time in a hundred. When the
-    dialog a button starts gets the id of the dialog it was pressed in, aiogram-dialog
-    takes it for "no dialog switch" and renders the new window a second time, and the
-    two contexts share one storage key. Tests click many times a second, which made
-    that a flaky duplicate send; users rarely start two dialogs within one second.
-    """
-    ids = itertools.count(1)
-    monkeypatch.setattr(dialog_stack, "new_int_id", lambda: next(ids))
-    yield
