@@ -37,6 +37,11 @@ class WorkoutSG(StatesGroup):
     cooldown = State()
 
 
+class SwapSG(StatesGroup):
+    reason = State()
+    choice = State()
+
+
 class ProgressSG(StatesGroup):
     main = State()
     workouts = State()

@@ -23,6 +23,7 @@ from dialogs.workout.keys import (
     AS_WRITTEN_ID,
     ASK_EFFORT,
     CAN_SKIP,
+    CAN_SWAP,
     COMPLETE_ID,
     COUNTER,
     DESCRIPTION,
@@ -62,6 +63,8 @@ from dialogs.workout.keys import (
     STATUS,
     STEP_ID,
     STEP_ITEMS,
+    SWAP_ID,
+    SWAPPED_FROM,
     TITLE,
     TO_MENU_ID,
     TO_WORKOUT_ID,
@@ -222,6 +225,7 @@ def workout_dialog() -> Dialog:
             # A link preview, not a photo: a photo caption is limited to 1,024 characters.
             LinkPreview(Format(f"{{{IMAGE_URL}}}"), show_above_text=True, when=F[IMAGE_URL]),
             Format(f"<b>{{{NAME}}}</b> · {{{COUNTER}}}\n", when=F[FOUND]),
+            Format(f"🔄 Вместо «{{{SWAPPED_FROM}}}»", when=F[SWAPPED_FROM]),
             Format(f"📋 {{{SCHEME}}}", when=F[FOUND]),
             Format(f"📈 {{{WHY}}}", when=F[WHY]),
             Format(f"🕘 {{{LAST_TEXT}}}", when=F[LAST_TEXT]),
@@ -236,6 +240,9 @@ def workout_dialog() -> Dialog:
             ERROR_LINE,
             Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
             *logging_keyboard(),
+            Button(
+                Const("🔄 Заменить"), id=SWAP_ID, on_click=handlers.on_swap, when=F[CAN_SWAP]
+            ),
             Row(
                 Button(
                     Const("⬅️"),
@@ -282,6 +289,8 @@ def workout_dialog() -> Dialog:
                 IMAGE_URL: None,
                 HAS_PREVIOUS: False,
                 HAS_NEXT: True,
+                CAN_SWAP: False,
+                SWAPPED_FROM: "Жим гантелей лёжа",
             },
         ),
         Window(

@@ -15,6 +15,7 @@ from dialogs.workout.keys import (
     ASK_EFFORT,
     AVAILABLE_AT,
     CAN_SKIP,
+    CAN_SWAP,
     COUNTER,
     DESCRIPTION,
     DRAFTS,
@@ -49,6 +50,7 @@ from dialogs.workout.keys import (
     SOURCE_NOTE,
     STATUS,
     STEP_ITEMS,
+    SWAPPED_FROM,
     TITLE,
     UNDO_ITEMS,
     VIDEO_URL,
@@ -174,6 +176,7 @@ async def exercise_getter(
         DESCRIPTION: item.description,
         PRIMARY: muscles_text(item.primary_muscles),
         SECONDARY: muscles_text(item.secondary_muscles),
+        SWAPPED_FROM: item.swapped_from or "",
         **logging_texts(item),
     }
     # The instructions give way so the whole message fits Telegram's limit; shortened
@@ -192,12 +195,15 @@ async def exercise_getter(
         HAS_PREVIOUS: position > positions[0],
         HAS_NEXT: position < positions[-1],
         **logging_buttons(item, workout.loggable, dialog_data_drafts(dialog_manager)),
+        CAN_SWAP: workout.planned and not item.logged,
         # A refused log: the parser's or the service's message (our own HTML, no input).
         ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),
     }
 
 
 NO_LOGGING: dict[str, Any] = {
+    CAN_SWAP: False,
+    SWAPPED_FROM: "",
     LOGGABLE: False,
     ADD_SET_ITEMS: [],
     UNDO_ITEMS: [],

@@ -52,6 +52,9 @@ EFFORT_TEXT = "effort_text"
 EFFORT_ITEMS = "effort_items"
 OFFER_REST = "offer_rest"
 REST_TEXT = "rest_text"
+CAN_SWAP = "can_swap"  # planned, nothing logged: «🔄 Заменить»
+SWAPPED_FROM = "swapped_from"  # the planned exercise this one replaced
+CAN_REBUILD = "can_rebuild"  # planned, no set logged: «🔁 Собрать заново»
 
 # Widget ids.
 EXERCISE_ID = "exercise"
@@ -69,3 +72,5 @@ UNDO_ID = "undo_log"
 SET_LOG_INPUT_ID = "set_log_input"
 EFFORT_ID = "effort"
 REST_AS_WRITTEN_ID = "rest_as_written"
+SWAP_ID = "swap_exercise"
+REBUILD_ID = "rebuild_workout"

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.services.progress import Progress
 from trainer_bot.services.results import Results
+from trainer_bot.services.swaps import Swaps
 from trainer_bot.services.users import Users
 from trainer_bot.services.views import WorkoutView
 from trainer_bot.services.welcome import WelcomeVideoNote
@@ -126,6 +127,7 @@ class BotServices:
         "bot",
         "progress",
         "results",
+        "swaps",
         "users",
         "welcome",
         "workouts",
@@ -144,6 +146,7 @@ class BotServices:
         self.users = Users(session)
         self.workouts = Workouts(app.workouts, app.jobs, session, self.users)
         self.results = Results(session, self.workouts, app.workouts.now)
+        self.swaps = Swaps(app.workouts, session, self.workouts)
         self.progress = Progress(session, app.workouts.now, app.workouts.timezone, self.users)
         self.welcome = Welcome(app.welcome, bot, session)
 

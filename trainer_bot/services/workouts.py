@@ -10,7 +10,7 @@ import socket
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -187,8 +187,16 @@ class WorkoutService:
     def timezone(self) -> ZoneInfo:
         return self._timezone
 
+    @property
+    def catalogue(self) -> tuple[CatalogueExercise, ...]:
+        return self._catalogue
+
     def now(self) -> datetime:
         return self._clock()
+
+    def today(self) -> date:
+        """The local date of `now()` (the date workouts are planned for)."""
+        return self._clock().astimezone(self._timezone).date()
 
     def available_at(self, last_workout_at: datetime | None) -> datetime | None:
         """When the next workout can be received; None when it can be right now."""
