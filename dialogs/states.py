@@ -35,6 +35,7 @@ class WorkoutSG(StatesGroup):
     exercise = State()
     done = State()
     cooldown = State()
+    rebuild = State()  # «🔁 Собрать заново»: confirm replacing the planned workout
 
 
 class SwapSG(StatesGroup):

@@ -16,12 +16,14 @@ from aiogram_dialog.widgets.text import Case, Const, Format
 from dialogs.common import ERROR_LINE
 from dialogs.states import WorkoutSG
 from dialogs.workout import handlers, logging_handlers
+from dialogs.workout.rebuild import rebuild_window
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
     ADD_SET_ID,
     ADD_SET_ITEMS,
     AS_WRITTEN_ID,
     ASK_EFFORT,
+    CAN_REBUILD,
     CAN_SKIP,
     CAN_SWAP,
     COMPLETE_ID,
@@ -52,6 +54,7 @@ from dialogs.workout.keys import (
     PREVIOUS_EXERCISE_ID,
     PRIMARY,
     RATIONALE,
+    REBUILD_ID,
     REST_AS_WRITTEN_ID,
     REST_TEXT,
     RESULT_TEXT,
@@ -107,6 +110,7 @@ PREVIEW_WORKOUT = {
         (4, "4. Планка"),
     ],
     PLANNED: True,
+    CAN_REBUILD: True,
     POPULATION_NOTE: None,
 }
 
@@ -213,6 +217,13 @@ def workout_dialog() -> Dialog:
                 id=COMPLETE_ID,
                 on_click=handlers.on_complete,
                 when=F[PLANNED],
+            ),
+            SwitchTo(
+                Const("🔁 Собрать заново"),
+                id=REBUILD_ID,
+                state=WorkoutSG.rebuild,
+                on_click=handlers.on_rebuild_offered,
+                when=F[CAN_REBUILD],
             ),
             TO_MENU,
             TEXT_INPUT,
@@ -356,5 +367,6 @@ def workout_dialog() -> Dialog:
                 HAS_WORKOUT: True,
             },
         ),
+        rebuild_window(),
         on_start=handlers.on_workout_start,
     )

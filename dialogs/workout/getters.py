@@ -14,6 +14,7 @@ from dialogs.workout.keys import (
     ADD_SET_ITEMS,
     ASK_EFFORT,
     AVAILABLE_AT,
+    CAN_REBUILD,
     CAN_SKIP,
     CAN_SWAP,
     COUNTER,
@@ -106,7 +107,13 @@ async def workout_getter(
 ) -> dict[str, Any]:
     workout = await _workout(dialog_manager, services, event_from_user.id)
     if workout is None:
-        return {FOUND: False, EXERCISES: [], PLANNED: False, POPULATION_NOTE: None}
+        return {
+            FOUND: False,
+            EXERCISES: [],
+            PLANNED: False,
+            CAN_REBUILD: False,
+            POPULATION_NOTE: None,
+        }
     return {
         FOUND: True,
         TITLE: escape(workout.title),
@@ -121,6 +128,8 @@ async def workout_getter(
             for item in workout.exercises
         ],
         PLANNED: workout.planned,
+        # Replaced whole only before it has begun (a logged set).
+        CAN_REBUILD: workout.planned and not any(item.logged for item in workout.exercises),
     }
 
 

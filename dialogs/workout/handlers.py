@@ -21,6 +21,7 @@ from dialogs.workout.keys import (
     JUST_COMPLETED,
     NEXT_EXERCISE_ID,
     POSITION,
+    PROFILE_CHANGED,
     REST_LOGGED,
     WORKOUT_ID,
 )
@@ -120,6 +121,14 @@ async def on_swap(callback: CallbackQuery, button: Button, manager: DialogManage
             swap_keys.NAME: item.name,
         },
     )
+
+
+async def on_rebuild_offered(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """«🔁 Собрать заново» on the workout screen (not after a profile change)."""
+    manager.dialog_data.pop(ERROR_KEY, None)
+    manager.dialog_data.pop(PROFILE_CHANGED, None)
 
 
 async def on_complete(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

@@ -13,6 +13,7 @@ JUST_COMPLETED = "just_completed"  # the done screen asks «Как прошло?
 EFFORT = "effort"  # the answer, once given
 REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
 SLOW = "slow"  # the composing screen: generation takes longer than usual
+PROFILE_CHANGED = "profile_changed"  # the rebuild was offered after a profile edit
 
 # Getter keys.
 FOUND = "found"
@@ -74,3 +75,5 @@ EFFORT_ID = "effort"
 REST_AS_WRITTEN_ID = "rest_as_written"
 SWAP_ID = "swap_exercise"
 REBUILD_ID = "rebuild_workout"
+REBUILD_CONFIRM_ID = "rebuild_confirm"
+REBUILD_BACK_ID = "rebuild_back"

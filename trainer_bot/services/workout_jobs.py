@@ -272,6 +272,7 @@ class WorkoutJobRunner:
                         attempt=row.attempts,
                         state=WorkoutJobState(row.state),
                         workout_id=row.workout_id,
+                        rebuild=row.rebuild,
                     )
                 )
             return tickets
