@@ -7,11 +7,11 @@ from operator import itemgetter
 from aiogram import F
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Select
+from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.common import ERROR_LINE
-from dialogs.states import SwapSG
+from dialogs.states import SwapSG, WorkoutSG
 from dialogs.swap import handlers
 from dialogs.swap.getters import options_getter, reason_getter
 from dialogs.swap.keys import (
@@ -57,6 +57,7 @@ def swap_dialog() -> Dialog:
             TEXT_INPUT,
             state=SwapSG.reason,
             getter=reason_getter,
+            preview_add_transitions=[SwitchTo(Const(""), id="choice", state=SwapSG.choice)],
             preview_data={NAME: "Жим штанги лёжа"},
         ),
         Window(
@@ -89,6 +90,7 @@ def swap_dialog() -> Dialog:
             TEXT_INPUT,
             state=SwapSG.choice,
             getter=options_getter,
+            preview_add_transitions=[SwitchTo(Const(""), id="swapped", state=WorkoutSG.exercise)],
             preview_data={
                 NAME: "Жим штанги лёжа",
                 PAIN_NOTE: True,

@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.common import ERROR_LINE
-from dialogs.states import WorkoutSG
+from dialogs.states import SwapSG, WorkoutSG
 from dialogs.workout import handlers, logging_handlers
 from dialogs.workout.rebuild import rebuild_window
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
@@ -272,6 +272,7 @@ def workout_dialog() -> Dialog:
             MessageInput(logging_handlers.on_typed_sets, content_types=ContentType.ANY),
             state=WorkoutSG.exercise,
             getter=exercise_getter,
+            preview_add_transitions=[SwitchTo(Const(""), id="swap", state=SwapSG.reason)],
             preview_data={
                 FOUND: True,
                 NAME: "Жим штанги лёжа",

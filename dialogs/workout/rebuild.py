@@ -15,7 +15,7 @@ from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button
+from aiogram_dialog.widgets.kbd import Button, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.common import ERROR_KEY, ERROR_LINE
@@ -146,6 +146,7 @@ def rebuild_window() -> Window:
         MessageInput(on_text),
         state=WorkoutSG.rebuild,
         getter=rebuild_getter,
+        preview_add_transitions=[SwitchTo(Const(""), id="rebuilt", state=WorkoutSG.composing)],
         preview_data={
             NEXT_TEXT: "Можно пересобрать ещё 2 раза до следующей тренировки "
             "(через 11 ч 40 мин, в 21:40).",
