@@ -16,7 +16,8 @@ from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until, register_as
 from tests.support.swaps import alternative_findings, saved_findings
 from dialogs.swap.texts import PAIN_TEXT
-from trainer_bot.db.models import ExerciseSwap, SetLog, WorkoutExercise
+from trainer_bot.db.models import Exercise, ExerciseSwap, SetLog, User, WorkoutExercise
+from trainer_bot.queries.swaps import ranked_lower_slugs
 
 USER_ID = 737373
 
@@ -175,3 +176,100 @@ def option_ids(user: UserSession) -> list[int]:
         for button in row
         if re.match(r"\d\. ", button.text)
     ]
+
+
+async def open_swap_choice(user: UserSession) -> str:
+    """The first loaded exercise's alternatives («Не нравится / болит»)."""
+    await open_loaded_exercise(user)
+    await user.press("🔄 Заменить")
+    return await user.press("🤕 Не нравится / болит")
+
+
+async def test_the_pain_note_double_tap_and_text_on_the_swap_screens(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    choice = await open_swap_choice(user)
+    assert PAIN_TEXT in choice
+    sent = await user.say_expecting(2, "а можно что-то другое?")
+    assert PAIN_TEXT in sent.window_text()
+    stale = user.screen()
+    option = options(user)[0]
+    await user.press(re.escape(option))
+    # The same option pressed again on the old screen (the swap screens are closed): the
+    # menu answers, as for any closed screen, and the swap is done once.
+    again = await user.press(re.escape(option), message=stale)
+    assert "это главное меню" in again
+    async with session_factory() as session:
+        swaps = list((await session.execute(select(ExerciseSwap))).scalars())
+    assert [s.reason for s in swaps] == ["dislike"]
+
+
+async def test_a_swap_is_refused_once_a_set_is_logged(
+    user: UserSession,
+    harness: DialogHarness,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await open_swap_choice(user)
+    # A set of this exercise logged meanwhile (from another screen of the workout).
+    async with session_factory() as session:
+        item = next(
+            s
+            for s in (
+                await session.execute(select(WorkoutExercise).order_by(WorkoutExercise.position))
+            ).scalars()
+            if s.weight_kg
+        )
+        session.add(
+            SetLog(
+                workout_exercise_id=item.id,
+                user_id=(await session.execute(select(User.id))).scalar_one(),
+                exercise_id=item.exercise_id,
+                set_number=1,
+                reps=8,
+                weight_kg=item.weight_kg,
+                logged_at=harness.clock.current,
+            )
+        )
+        await session.commit()
+    answer = await user.press(re.escape(options(user)[0]))
+    assert "уже записаны подходы — сначала отмени их" in answer
+    assert options(user) == [] and user.buttons() == ["◀️ К упражнению"]
+    back = await user.press("◀️ К упражнению")
+    assert "✅ Записано" in back and "🔄 Заменить" not in user.buttons()
+    async with session_factory() as session:
+        assert list((await session.execute(select(ExerciseSwap))).scalars()) == []
+
+
+async def test_no_swap_in_a_completed_workout(user: UserSession) -> None:
+    await user.press(re.escape(next(b for b in user.buttons() if b[0].isdigit())))
+    assert "🔄 Заменить" in user.buttons()
+    await user.press("◀️ К тренировке")
+    await user.press("✅ Завершить тренировку")
+    await user.press("◀️ В меню")
+    await user.press("🏋️ Получить тренировку")  # the cooldown screen leads to it
+    await user.press("📋 Моя тренировка")
+    await user.press(re.escape(next(b for b in user.buttons() if b[0].isdigit())))
+    assert "🔄 Заменить" not in user.buttons()
+
+
+async def test_an_exercise_swapped_away_twice_is_ranked_lower(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    text = await open_loaded_exercise(user)
+    first_name = re.match(r"<b>(.+?)</b>", text).group(1)  # type: ignore[union-attr]
+    for swap in range(3):
+        await user.press("🔄 Заменить")
+        await user.press("🏋️ Занят тренажёр")
+        names = [o.split(". ", 1)[1].rsplit(" · ", 1)[0] for o in options(user)]
+        if swap == 1:  # back to the first exercise, to swap it away a second time
+            choice = names.index(first_name)
+        else:
+            choice = 0
+        await user.press(re.escape(options(user)[choice]))
+    async with session_factory() as session:
+        user_id = (await session.execute(select(User.id))).scalar_one()
+        lowered = await ranked_lower_slugs(session, user_id)
+        first_slug = (
+            await session.execute(select(Exercise.slug).where(Exercise.name == first_name))
+        ).scalar_one()
+    assert lowered == {first_slug}
