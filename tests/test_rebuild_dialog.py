@@ -149,8 +149,10 @@ async def test_no_rebuild_once_a_set_is_logged(
     # A set logged meanwhile (from another screen of the same workout).
     async with session_factory() as session:
         item = (
-            await session.execute(select(WorkoutExercise).order_by(WorkoutExercise.position))
-        ).scalars().first()
+            (await session.execute(select(WorkoutExercise).order_by(WorkoutExercise.position)))
+            .scalars()
+            .first()
+        )
         assert item is not None
         session.add(
             SetLog(

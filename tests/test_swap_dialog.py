@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialogs.swap.texts import PAIN_TEXT
 from tests.support.dialogs import UserSession
 from tests.support.exercises import open_loaded_exercise
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until, register_as
 from tests.support.swaps import alternative_findings, saved_findings
-from dialogs.swap.texts import PAIN_TEXT
 from trainer_bot.db.models import Exercise, ExerciseSwap, SetLog, User, WorkoutExercise
 from trainer_bot.queries.swaps import ranked_lower_slugs
 
@@ -261,10 +261,8 @@ async def test_an_exercise_swapped_away_twice_is_ranked_lower(
         await user.press("🔄 Заменить")
         await user.press("🏋️ Занят тренажёр")
         names = [o.split(". ", 1)[1].rsplit(" · ", 1)[0] for o in options(user)]
-        if swap == 1:  # back to the first exercise, to swap it away a second time
-            choice = names.index(first_name)
-        else:
-            choice = 0
+        # The second swap goes back to the first exercise, to swap it away again.
+        choice = names.index(first_name) if swap == 1 else 0
         await user.press(re.escape(options(user)[choice]))
     async with session_factory() as session:
         user_id = (await session.execute(select(User.id))).scalar_one()

@@ -51,9 +51,7 @@ async def on_rebuild_after_edit(
             data={NOTICE: "Пересобирать нечего: запланированной тренировки нет."},
         )
         return
-    await manager.start(
-        WorkoutSG.rebuild, data={WORKOUT_ID: planned_id, PROFILE_CHANGED: True}
-    )
+    await manager.start(WorkoutSG.rebuild, data={WORKOUT_ID: planned_id, PROFILE_CHANGED: True})
 
 
 async def _edit_profile(manager: DialogManager, telegram_id: int, state: State) -> None:

@@ -16,7 +16,6 @@ from aiogram_dialog.widgets.text import Case, Const, Format
 from dialogs.common import ERROR_LINE
 from dialogs.states import SwapSG, WorkoutSG
 from dialogs.workout import handlers, logging_handlers
-from dialogs.workout.rebuild import rebuild_window
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
     ADD_SET_ID,
@@ -77,6 +76,7 @@ from dialogs.workout.keys import (
     WARMUP,
     WHY,
 )
+from dialogs.workout.rebuild import rebuild_window
 from trainer_bot.db.enums import WorkoutStatus
 
 TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
@@ -251,9 +251,7 @@ def workout_dialog() -> Dialog:
             ERROR_LINE,
             Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
             *logging_keyboard(),
-            Button(
-                Const("🔄 Заменить"), id=SWAP_ID, on_click=handlers.on_swap, when=F[CAN_SWAP]
-            ),
+            Button(Const("🔄 Заменить"), id=SWAP_ID, on_click=handlers.on_swap, when=F[CAN_SWAP]),
             Row(
                 Button(
                     Const("⬅️"),

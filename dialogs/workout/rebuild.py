@@ -39,8 +39,7 @@ logger = logging.getLogger(__name__)
 
 REFUSALS = {
     RebuildOutcome.IN_PROGRESS: "Уже собираю тренировку — она появится отдельным сообщением.",
-    RebuildOutcome.NOT_PLANNED: "Эта тренировка уже завершена или заменена — пересобирать "
-    "нечего.",
+    RebuildOutcome.NOT_PLANNED: "Эта тренировка уже завершена или заменена — пересобирать нечего.",
     RebuildOutcome.LOGGED: "В этой тренировке уже записаны подходы — её не пересобрать. "
     "Замени отдельное упражнение кнопкой «🔄 Заменить».",
     RebuildOutcome.NOT_REGISTERED: "Сначала заполни анкету — /start.",

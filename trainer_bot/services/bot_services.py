@@ -78,9 +78,7 @@ class Workouts:
         `start_job`), or say why not."""
         self._users.forget(telegram_id)
         self._loaded.pop((telegram_id, workout_id), None)
-        return await request_rebuild(
-            self._service, self._session, telegram_id, chat_id, workout_id
-        )
+        return await request_rebuild(self._service, self._session, telegram_id, chat_id, workout_id)
 
     async def rebuild_status(self, telegram_id: int) -> RebuildStatus | None:
         """How many rebuilds are left in this cooldown period, and until when."""

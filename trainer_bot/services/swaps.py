@@ -201,7 +201,9 @@ class Swaps:
         )
         history = [
             past_workout(w)
-            for w in await workout_queries.recent_with_exercises(session, user.id, HISTORY_DEPTH + 1)
+            for w in await workout_queries.recent_with_exercises(
+                session, user.id, HISTORY_DEPTH + 1
+            )
             if w.id != workout.id
         ][:HISTORY_DEPTH]
         catalogue = self._service.catalogue
@@ -247,5 +249,3 @@ def saved_plan(workout: Workout) -> SavedPlan:
         for item in workout.exercises
     )
     return SavedPlan(plan, previous)
-
-

@@ -80,9 +80,7 @@ class SavedPlan:
         today: date,
     ) -> list[Violation]:
         from_log = {
-            item.slug
-            for item, sets in zip(self.plan.exercises, self.previous, strict=True)
-            if sets
+            item.slug for item, sets in zip(self.plan.exercises, self.previous, strict=True) if sets
         }
         return [
             violation
