@@ -134,8 +134,8 @@ async def workout_getter(
 
 
 # Labels, emoji and line breaks the exercise window adds around the getter's values
-# (with the hint on typing a log).
-EXERCISE_WINDOW_LABELS = 400
+# (with the hint on typing a log, and «🔄 Вместо «…»» after a swap).
+EXERCISE_WINDOW_LABELS = 420
 RESULT_MARKS = {
     ExerciseResult.DONE: " ✅",
     ExerciseResult.SKIPPED: " ⏭",
