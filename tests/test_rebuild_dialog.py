@@ -169,3 +169,32 @@ async def test_no_rebuild_once_a_set_is_logged(
     answer = await user.press("✅ Да, собрать заново")
     assert "уже записаны подходы — её не пересобрать" in answer
     assert [w.status for w in await workouts(session_factory)] == ["planned"]
+
+
+async def test_the_offer_after_a_profile_edit_only_when_training_changed(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await user.press("◀️ В меню")
+    await user.press("👤 Мой профиль")
+    await user.press("✏️ Изменить анкету")
+    await user.press("✏️ Вес")
+    await user.say("82")
+    menu = await user.press("✅ Всё верно")
+    assert "пересобрать" not in menu and "🔁 Собрать заново" not in user.buttons()
+    # A set logged, then the goal changed: offered, but the confirmation says why not.
+    await user.press("📋 Моя тренировка")
+    first = re.escape(next(b for b in user.buttons() if b[0].isdigit()))
+    await user.press(first)
+    await user.press("✅ Сделал как написано")
+    await user.press("◀️ К тренировке")
+    await user.press("◀️ В меню")
+    await user.press("👤 Мой профиль")
+    await user.press("✏️ Изменить анкету")
+    await user.press("✏️ Раз в неделю")
+    await user.press("2 раза")
+    menu = await user.press("✅ Всё верно")
+    assert "Анкета изменилась — могу пересобрать" in menu
+    confirm = await user.press("🔁 Собрать заново")
+    assert "уже записаны подходы — её не пересобрать" in confirm
+    assert user.buttons() == ["◀️ Назад"]
+    assert [w.status for w in await workouts(session_factory)] == ["planned"]

@@ -73,13 +73,33 @@ async def rebuild_getter(
     event_from_user: Any,
     **_: Any,
 ) -> dict[str, Any]:
-    status = await services.workouts.rebuild_status(event_from_user.id)
-    can = status is not None and status.left > 0
+    workout_id = dialog_manager.dialog_data.get(WORKOUT_ID)
+    status = (
+        await services.workouts.rebuild_status(event_from_user.id, workout_id)
+        if isinstance(workout_id, int)
+        else None
+    )
+    error = dialog_manager.dialog_data.get(ERROR_KEY)
+    if status is None:
+        return {
+            NEXT_TEXT: "",
+            CAN_REBUILD: False,
+            PROFILE_CHANGED: False,
+            ERROR_KEY: error or REFUSALS[RebuildOutcome.NOT_PLANNED],
+        }
+    if status.refused is not None:
+        # Said before «Да» is offered (the workout was begun or replaced meanwhile).
+        return {
+            NEXT_TEXT: "",
+            CAN_REBUILD: False,
+            PROFILE_CHANGED: False,
+            ERROR_KEY: error or REFUSALS[status.refused],
+        }
     return {
-        NEXT_TEXT: _status_text(services, status) if status is not None else "",
-        CAN_REBUILD: can,
+        NEXT_TEXT: _status_text(services, status),
+        CAN_REBUILD: status.left > 0,
         PROFILE_CHANGED: bool(dialog_manager.dialog_data.get(PROFILE_CHANGED)),
-        ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),
+        ERROR_KEY: error,
     }
 
 

@@ -80,9 +80,10 @@ class Workouts:
         self._loaded.pop((telegram_id, workout_id), None)
         return await request_rebuild(self._service, self._session, telegram_id, chat_id, workout_id)
 
-    async def rebuild_status(self, telegram_id: int) -> RebuildStatus | None:
-        """How many rebuilds are left in this cooldown period, and until when."""
-        return await rebuild_status(self._service, self._session, telegram_id)
+    async def rebuild_status(self, telegram_id: int, workout_id: int) -> RebuildStatus | None:
+        """Whether the workout may be rebuilt: how many rebuilds are left in this cooldown
+        period and until when, or why not."""
+        return await rebuild_status(self._service, self._session, telegram_id, workout_id)
 
     async def view(self, telegram_id: int, workout_id: int) -> WorkoutView | None:
         """The user's workout (None if it is not theirs), read once per update."""

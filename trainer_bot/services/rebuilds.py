@@ -14,6 +14,7 @@ frequency) offers a rebuild (`training_changed`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,10 +45,12 @@ class RebuildOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RebuildStatus:
-    """What the confirmation screen says: how many rebuilds are left and until when."""
+    """What the confirmation screen says: how many rebuilds are left and until when, or
+    why this workout cannot be rebuilt at all."""
 
     left: int
     available_at: datetime | None  # when the next ordinary workout may be received
+    refused: RebuildOutcome | None = None  # NOT_PLANNED or LOGGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +75,24 @@ def _status(service: WorkoutService, user: User) -> RebuildStatus:
 
 
 async def rebuild_status(
-    service: WorkoutService, session: AsyncSession, telegram_id: int
+    service: WorkoutService, session: AsyncSession, telegram_id: int, workout_id: int
 ) -> RebuildStatus | None:
+    """Whether `workout_id` may be rebuilt now (three short reads, no writes)."""
     user = await user_queries.get_by_telegram_id(session, telegram_id)
-    return _status(service, user) if user is not None else None
+    if user is None:
+        return None
+    status = _status(service, user)
+    refused = await _refusal(session, user, workout_id)
+    return dataclasses.replace(status, refused=refused) if refused is not None else status
+
+
+async def _refusal(session: AsyncSession, user: User, workout_id: int) -> RebuildOutcome | None:
+    latest = await workout_queries.latest(session, user.id)
+    if latest is None or latest.id != workout_id or latest.status != WorkoutStatus.PLANNED.value:
+        return RebuildOutcome.NOT_PLANNED
+    if await rebuild_queries.has_logged_sets(session, workout_id):
+        return RebuildOutcome.LOGGED
+    return None
 
 
 async def request_rebuild(
@@ -90,13 +107,10 @@ async def request_rebuild(
     user = await user_queries.get_by_telegram_id(session, telegram_id)
     if user is None:
         return RebuildRequest(RebuildOutcome.NOT_REGISTERED)
-    latest = await workout_queries.latest(session, user.id)
-    if latest is None or latest.id != workout_id or latest.status != WorkoutStatus.PLANNED.value:
+    refused = await _refusal(session, user, workout_id)
+    if refused is not None:
         await session.commit()
-        return RebuildRequest(RebuildOutcome.NOT_PLANNED, _status(service, user))
-    if await rebuild_queries.has_logged_sets(session, workout_id):
-        await session.commit()
-        return RebuildRequest(RebuildOutcome.LOGGED, _status(service, user))
+        return RebuildRequest(refused, _status(service, user))
     now = service.now()
     cooldown_start = now - service.cooldown
     if service.available_at(user.last_workout_at) is None:
