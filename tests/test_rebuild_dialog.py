@@ -7,12 +7,13 @@ import re
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.support import screens
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until
+from tests.support.sql import captured_sql
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.models import SetLog, User, Workout, WorkoutExercise
 from trainer_bot.services.workouts import profile_of
@@ -198,3 +199,15 @@ async def test_the_offer_after_a_profile_edit_only_when_training_changed(
     assert "уже записаны подходы — её не пересобрать" in confirm
     assert user.buttons() == ["◀️ Назад"]
     assert [w.status for w in await workouts(session_factory)] == ["planned"]
+
+
+async def test_statements_per_rebuild_step(user: UserSession, engine: AsyncEngine) -> None:
+    """The confirmation reads the user, the newest workout and whether a set is logged;
+    «Да» reads the same, then claims the rebuild and adds its job, in one commit."""
+    with captured_sql(engine) as sql:
+        await user.press("🔁 Собрать заново")
+    assert len(sql.statements) <= 3 and sql.commits == 0, sql.statements
+    with captured_sql(engine) as sql:
+        await user.press("✅ Да, собрать заново")
+    assert len(sql.statements) <= 5 and sql.commits == 1, sql.statements
+    await user.background(1)

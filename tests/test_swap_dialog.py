@@ -8,13 +8,14 @@ import re
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.swap.texts import PAIN_TEXT
 from tests.support.dialogs import UserSession
 from tests.support.exercises import open_loaded_exercise
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until, register_as
+from tests.support.sql import captured_sql
 from tests.support.swaps import alternative_findings, saved_findings
 from trainer_bot.db.models import Exercise, ExerciseSwap, SetLog, User, WorkoutExercise
 from trainer_bot.queries.swaps import ranked_lower_slugs
@@ -271,3 +272,20 @@ async def test_an_exercise_swapped_away_twice_is_ranked_lower(
             await session.execute(select(Exercise.slug).where(Exercise.name == first_name))
         ).scalar_one()
     assert lowered == {first_slug}
+
+
+async def test_statements_per_swap_step(user: UserSession, engine: AsyncEngine) -> None:
+    """Pinned, so a change that adds a query shows up here. The list reads the workout
+    (its exercises and logs joined), the user's swapped-away exercises, the workouts before
+    it (two statements), the logs of the candidates and their ids; the swap reads the same,
+    then writes the slot, the swap and (a new first lift) the warm-up, in one commit."""
+    await open_loaded_exercise(user)
+    with captured_sql(engine) as sql:
+        await user.press("🔄 Заменить")
+    assert len(sql.statements) <= 1 and sql.commits == 0, sql.statements
+    with captured_sql(engine) as sql:
+        await user.press("🏋️ Занят тренажёр")
+    assert len(sql.statements) <= 6 and sql.commits == 0, sql.statements
+    with captured_sql(engine) as sql:
+        await user.press(re.escape(options(user)[0]))
+    assert len(sql.statements) <= 10 and sql.commits == 1, sql.statements
