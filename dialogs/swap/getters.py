@@ -23,7 +23,6 @@ from dialogs.swap.keys import (
 from dialogs.swap.texts import CLOSED_TEXTS, EQUIPMENT_NAMES, option_line
 from trainer_bot.db.enums import SwapReason
 from trainer_bot.services.bot_services import BotServices
-from trainer_bot.services.swaps import SwapOutcome
 
 
 def _start(manager: DialogManager) -> dict[str, Any]:
@@ -52,10 +51,10 @@ async def options_getter(
     if not isinstance(workout_id, int) or not isinstance(position, int):
         return {**base, OPEN: False, HAS_OPTIONS: False, OPTIONS: [], LINES: ""}
     choice = await services.swaps.options(event_from_user.id, workout_id, position, reason)
-    if choice.outcome is not SwapOutcome.SWAPPED:
+    if choice.refused is not None:
         return {
             **base,
-            ERROR_KEY: error or CLOSED_TEXTS[choice.outcome],
+            ERROR_KEY: error or CLOSED_TEXTS[choice.refused],
             OPEN: False,
             HAS_OPTIONS: False,
             OPTIONS: [],

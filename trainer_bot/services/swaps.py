@@ -54,11 +54,12 @@ class SwapOption:
 
 @dataclass(frozen=True, slots=True)
 class SwapChoice:
-    """What the swap screen shows: the exercise, its alternatives, or why there are none."""
+    """What the swap screen shows: the exercise and its alternatives, or why it cannot be
+    swapped (`refused`)."""
 
-    outcome: SwapOutcome  # SWAPPED here means "may be swapped"
     name: str = ""
     options: tuple[SwapOption, ...] = ()
+    refused: SwapOutcome | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class Swaps:
     ) -> SwapChoice:
         loaded = await self._load(telegram_id, workout_id, position, reason)
         if isinstance(loaded, SwapOutcome):
-            return SwapChoice(loaded)
+            return SwapChoice(refused=loaded)
         item = loaded.workout.exercises[loaded.index]
         ids = await workout_queries.exercise_ids_by_slug(
             self._session, [a.exercise.slug for a in loaded.found]
@@ -108,7 +109,7 @@ class Swaps:
             for a in loaded.found
             if a.exercise.slug in ids
         )
-        return SwapChoice(SwapOutcome.SWAPPED, item.exercise.name, options)
+        return SwapChoice(item.exercise.name, options)
 
     async def swap(
         self,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
@@ -282,7 +282,3 @@ def _swapped(
         after = replace(after, plan=after.plan.model_copy(update={"warmup": warmup}))
         found = after.violations(ctx.profile, history, catalogue, today)
     return Alternative(exercise, item, note, previous, after, tuple(found))
-
-
-def by_slug(found: Sequence[Alternative]) -> Mapping[str, Alternative]:
-    return {alternative.exercise.slug: alternative for alternative in found}
