@@ -198,6 +198,7 @@ async def test_the_offer_after_a_profile_edit_only_when_training_changed(
     confirm = await user.press("🔁 Собрать заново")
     assert "уже записаны подходы — её не пересобрать" in confirm
     assert user.buttons() == ["◀️ Назад"]
+    assert "это главное меню" in await user.press("◀️ Назад")  # where the offer was
     assert [w.status for w in await workouts(session_factory)] == ["planned"]
 
 

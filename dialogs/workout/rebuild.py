@@ -133,8 +133,11 @@ async def on_rebuild_confirmed(
 
 
 async def on_rebuild_back(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Back where the offer came from: the menu after a profile edit, else the workout."""
     manager.dialog_data.pop(ERROR_KEY, None)
-    manager.dialog_data.pop(PROFILE_CHANGED, None)
+    if manager.dialog_data.pop(PROFILE_CHANGED, None):
+        await manager.done()
+        return
     await manager.switch_to(WorkoutSG.view)
 
 

@@ -323,9 +323,7 @@ class WorkoutService:
             ):
                 raise JobLostError(f"workout job {job.job_id} was taken over")
             progressed = await self._progress(session, job.user_id, profile, plan, history)
-            workout_id = await self._save(
-                session, job.user_id, progressed, source, rebuild=job.rebuild
-            )
+            workout_id = await self._save(session, job.user_id, progressed, source, job.rebuild)
             await job_queries.mark_saved(
                 session, job.job_id, owner=self.owner, workout_id=workout_id, now=self.wall_clock()
             )
@@ -423,7 +421,6 @@ class WorkoutService:
         user_id: int,
         progressed: Progressed,
         source: WorkoutSource,
-        *,
         rebuild: bool = False,
     ) -> int:
         """One transaction: the new workout, the old planned one skipped, the clock reset
