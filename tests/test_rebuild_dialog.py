@@ -16,7 +16,7 @@ from tests.support.registration import fill_until
 from tests.support.sql import captured_sql
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.models import SetLog, User, Workout, WorkoutExercise
-from trainer_bot.services.workouts import profile_of
+from trainer_bot.services.workouts import WorkoutService, profile_of
 from trainer_bot.training.rules_check import why_not_allowed
 
 USER_ID = 848484
@@ -212,3 +212,21 @@ async def test_statements_per_rebuild_step(user: UserSession, engine: AsyncEngin
         await user.press("✅ Да, собрать заново")
     assert len(sql.statements) <= 5 and sql.commits == 1, sql.statements
     await user.background(1)
+
+
+async def test_a_failed_rebuild_gives_its_claim_back(
+    user: UserSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*_: object) -> int:
+        raise RuntimeError("a bug while generating")
+
+    monkeypatch.setattr(WorkoutService, "generate_and_save", broken)
+    await user.press("🔁 Собрать заново")
+    assert await user.press("✅ Да, собрать заново") == screens.COMPOSING
+    await user.background(1)
+    assert "Не получилось составить тренировку" in user.text()
+    row = await user_row(session_factory)
+    assert row.rebuild_count == 0 and row.workout_generation_started_at is None
+    assert [w.status for w in await workouts(session_factory)] == ["planned"]

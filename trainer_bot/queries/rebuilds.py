@@ -79,3 +79,17 @@ async def mark_rebuilt(
         )
         .execution_options(synchronize_session=False)
     )
+
+
+async def refund_rebuild(session: AsyncSession, user_id: int) -> None:
+    """A rebuild that failed (the user got «Не получилось…») gives its claim back."""
+    await session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            User.rebuild_count > 0,
+            User.rebuild_period_at == User.last_workout_at,
+        )
+        .values(rebuild_count=User.rebuild_count - 1)
+        .execution_options(synchronize_session=False)
+    )
