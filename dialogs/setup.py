@@ -8,6 +8,7 @@ from dialogs.menu.dialog import menu_dialog
 from dialogs.progress.dialog import progress_dialog
 from dialogs.registration.dialog import registration_dialog
 from dialogs.start.dialog import start_dialog
+from dialogs.swap.dialog import swap_dialog
 from dialogs.workout.dialog import workout_dialog
 
 
@@ -15,7 +16,12 @@ def build_router() -> Router:
     router = Router(name="trainer_bot")
     router.include_router(commands.build_commands_router())
     router.include_routers(
-        start_dialog(), registration_dialog(), menu_dialog(), workout_dialog(), progress_dialog()
+        start_dialog(),
+        registration_dialog(),
+        menu_dialog(),
+        workout_dialog(),
+        progress_dialog(),
+        swap_dialog(),
     )
     router.include_router(build_fallback_router())  # last: what no dialog claims
     return router

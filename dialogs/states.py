@@ -35,6 +35,12 @@ class WorkoutSG(StatesGroup):
     exercise = State()
     done = State()
     cooldown = State()
+    rebuild = State()  # «🔁 Собрать заново»: confirm replacing the planned workout
+
+
+class SwapSG(StatesGroup):
+    reason = State()
+    choice = State()
 
 
 class ProgressSG(StatesGroup):

@@ -18,7 +18,7 @@ from aiogram_dialog.setup import collect_dialogs
 
 from dialogs import states
 from dialogs.setup import build_router
-from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, WorkoutSG
+from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, SwapSG, WorkoutSG
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.preview import write_preview
@@ -36,7 +36,9 @@ FLOW: list[State] = [
     MenuSG.profile,
     WorkoutSG.composing,
     WorkoutSG.view,
+    WorkoutSG.rebuild,
     WorkoutSG.exercise,
+    *SwapSG.__all_states__,
     WorkoutSG.done,
     WorkoutSG.cooldown,
     *ProgressSG.__all_states__,

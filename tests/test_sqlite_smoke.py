@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -215,3 +216,38 @@ async def test_orphaned_job_is_swept_on_sqlite(
     finally:
         await restarted.workout_service.aclose()
         await dead.workout_service.aclose()
+
+
+async def test_swap_and_rebuilds_on_sqlite(
+    sqlite_harness: DialogHarness, sqlite_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """The swap's conditional UPDATE and the rebuild claim (CASE over the user's row) work
+    on the embedded database too: two rebuilds, then the third is refused."""
+    harness = sqlite_harness
+    user = UserSession(harness, USER_ID, first_name="Олег")
+    await fill_until(user)
+    await user.press("✅ Всё верно")
+    await user.press("🏋️ Получить тренировку")
+    await user.background(1)
+    await user.press(re.escape(next(b for b in user.buttons() if b[0].isdigit())))
+    await user.press("🔄 Заменить")
+    await user.press("🏋️ Занят тренажёр")
+    option = next(b for b in user.buttons() if re.match(r"\d\. ", b))
+    assert "🔄 Вместо «" in await user.press(re.escape(option))
+    await user.press("◀️ К тренировке")
+    for _ in range(2):
+        await user.press("🔁 Собрать заново")
+        assert await user.press("✅ Да, собрать заново") == screens.COMPOSING
+        await user.background(1)
+    assert "лимит исчерпан" in await user.press("🔁 Собрать заново")
+    async with sqlite_factory() as session:
+        statuses = list(await session.scalars(select(Workout.status).order_by(Workout.id)))
+        row = (await session.execute(select(User))).scalar_one()
+        original = await session.scalar(
+            select(func.count())
+            .select_from(WorkoutExercise)
+            .where(WorkoutExercise.original_exercise_id.is_not(None))
+        )
+    assert statuses == ["skipped", "skipped", "planned"]
+    assert row.rebuild_count == 2 and row.last_workout_at == row.rebuild_period_at
+    assert original == 1

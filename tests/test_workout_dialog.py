@@ -76,14 +76,14 @@ async def test_get_view_exercise_and_complete(
     assert "\n\n<b>Как выполнять</b>\n1. " in detail and "\n🎯 Основные мышцы: " in detail
     # The technique video, logging (its values follow the exercise), then navigation.
     assert user.buttons()[:2] == ["▶ Техника", "✅ Сделал как написано"]
-    assert user.buttons()[-3:] == ["⏭ Пропустить", "➡️", "◀️ К тренировке"]
+    assert user.buttons()[-4:] == ["⏭ Пропустить", "🔄 Заменить", "➡️", "◀️ К тренировке"]
     markup = user.screen().reply_markup
     assert markup is not None
     urls = [b.url for row in markup.inline_keyboard for b in row if b.url]
     assert urls and urls[0].startswith("https://www.youtube.com/")
     second = await user.press("➡️")
     assert second.splitlines()[0] == f"<b>{names[1]}</b> · 2 из {len(names)}"
-    assert user.buttons()[-4:] == ["⏭ Пропустить", "⬅️", "➡️", "◀️ К тренировке"]
+    assert user.buttons()[-5:] == ["⏭ Пропустить", "🔄 Заменить", "⬅️", "➡️", "◀️ К тренировке"]
     assert (await user.press("⬅️")).splitlines()[0] == detail.splitlines()[0]
     assert await user.press("◀️ К тренировке") == text
 

@@ -13,6 +13,7 @@ from dialogs.menu.handlers import (
     on_get_workout,
     on_leave_profile,
     on_my_workout,
+    on_rebuild_after_edit,
     on_set_home_equipment,
     on_text_on_menu,
 )
@@ -29,6 +30,8 @@ from dialogs.menu.keys import (
     PROFILE_ID,
     PROFILE_NOTICE,
     PROGRESS_ID,
+    REBUILD_ID,
+    REBUILD_OFFER,
     SET_HOME_EQUIPMENT_ID,
     TO_MENU_ID,
 )
@@ -46,6 +49,17 @@ def menu_dialog() -> Dialog:
                 when=~F[PLANNED_WORKOUT_ID],
             ),
             Const("Твоя текущая тренировка ждёт в «Моя тренировка».", when=F[PLANNED_WORKOUT_ID]),
+            Const(
+                "\nАнкета изменилась — могу пересобрать текущую тренировку под новые данные, "
+                "не дожидаясь перерыва.",
+                when=F[REBUILD_OFFER],
+            ),
+            Button(
+                Const("🔁 Собрать заново"),
+                id=REBUILD_ID,
+                on_click=on_rebuild_after_edit,
+                when=F[REBUILD_OFFER],
+            ),
             Button(Const("🏋️ Получить тренировку"), id=GET_WORKOUT_ID, on_click=on_get_workout),
             Button(
                 Const("📋 Моя тренировка"),
@@ -61,8 +75,14 @@ def menu_dialog() -> Dialog:
             preview_add_transitions=[
                 SwitchTo(Const(""), id="composing", state=WorkoutSG.composing),
                 SwitchTo(Const(""), id="view", state=WorkoutSG.view),
+                SwitchTo(Const(""), id="rebuild", state=WorkoutSG.rebuild),
             ],
-            preview_data={NAME: "Анна", JUST_REGISTERED: True, PLANNED_WORKOUT_ID: 7},
+            preview_data={
+                NAME: "Анна",
+                JUST_REGISTERED: True,
+                PLANNED_WORKOUT_ID: 7,
+                REBUILD_OFFER: False,
+            },
         ),
         Window(
             Format(f"{{{PROFILE_NOTICE}}}\n", when=F[PROFILE_NOTICE]),

@@ -16,6 +16,7 @@ from dialogs.menu.keys import (
     PLANNED_WORKOUT_ID,
     PROFILE,
     PROFILE_NOTICE,
+    REBUILD_OFFER,
 )
 from dialogs.profile_text import answers_text
 from trainer_bot.services.bot_services import BotServices
@@ -28,11 +29,13 @@ async def menu_getter(
     **_: Any,
 ) -> dict[str, Any]:
     start_data = dialog_manager.start_data if isinstance(dialog_manager.start_data, dict) else {}
+    planned_id = await services.workouts.planned_id(event_from_user.id)
     return {
         NAME: escape(event_from_user.first_name or "спортсмен"),
         JUST_REGISTERED: bool(start_data.get(JUST_REGISTERED)),
         NOTICE: start_data.get(NOTICE),
-        PLANNED_WORKOUT_ID: await services.workouts.planned_id(event_from_user.id),
+        PLANNED_WORKOUT_ID: planned_id,
+        REBUILD_OFFER: bool(start_data.get(REBUILD_OFFER)) and planned_id is not None,
     }
 
 

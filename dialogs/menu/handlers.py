@@ -14,7 +14,7 @@ from dialogs.fallback import UNDERSTOOD_TEXT
 from dialogs.menu.keys import NOTICE, PROFILE_NOTICE
 from dialogs.registration.keys import EDIT_UNSAVED, START_ANSWERS
 from dialogs.states import MenuSG, RegistrationSG, StartSG, WorkoutSG
-from dialogs.workout.keys import WORKOUT_ID
+from dialogs.workout.keys import PROFILE_CHANGED, WORKOUT_ID
 from dialogs.workout_request import request_workout
 from trainer_bot.services.bot_services import services_of
 
@@ -36,6 +36,22 @@ async def on_my_workout(callback: CallbackQuery, button: Button, manager: Dialog
         )
         return
     await manager.start(WorkoutSG.view, data={WORKOUT_ID: latest_id})
+
+
+async def on_rebuild_after_edit(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """«🔁 Собрать заново» under a profile change: the rebuild's confirmation (it says
+    why, and whether one is left)."""
+    planned_id = await services_of(manager).workouts.planned_id(callback.from_user.id)
+    if planned_id is None:
+        await manager.start(
+            MenuSG.main,
+            mode=StartMode.RESET_STACK,
+            data={NOTICE: "Пересобирать нечего: запланированной тренировки нет."},
+        )
+        return
+    await manager.start(WorkoutSG.rebuild, data={WORKOUT_ID: planned_id, PROFILE_CHANGED: True})
 
 
 async def _edit_profile(manager: DialogManager, telegram_id: int, state: State) -> None:

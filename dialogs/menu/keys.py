@@ -7,6 +7,9 @@ set them (these constants are the menu's contract with them).
 # start_data of MenuSG.main
 NOTICE = "notice"
 JUST_REGISTERED = "just_registered"
+# The saved profile edit changed what workouts are made of: the menu offers «🔁 Собрать
+# заново» for the planned workout.
+REBUILD_OFFER = "rebuild_offer"
 
 # dialog_data of the profile screen: a one-time line above it (an edit dropped).
 PROFILE_NOTICE = "profile_notice"
@@ -25,3 +28,4 @@ EDIT_PROFILE_ID = "edit_profile"
 SET_HOME_EQUIPMENT_ID = "set_home_equipment"
 TO_MENU_ID = "to_menu"
 PROGRESS_ID = "progress"
+REBUILD_ID = "menu_rebuild"

@@ -11,7 +11,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
 from aiogram_dialog.widgets.kbd import Button, ManagedMultiselect, Select
 
 from dialogs.common import ERROR_KEY
-from dialogs.menu.keys import JUST_REGISTERED
+from dialogs.menu.keys import JUST_REGISTERED, REBUILD_OFFER
 from dialogs.profile_text import HOME_EQUIPMENT_NAMES, HOME_NOTHING
 from dialogs.registration.keys import (
     EDIT_UNSAVED,
@@ -25,6 +25,7 @@ from trainer_bot.db.enums import EquipmentType, Goal
 from trainer_bot.services import profile_rules as rules
 from trainer_bot.services.bot_services import services_of
 from trainer_bot.services.profile_rules import ProfileAnswers, Step
+from trainer_bot.services.rebuilds import training_changed
 
 logger = logging.getLogger(__name__)
 
@@ -284,4 +285,20 @@ async def on_confirm(callback: CallbackQuery, button: Button, manager: DialogMan
     sender = callback.from_user
     # Kept by the update's services: the menu opened next renders from the saved profile.
     await services_of(manager).users.save(sender.id, sender.first_name, answers)
-    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, data={JUST_REGISTERED: True})
+    await manager.start(
+        MenuSG.main,
+        mode=StartMode.RESET_STACK,
+        data={JUST_REGISTERED: True, REBUILD_OFFER: _training_changed(manager, answers)},
+    )
+
+
+def _training_changed(manager: DialogManager, answers: ProfileAnswers) -> bool:
+    """A saved profile edited in a way that changes workouts (the menu offers a rebuild)."""
+    start = manager.start_data
+    if not isinstance(start, dict) or not isinstance(start.get(START_ANSWERS), dict):
+        return False
+    try:
+        before = ProfileAnswers.from_dialog_data(start[START_ANSWERS])
+    except (KeyError, ValueError):
+        return False
+    return training_changed(before, answers)

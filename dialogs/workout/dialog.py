@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.common import ERROR_LINE
-from dialogs.states import WorkoutSG
+from dialogs.states import SwapSG, WorkoutSG
 from dialogs.workout import handlers, logging_handlers
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
@@ -22,7 +22,9 @@ from dialogs.workout.keys import (
     ADD_SET_ITEMS,
     AS_WRITTEN_ID,
     ASK_EFFORT,
+    CAN_REBUILD,
     CAN_SKIP,
+    CAN_SWAP,
     COMPLETE_ID,
     COUNTER,
     DESCRIPTION,
@@ -51,6 +53,7 @@ from dialogs.workout.keys import (
     PREVIOUS_EXERCISE_ID,
     PRIMARY,
     RATIONALE,
+    REBUILD_ID,
     REST_AS_WRITTEN_ID,
     REST_TEXT,
     RESULT_TEXT,
@@ -62,6 +65,8 @@ from dialogs.workout.keys import (
     STATUS,
     STEP_ID,
     STEP_ITEMS,
+    SWAP_ID,
+    SWAPPED_FROM,
     TITLE,
     TO_MENU_ID,
     TO_WORKOUT_ID,
@@ -71,6 +76,7 @@ from dialogs.workout.keys import (
     WARMUP,
     WHY,
 )
+from dialogs.workout.rebuild import rebuild_window
 from trainer_bot.db.enums import WorkoutStatus
 
 TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
@@ -104,6 +110,7 @@ PREVIEW_WORKOUT = {
         (4, "4. Планка"),
     ],
     PLANNED: True,
+    CAN_REBUILD: True,
     POPULATION_NOTE: None,
 }
 
@@ -211,6 +218,13 @@ def workout_dialog() -> Dialog:
                 on_click=handlers.on_complete,
                 when=F[PLANNED],
             ),
+            SwitchTo(
+                Const("🔁 Собрать заново"),
+                id=REBUILD_ID,
+                state=WorkoutSG.rebuild,
+                on_click=handlers.on_rebuild_offered,
+                when=F[CAN_REBUILD],
+            ),
             TO_MENU,
             TEXT_INPUT,
             state=WorkoutSG.view,
@@ -222,6 +236,7 @@ def workout_dialog() -> Dialog:
             # A link preview, not a photo: a photo caption is limited to 1,024 characters.
             LinkPreview(Format(f"{{{IMAGE_URL}}}"), show_above_text=True, when=F[IMAGE_URL]),
             Format(f"<b>{{{NAME}}}</b> · {{{COUNTER}}}\n", when=F[FOUND]),
+            Format(f"🔄 Вместо «{{{SWAPPED_FROM}}}»", when=F[SWAPPED_FROM]),
             Format(f"📋 {{{SCHEME}}}", when=F[FOUND]),
             Format(f"📈 {{{WHY}}}", when=F[WHY]),
             Format(f"🕘 {{{LAST_TEXT}}}", when=F[LAST_TEXT]),
@@ -236,6 +251,7 @@ def workout_dialog() -> Dialog:
             ERROR_LINE,
             Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
             *logging_keyboard(),
+            Button(Const("🔄 Заменить"), id=SWAP_ID, on_click=handlers.on_swap, when=F[CAN_SWAP]),
             Row(
                 Button(
                     Const("⬅️"),
@@ -254,6 +270,7 @@ def workout_dialog() -> Dialog:
             MessageInput(logging_handlers.on_typed_sets, content_types=ContentType.ANY),
             state=WorkoutSG.exercise,
             getter=exercise_getter,
+            preview_add_transitions=[SwitchTo(Const(""), id="swap", state=SwapSG.reason)],
             preview_data={
                 FOUND: True,
                 NAME: "Жим штанги лёжа",
@@ -282,6 +299,8 @@ def workout_dialog() -> Dialog:
                 IMAGE_URL: None,
                 HAS_PREVIOUS: False,
                 HAS_NEXT: True,
+                CAN_SWAP: False,
+                SWAPPED_FROM: "Жим гантелей лёжа",
             },
         ),
         Window(
@@ -347,5 +366,6 @@ def workout_dialog() -> Dialog:
                 HAS_WORKOUT: True,
             },
         ),
+        rebuild_window(),
         on_start=handlers.on_workout_start,
     )

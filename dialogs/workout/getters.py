@@ -14,7 +14,9 @@ from dialogs.workout.keys import (
     ADD_SET_ITEMS,
     ASK_EFFORT,
     AVAILABLE_AT,
+    CAN_REBUILD,
     CAN_SKIP,
+    CAN_SWAP,
     COUNTER,
     DESCRIPTION,
     DRAFTS,
@@ -49,6 +51,7 @@ from dialogs.workout.keys import (
     SOURCE_NOTE,
     STATUS,
     STEP_ITEMS,
+    SWAPPED_FROM,
     TITLE,
     UNDO_ITEMS,
     VIDEO_URL,
@@ -104,7 +107,13 @@ async def workout_getter(
 ) -> dict[str, Any]:
     workout = await _workout(dialog_manager, services, event_from_user.id)
     if workout is None:
-        return {FOUND: False, EXERCISES: [], PLANNED: False, POPULATION_NOTE: None}
+        return {
+            FOUND: False,
+            EXERCISES: [],
+            PLANNED: False,
+            CAN_REBUILD: False,
+            POPULATION_NOTE: None,
+        }
     return {
         FOUND: True,
         TITLE: escape(workout.title),
@@ -119,12 +128,14 @@ async def workout_getter(
             for item in workout.exercises
         ],
         PLANNED: workout.planned,
+        # Replaced whole only before it has begun (a logged set).
+        CAN_REBUILD: workout.planned and not any(item.logged for item in workout.exercises),
     }
 
 
 # Labels, emoji and line breaks the exercise window adds around the getter's values
-# (with the hint on typing a log).
-EXERCISE_WINDOW_LABELS = 400
+# (with the hint on typing a log, and «🔄 Вместо «…»» after a swap).
+EXERCISE_WINDOW_LABELS = 420
 RESULT_MARKS = {
     ExerciseResult.DONE: " ✅",
     ExerciseResult.SKIPPED: " ⏭",
@@ -174,6 +185,7 @@ async def exercise_getter(
         DESCRIPTION: item.description,
         PRIMARY: muscles_text(item.primary_muscles),
         SECONDARY: muscles_text(item.secondary_muscles),
+        SWAPPED_FROM: item.swapped_from or "",
         **logging_texts(item),
     }
     # The instructions give way so the whole message fits Telegram's limit; shortened
@@ -192,12 +204,15 @@ async def exercise_getter(
         HAS_PREVIOUS: position > positions[0],
         HAS_NEXT: position < positions[-1],
         **logging_buttons(item, workout.loggable, dialog_data_drafts(dialog_manager)),
+        CAN_SWAP: workout.planned and not item.logged,
         # A refused log: the parser's or the service's message (our own HTML, no input).
         ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),
     }
 
 
 NO_LOGGING: dict[str, Any] = {
+    CAN_SWAP: False,
+    SWAPPED_FROM: "",
     LOGGABLE: False,
     ADD_SET_ITEMS: [],
     UNDO_ITEMS: [],

@@ -13,13 +13,15 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from dialogs.common import ERROR_KEY
 from dialogs.fallback import UNDERSTOOD_TEXT
 from dialogs.menu.keys import NOTICE
-from dialogs.states import MenuSG, WorkoutSG
+from dialogs.states import MenuSG, SwapSG, WorkoutSG
+from dialogs.swap import keys as swap_keys
 from dialogs.workout.keys import (
     AVAILABLE_AT,
     EFFORT,
     JUST_COMPLETED,
     NEXT_EXERCISE_ID,
     POSITION,
+    PROFILE_CHANGED,
     REST_LOGGED,
     WORKOUT_ID,
 )
@@ -98,6 +100,35 @@ async def on_step_exercise(callback: CallbackQuery, button: Button, manager: Dia
         wanted = workout.nearest_position(wanted)
     manager.dialog_data[POSITION] = wanted
     manager.dialog_data.pop(ERROR_KEY, None)
+
+
+async def on_swap(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """«🔄 Заменить»: the swap dialog for the exercise on screen (it returns here)."""
+    workout = await _workout(manager, callback.from_user.id)
+    if workout is None or not workout.exercises:
+        await _back_to_menu(manager, "Эта тренировка больше недоступна.")
+        return
+    wanted = manager.dialog_data.get(POSITION)
+    position = workout.nearest_position(int(wanted) if wanted is not None else None)
+    item = workout.exercise_at(position)
+    assert item is not None  # a position of the workout
+    manager.dialog_data.pop(ERROR_KEY, None)
+    await manager.start(
+        SwapSG.reason,
+        data={
+            swap_keys.WORKOUT_ID: workout.id,
+            swap_keys.POSITION: position,
+            swap_keys.NAME: item.name,
+        },
+    )
+
+
+async def on_rebuild_offered(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    """«🔁 Собрать заново» on the workout screen (not after a profile change)."""
+    manager.dialog_data.pop(ERROR_KEY, None)
+    manager.dialog_data.pop(PROFILE_CHANGED, None)
 
 
 async def on_complete(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

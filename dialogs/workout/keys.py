@@ -13,6 +13,7 @@ JUST_COMPLETED = "just_completed"  # the done screen asks «Как прошло?
 EFFORT = "effort"  # the answer, once given
 REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
 SLOW = "slow"  # the composing screen: generation takes longer than usual
+PROFILE_CHANGED = "profile_changed"  # the rebuild was offered after a profile edit
 
 # Getter keys.
 FOUND = "found"
@@ -52,6 +53,9 @@ EFFORT_TEXT = "effort_text"
 EFFORT_ITEMS = "effort_items"
 OFFER_REST = "offer_rest"
 REST_TEXT = "rest_text"
+CAN_SWAP = "can_swap"  # planned, nothing logged: «🔄 Заменить»
+SWAPPED_FROM = "swapped_from"  # the planned exercise this one replaced
+CAN_REBUILD = "can_rebuild"  # planned, no set logged: «🔁 Собрать заново»
 
 # Widget ids.
 EXERCISE_ID = "exercise"
@@ -69,3 +73,7 @@ UNDO_ID = "undo_log"
 SET_LOG_INPUT_ID = "set_log_input"
 EFFORT_ID = "effort"
 REST_AS_WRITTEN_ID = "rest_as_written"
+SWAP_ID = "swap_exercise"
+REBUILD_ID = "rebuild_workout"
+REBUILD_CONFIRM_ID = "rebuild_confirm"
+REBUILD_BACK_ID = "rebuild_back"

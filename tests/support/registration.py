@@ -34,3 +34,36 @@ QUESTION = {
     "weight": "Сколько ты сейчас весишь",
     "target_weight": "целевой вес",
 }
+
+
+async def register_as(
+    user: UserSession,
+    *,
+    age: str,
+    height: str,
+    weight: str,
+    target: str,
+    level: str = "🌱 Начинающий",
+    goal: str = "⚖️ Поддержание формы",
+    frequency: str = "3 раза",
+    home: tuple[str, ...] | None = None,
+) -> None:
+    """Register a profile of a kind (answers as typed and pressed): `home=None` trains in
+    the gym, else «Свой вес» with these home items (() for none)."""
+    await user.start()
+    await user.press("🚀 Начать")
+    await user.press("👨 Мужской")
+    for answer in (age, height, weight):
+        await user.say(answer)
+    await user.press(level)
+    await user.press(goal)
+    await user.say(target)
+    await user.press(frequency)
+    if home is None:
+        await user.press("🏋️ Зал")
+    else:
+        await user.press("🤸 Свой вес")
+        for item in home or ("Ничего нет",):
+            await user.press(item)
+        await user.press("Готово")
+    await user.press("✅ Всё верно")

@@ -175,10 +175,14 @@ def workout_exercises(text: str) -> list[str]:
     return [html.unescape(name) for _, name in found]
 
 
-def workout_buttons(text: str) -> list[str]:
-    """The buttons a workout screen must have: one per exercise it lists, then the rest."""
+def workout_buttons(text: str, *, begun: bool = False) -> list[str]:
+    """The buttons a workout screen must have: one per exercise it lists, then the rest
+    («🔁 Собрать заново» until a set is logged, `begun`)."""
     names = workout_exercises(text)
-    return [f"{n}. {name}" for n, name in enumerate(names, 1)] + [
+    rebuild = [] if begun else ["🔁 Собрать заново"]
+    return [
+        *(f"{n}. {name}" for n, name in enumerate(names, 1)),
         "✅ Завершить тренировку",
+        *rebuild,
         "◀️ В меню",
     ]

@@ -90,6 +90,13 @@ class Movement(StrEnum):
     CONDITIONING = "conditioning"
 
 
+class SwapReason(StrEnum):
+    """Why the user swapped an exercise («🔄 Заменить»)."""
+
+    BUSY = "busy"  # «Занят тренажёр»
+    DISLIKE = "dislike"  # «Не нравится / болит»
+
+
 class WorkoutStatus(StrEnum):
     PLANNED = "planned"
     COMPLETED = "completed"

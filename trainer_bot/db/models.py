@@ -1,5 +1,5 @@
 """Tables: users, exercises, workouts, workout_exercises, set_logs, body_weights,
-workout_jobs, telegram_files, welcome_video_notes."""
+workout_jobs, exercise_swaps, telegram_files, welcome_video_notes."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from trainer_bot.db.enums import (
     Goal,
     Movement,
     SessionEffort,
+    SwapReason,
     WorkoutJobState,
     WorkoutSource,
     WorkoutStatus,
@@ -43,6 +44,8 @@ WORKOUT_FREQUENCIES = (2, 3, 5)
 AGE_RANGE = (10, 100)
 HEIGHT_RANGE_CM = (100, 250)
 WEIGHT_RANGE_KG = (30, 300)
+# «🔁 Собрать заново»: rebuilds of the current workout allowed per cooldown period.
+MAX_REBUILDS = 2
 # A logged set: the most sets one exercise may log, reps (seconds when timed) and load.
 MAX_LOGGED_SETS = 10
 LOGGED_REPS_RANGE = (0, 300)
@@ -73,6 +76,7 @@ class User(TimestampMixin, Base):
         CheckConstraint(
             f"home_equipment BETWEEN 0 AND {HOME_EQUIPMENT_ALL}", name="home_equipment_bits"
         ),
+        CheckConstraint(f"rebuild_count BETWEEN 0 AND {MAX_REBUILDS}", name="rebuild_count_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,6 +100,13 @@ class User(TimestampMixin, Base):
     # Set while a workout job of this user is running (the same conditional UPDATE claims
     # it); the job row in workout_jobs says who runs it and whether they are alive.
     workout_generation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # «🔁 Собрать заново»: how many rebuilds were taken in the cooldown period that began at
+    # `rebuild_period_at` (the last_workout_at they were taken under). A rebuild is claimed
+    # with the same kind of conditional UPDATE as the 12-hour rule (queries/rebuilds.py).
+    rebuild_count: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=0, server_default=text("0")
+    )
+    rebuild_period_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     workouts: Mapped[list[Workout]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -208,9 +219,17 @@ class WorkoutExercise(Base):
     # The sets of the last time the user did this exercise, [[reps, weight_kg], ...], copied
     # at generation, so the exercise screen shows «В прошлый раз» without another query.
     previous_sets: Mapped[list[list[float | None]] | None] = mapped_column(JSON)
+    # «🔄 Заменить»: the exercise the plan had in this slot before the user's first swap
+    # (kept through later swaps); NULL when never swapped. Every swap is in exercise_swaps.
+    original_exercise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises.id", ondelete="RESTRICT")
+    )
 
     workout: Mapped[Workout] = relationship(back_populates="exercises")
-    exercise: Mapped[Exercise] = relationship(lazy="joined")
+    exercise: Mapped[Exercise] = relationship(lazy="joined", foreign_keys=[exercise_id])
+    original_exercise: Mapped[Exercise | None] = relationship(
+        lazy="joined", foreign_keys=[original_exercise_id]
+    )
     set_logs: Mapped[list[SetLog]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SetLog.set_number"
     )
@@ -306,6 +325,39 @@ class WorkoutJob(TimestampMixin, Base):
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     attempts: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=1)
     workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id", ondelete="SET NULL"))
+    # «🔁 Собрать заново»: the saved workout replaces the planned one without restarting
+    # the 12-hour clock (the cooldown period and its rebuild count stay).
+    rebuild: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+
+
+class ExerciseSwap(Base):
+    """One «🔄 Заменить»: which exercise of a workout slot was swapped for which, and why.
+
+    An exercise a user swapped away twice is ranked lower for them from then on (the
+    fallback, the LLM shortlist and the swap list), read with one grouped index scan.
+    """
+
+    __tablename__ = "exercise_swaps"
+    __table_args__ = (
+        CheckConstraint(sql_in("reason", SwapReason), name="reason"),
+        Index("ix_exercise_swaps_user_from", "user_id", "from_exercise_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    workout_exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("workout_exercises.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises.id", ondelete="RESTRICT"), nullable=False
+    )
+    to_exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises.id", ondelete="RESTRICT"), nullable=False
+    )
+    reason: Mapped[str] = mapped_column(String(16), nullable=False)
+    swapped_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class TelegramFile(TimestampMixin, Base):

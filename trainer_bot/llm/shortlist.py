@@ -36,6 +36,7 @@ from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.scoring import (
     LevelAndEquipment,
     is_mobility_drill,
+    ranked_lower_penalty,
     slot_penalty,
     tiebreak,
 )
@@ -155,6 +156,7 @@ class _Scores:
             profile, rules.effective_level(profile.level, profile.age)
         )
         self._session = session
+        self._profile = profile
         # A light day wants bodyweight work, not a spread of equipment.
         self.spread = SAME_EQUIPMENT_PENALTY if session.is_hard else 0.0
         self._cache: dict[str, float] = {}
@@ -177,6 +179,7 @@ class _Scores:
     def _base(self, exercise: CatalogueExercise) -> float:
         session = self._session
         score = self._recency.get(exercise.slug, 0.0)
+        score += ranked_lower_penalty(self._profile, exercise)
         score += self._preferences.level_gap(exercise)
         loaded = frozenset(exercise.primary_muscles) - rules.STABILISER_MUSCLES
         if not loaded.isdisjoint(session.avoid_muscles):

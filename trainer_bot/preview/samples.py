@@ -84,6 +84,42 @@ MENU_WITH_WORKOUT: Sample = {
     "notice": None,
     "planned_workout_id": 7,
 }
+MENU_REBUILD_OFFER: Sample = {
+    "name": "Анна",
+    "just_registered": True,
+    "notice": None,
+    "planned_workout_id": 7,
+    "rebuild_offer": True,
+}
+REBUILD_AFTER_EDIT: Sample = {"profile_changed": True}
+REBUILD_LIMIT: Sample = {
+    "can_rebuild": False,
+    "next_text": "",
+    "error": "Пересобрать можно не больше 2 раз до следующей тренировки, лимит исчерпан. "
+    "Дождись новой тренировки — она будет через 9 ч 5 мин, в 21:40.",
+}
+SWAPPABLE_EXERCISE: Sample = {
+    "why": "Первый раз — начни с этого веса и запиши, как пошло.",
+    "last_text": "",
+    "result_text": "",
+    "undo_items": [],
+    "add_set_items": [(1, "➕ Подход 1: 60 кг × 8")],
+    "can_swap": True,
+    "swapped_from": "",
+}
+SWAPPED_EXERCISE: Sample = {
+    "name": "Жим гантелей лёжа",
+    "scheme": "3 × 8–10 · 22 кг · отдых 2 мин",
+    "why": "Первый раз — начни с этого веса и запиши, как пошло.",
+    "last_text": "",
+    "result_text": "",
+    "undo_items": [],
+    "add_set_items": [(1, "➕ Подход 1: 22 кг × 8")],
+    "can_swap": True,
+    "swapped_from": "Жим штанги лёжа",
+}
+SWAP_BUSY: Sample = {"pain_note": False}
+SWAP_NOTHING: Sample = {"pain_note": False, "has_options": False, "lines": "", "options": []}
 
 # The longest workout a plan can describe: title, rationale and warm-up near their
 # limits in the plan model (128, 500 and 800 characters), ten exercises (the most a plan
@@ -230,13 +266,6 @@ def longest_exercise() -> Sample:
 
 
 # Results and progress (issue 12).
-FIRST_TIME_EXERCISE: Sample = {
-    "why": "Первый раз — начни с этого веса и запиши, как пошло.",
-    "last_text": "",
-    "result_text": "",
-    "undo_items": [],
-    "add_set_items": [(1, "➕ Подход 1: 60 кг × 8")],
-}
 TYPED_LOG_ERROR: Sample = {
     "error": "Я понимаю только цифры подходов и вес. Например: <code>8 8 7</code>, "
     "<code>60 8 8 7</code>, <code>60кг 3х10</code> или <code>60x8</code>.",

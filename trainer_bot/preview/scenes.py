@@ -6,20 +6,26 @@ from dataclasses import dataclass, field
 
 from aiogram.fsm.state import State
 
-from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, WorkoutSG
+from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, SwapSG, WorkoutSG
 from trainer_bot.preview.samples import (
     AGE_ERROR,
     COMPOSING_SLOW,
     DONE_ANSWERED,
     EDITING_STEP,
-    FIRST_TIME_EXERCISE,
     MAINTENANCE_TARGET,
     MENU_JUST_REGISTERED,
+    MENU_REBUILD_OFFER,
     MENU_WITH_WORKOUT,
     NO_SUCH_EXERCISE_TOAST,
     PROFILE_HOME_UNKNOWN,
     PROFILE_UNSAVED,
     PROGRESS_EMPTY,
+    REBUILD_AFTER_EDIT,
+    REBUILD_LIMIT,
+    SWAP_BUSY,
+    SWAP_NOTHING,
+    SWAPPABLE_EXERCISE,
+    SWAPPED_EXERCISE,
     TOO_FAST_TOAST,
     TYPED_LOG_ERROR,
     WORKOUT_SENIOR,
@@ -52,6 +58,9 @@ CAPTIONS: dict[State, str] = {
     WorkoutSG.exercise: "Упражнение · техника",
     WorkoutSG.done: "Тренировка выполнена",
     WorkoutSG.cooldown: "Перерыв · новая тренировка пока недоступна",
+    WorkoutSG.rebuild: "Тренировка · собрать заново",
+    SwapSG.reason: "Упражнение · замена: почему",
+    SwapSG.choice: "Упражнение · замена: на что",
     ProgressSG.main: "Прогресс · рекорды и серия",
     ProgressSG.workouts: "Прогресс · список тренировок",
     ProgressSG.workout: "Прогресс · что записано в тренировке",
@@ -179,6 +188,19 @@ def storyboard() -> list[Section]:
                     "о враче или о взрослом рядом.",
                     WORKOUT_SENIOR,
                 ),
+                Scene(
+                    WorkoutSG.rebuild,
+                    "«🔁 Собрать заново» (пока ни один подход не записан): не больше двух раз "
+                    "до следующей тренировки; старая отмечается пропущенной.",
+                ),
+                Scene(
+                    MenuSG.main,
+                    "После изменения анкеты (инвентарь, цель, опыт, частота) меню предлагает "
+                    "пересобрать текущую тренировку.",
+                    MENU_REBUILD_OFFER,
+                ),
+                Scene(WorkoutSG.rebuild, "Из меню после изменения анкеты.", REBUILD_AFTER_EDIT),
+                Scene(WorkoutSG.rebuild, "Третья пересборка: отказ.", REBUILD_LIMIT),
             ],
         ),
         Section(
@@ -188,7 +210,26 @@ def storyboard() -> list[Section]:
             [
                 Scene(WorkoutSG.exercise, "Обычное упражнение: цель, откуда она и что записано."),
                 Scene(
-                    WorkoutSG.exercise, "Первый раз: ещё ничего не записано.", FIRST_TIME_EXERCISE
+                    WorkoutSG.exercise,
+                    "Первый раз: ещё ничего не записано — упражнение можно заменить.",
+                    SWAPPABLE_EXERCISE,
+                ),
+                Scene(SwapSG.reason, "«🔄 Заменить»: сначала причина."),
+                Scene(
+                    SwapSG.choice,
+                    "«Не нравится / болит»: 2–4 замены на те же мышцы и строка о боли.",
+                ),
+                Scene(SwapSG.choice, "«Занят тренажёр»: сначала другое оборудование.", SWAP_BUSY),
+                Scene(
+                    SwapSG.choice,
+                    "Замены с инвентарём пользователя нет: подсказка про «Пропустить».",
+                    SWAP_NOTHING,
+                ),
+                Scene(
+                    WorkoutSG.exercise,
+                    "После замены: подходы и повторы слота те же, вес — из журнала или "
+                    "стартовый; видно, что было в плане.",
+                    SWAPPED_EXERCISE,
                 ),
                 Scene(
                     WorkoutSG.exercise,

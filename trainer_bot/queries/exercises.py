@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trainer_bot.db.models import Exercise, WorkoutExercise
+from trainer_bot.db.models import Exercise, ExerciseSwap, WorkoutExercise
 
 # An arbitrary constant naming the catalogue sync among Postgres advisory locks.
 _SYNC_LOCK_KEY = 0x7472_6169_6E65_72  # "trainer"
@@ -36,13 +36,23 @@ async def get_all_by_slug(session: AsyncSession) -> dict[str, Exercise]:
 async def referenced_exercise_ids(
     session: AsyncSession, among: Collection[int] | None = None
 ) -> set[int]:
-    """Ids of exercises used by any workout_exercises row, optionally only `among` these."""
-    query = select(WorkoutExercise.exercise_id).distinct()
-    if among is not None:
-        if not among:
-            return set()
-        query = query.where(WorkoutExercise.exercise_id.in_(among))
-    return set(await session.scalars(query))
+    """Ids of exercises a workout uses or used (a swapped-away one is remembered),
+    optionally only `among` these."""
+    columns = (
+        WorkoutExercise.exercise_id,
+        WorkoutExercise.original_exercise_id,
+        ExerciseSwap.from_exercise_id,
+        ExerciseSwap.to_exercise_id,
+    )
+    if among is not None and not among:
+        return set()
+    parts = []
+    for column in columns:
+        part = select(column.label("id")).where(column.is_not(None))
+        if among is not None:
+            part = part.where(column.in_(among))
+        parts.append(part)
+    return set(await session.scalars(select(union(*parts).subquery().c.id)))
 
 
 async def add_exercises(

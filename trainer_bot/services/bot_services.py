@@ -22,7 +22,14 @@ from aiogram_dialog import BaseDialogManager, BgManagerFactory, DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.services.progress import Progress
+from trainer_bot.services.rebuilds import (
+    RebuildRequest,
+    RebuildStatus,
+    rebuild_status,
+    request_rebuild,
+)
 from trainer_bot.services.results import Results
+from trainer_bot.services.swaps import Swaps
 from trainer_bot.services.users import Users
 from trainer_bot.services.views import WorkoutView
 from trainer_bot.services.welcome import WelcomeVideoNote
@@ -65,6 +72,18 @@ class Workouts:
         """Run a job this process owns in the background, past the update: generate,
         save, show (shutdown waits for it, bounded; a sweeper finishes it otherwise)."""
         self._jobs.start(bot, job)
+
+    async def rebuild(self, telegram_id: int, chat_id: int, workout_id: int) -> RebuildRequest:
+        """«🔁 Собрать заново»: claim a rebuild of the planned workout (a job to
+        `start_job`), or say why not."""
+        self._users.forget(telegram_id)
+        self._loaded.pop((telegram_id, workout_id), None)
+        return await request_rebuild(self._service, self._session, telegram_id, chat_id, workout_id)
+
+    async def rebuild_status(self, telegram_id: int, workout_id: int) -> RebuildStatus | None:
+        """Whether the workout may be rebuilt: how many rebuilds are left in this cooldown
+        period and until when, or why not."""
+        return await rebuild_status(self._service, self._session, telegram_id, workout_id)
 
     async def view(self, telegram_id: int, workout_id: int) -> WorkoutView | None:
         """The user's workout (None if it is not theirs), read once per update."""
@@ -126,6 +145,7 @@ class BotServices:
         "bot",
         "progress",
         "results",
+        "swaps",
         "users",
         "welcome",
         "workouts",
@@ -144,6 +164,7 @@ class BotServices:
         self.users = Users(session)
         self.workouts = Workouts(app.workouts, app.jobs, session, self.users)
         self.results = Results(session, self.workouts, app.workouts.now)
+        self.swaps = Swaps(app.workouts, session, self.workouts)
         self.progress = Progress(session, app.workouts.now, app.workouts.timezone, self.users)
         self.welcome = Welcome(app.welcome, bot, session)
 

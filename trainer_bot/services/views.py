@@ -108,6 +108,7 @@ class ExerciseView:
     skipped: bool = False
     progression_note: str | None = None
     previous: tuple[LoggedSet, ...] = ()  # the last time the user did this exercise
+    swapped_from: str | None = None  # «🔄 Заменить»: the planned exercise's name
 
     @property
     def result(self) -> ExerciseResult:
@@ -219,6 +220,7 @@ def exercise_view(item: WorkoutExercise) -> ExerciseView:
             LoggedSet(number, int(reps or 0), weight)
             for number, (reps, weight) in enumerate(item.previous_sets or (), start=1)
         ),
+        swapped_from=item.original_exercise.name if item.original_exercise else None,
     )
 
 

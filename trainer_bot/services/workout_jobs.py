@@ -13,7 +13,8 @@ Failures and what the user sees:
 - the database or Redis unavailable while generating or showing: the job is left as it
   is, its heartbeat stops, and a sweeper finishes it once the service is back;
 - anything else (a bug, a catalogue mismatch), or too many attempts: the job FAILS, the
-  reservation is released and the user gets the «Не получилось…» notice with the menu.
+  reservation is released (a rebuild's claim given back) and the user gets the
+  «Не получилось…» notice with the menu.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from trainer_bot.db.enums import WorkoutJobState
+from trainer_bot.queries import rebuilds as rebuild_queries
 from trainer_bot.queries import workout_jobs as job_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.workouts import JobLostError, JobTicket, WorkoutService
@@ -186,6 +188,8 @@ class WorkoutJobRunner:
                 )
                 if finished and state is WorkoutJobState.FAILED:
                     await workout_queries.release_generation(session, job.user_id)
+                    if job.rebuild:
+                        await rebuild_queries.refund_rebuild(session, job.user_id)
                 await session.commit()
                 return finished
         except Exception as error:
@@ -272,6 +276,7 @@ class WorkoutJobRunner:
                         attempt=row.attempts,
                         state=WorkoutJobState(row.state),
                         workout_id=row.workout_id,
+                        rebuild=row.rebuild,
                     )
                 )
             return tickets

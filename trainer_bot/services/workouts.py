@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import secrets
@@ -10,7 +11,7 @@ import socket
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +34,8 @@ from trainer_bot.db.enums import (
 from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise, WorkoutJob
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
+from trainer_bot.queries import rebuilds as rebuild_queries
+from trainer_bot.queries import swaps as swap_queries
 from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workout_jobs as job_queries
 from trainer_bot.queries import workouts as workout_queries
@@ -79,6 +82,8 @@ class JobTicket:
     attempt: int  # 1 for the request's own run; more once taken over
     state: WorkoutJobState = WorkoutJobState.RUNNING
     workout_id: int | None = None  # set when SAVED: what is left is to show it
+    # «🔁 Собрать заново»: the workout replaces the planned one; the 12-hour clock stays.
+    rebuild: bool = False
     # The dialog stack the composing screen was opened in (known only in the process
     # that took the request; a sweeper shows results on the default stack).
     stack_id: str | None = None
@@ -151,6 +156,12 @@ def past_workout(workout: Workout) -> PastWorkout:
     )
 
 
+def replaced_slugs(history: Sequence[PastWorkout]) -> frozenset[str]:
+    """The exercises of the planned workout a rebuild replaces (the newest one)."""
+    planned = next((w for w in history if w.status is WorkoutStatus.PLANNED), None)
+    return frozenset(planned.exercise_slugs) if planned is not None else frozenset()
+
+
 class WorkoutService:
     def __init__(
         self,
@@ -187,8 +198,20 @@ class WorkoutService:
     def timezone(self) -> ZoneInfo:
         return self._timezone
 
+    @property
+    def cooldown(self) -> timedelta:
+        return self._cooldown
+
+    @property
+    def catalogue(self) -> tuple[CatalogueExercise, ...]:
+        return self._catalogue
+
     def now(self) -> datetime:
         return self._clock()
+
+    def today(self) -> date:
+        """The local date of `now()` (the date workouts are planned for)."""
+        return self._clock().astimezone(self._timezone).date()
 
     def available_at(self, last_workout_at: datetime | None) -> datetime | None:
         """When the next workout can be received; None when it can be right now."""
@@ -254,7 +277,9 @@ class WorkoutService:
         if not claimed:
             return WorkoutRequest(RequestOutcome.IN_PROGRESS)
         logger.info("User %s asked again: taking over orphaned workout job %s", telegram_id, job_id)
-        ticket = JobTicket(job_id, user.id, telegram_id, chat_id, attempt=attempt)
+        ticket = JobTicket(
+            job_id, user.id, telegram_id, chat_id, attempt=attempt, rebuild=running.rebuild
+        )
         return WorkoutRequest(RequestOutcome.STARTED, job=ticket)
 
     async def generate_and_save(self, job: JobTicket) -> int:
@@ -271,13 +296,18 @@ class WorkoutService:
             if user is None:
                 raise LookupError(f"user {job.user_id} vanished during generation")
             telegram_id = user.telegram_id
-            profile = profile_of(user)
             history = [
                 past_workout(w)
                 for w in await workout_queries.recent_with_exercises(
                     session, job.user_id, HISTORY_DEPTH
                 )
             ]
+            # Ranked lower: what the user swapped away twice, and on a rebuild the
+            # exercises of the workout it replaces (so the new one is not the same).
+            ranked_lower = await swap_queries.ranked_lower_slugs(session, job.user_id)
+            if job.rebuild:
+                ranked_lower |= replaced_slugs(history)
+            profile = dataclasses.replace(profile_of(user), ranked_lower=ranked_lower)
             # The recent main lifts' results, for the LLM prompt.
             logged = await read_history(
                 session, job.user_id, slugs_to_read((), history), history, self._clock()
@@ -293,7 +323,7 @@ class WorkoutService:
             ):
                 raise JobLostError(f"workout job {job.job_id} was taken over")
             progressed = await self._progress(session, job.user_id, profile, plan, history)
-            workout_id = await self._save(session, job.user_id, progressed, source)
+            workout_id = await self._save(session, job.user_id, progressed, source, job.rebuild)
             await job_queries.mark_saved(
                 session, job.job_id, owner=self.owner, workout_id=workout_id, now=self.wall_clock()
             )
@@ -386,9 +416,15 @@ class WorkoutService:
         return main_lift_hint(main_lift_lines(logged, focus, {e.slug: e for e in self._catalogue}))
 
     async def _save(
-        self, session: AsyncSession, user_id: int, progressed: Progressed, source: WorkoutSource
+        self,
+        session: AsyncSession,
+        user_id: int,
+        progressed: Progressed,
+        source: WorkoutSource,
+        rebuild: bool = False,
     ) -> int:
-        """One transaction: the new workout, the old planned one skipped, the clock reset."""
+        """One transaction: the new workout, the old planned one skipped, the clock reset
+        (a rebuild keeps the clock of the workout it replaces)."""
         plan = progressed.plan
         received_at = self._clock()
         ids = await workout_queries.exercise_ids_by_slug(
@@ -426,7 +462,15 @@ class WorkoutService:
         )
         workout_queries.add_workout(session, workout)
         await session.flush()
-        await workout_queries.mark_received(session, user_id, received_at)
+        if rebuild:
+            await rebuild_queries.mark_rebuilt(
+                session,
+                user_id,
+                received_at=received_at,
+                cooldown_start=received_at - self._cooldown,
+            )
+        else:
+            await workout_queries.mark_received(session, user_id, received_at)
         return workout.id
 
     async def workout(

@@ -28,6 +28,9 @@ class TrainingProfile:
     # What a home user has (registration asks; nothing until they answer). Gym users
     # have everything, so the field only matters for `EquipmentType.BODYWEIGHT`.
     home_equipment: frozenset[HomeItem] = frozenset()
+    # Exercise slugs every generator ranks lower for this user (never forbids): the ones
+    # they swapped away twice, and on «🔁 Собрать заново» the ones of the replaced workout.
+    ranked_lower: frozenset[str] = frozenset()
 
     @property
     def bmi(self) -> float:

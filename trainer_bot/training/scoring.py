@@ -42,6 +42,10 @@ GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
     Equipment.KETTLEBELL: 1.0,
     Equipment.BODYWEIGHT: 1.5,
 }
+# An exercise the user swapped away twice (or one of the workout a rebuild replaces): about
+# as costly as having done it in the last workout, so another fitting exercise wins while
+# there is one.
+RANKED_LOWER_PENALTY: Final = 10.0
 # Trunk work and conditioning drills: any equipment will do.
 NO_EQUIPMENT_PREFERENCE: Final = frozenset({Movement.CORE, Movement.CONDITIONING})
 
@@ -57,6 +61,10 @@ def trains_in_gym(profile: TrainingProfile) -> bool:
 
 def leads_with_small_muscle(exercise: CatalogueExercise) -> bool:
     return exercise.primary_muscles[0] in SMALL_MUSCLES
+
+
+def ranked_lower_penalty(profile: TrainingProfile, exercise: CatalogueExercise) -> float:
+    return RANKED_LOWER_PENALTY if exercise.slug in profile.ranked_lower else 0.0
 
 
 def slot_penalty(exercise: CatalogueExercise, *, compound_slot: bool, muscle_slot: bool) -> float:

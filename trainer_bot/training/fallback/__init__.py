@@ -93,7 +93,7 @@ def fallback_context(
         scheme=rules.LOAD_SCHEMES[(goal, level)],
         rir=rules.reps_in_reserve(level, profile.age),
         allowed=[],
-        recency=recency_penalties(done, slot.focus),
+        recency=recency_penalties(done, slot.focus, profile.ranked_lower),
         window=window,
     )
     ctx.allowed, ctx.index = cached_index(ctx, catalogue)

@@ -17,6 +17,7 @@ from trainer_bot.training.fallback.context import Candidate, Context, Index, Kin
 from trainer_bot.training.schemas import PastWorkout
 from trainer_bot.training.scoring import (
     ISOLATION_IN_MAIN_SLOT_PENALTY,
+    RANKED_LOWER_PENALTY,
     SMALL_FIRST_PENALTY,
     LevelAndEquipment,
     leads_with_small_muscle,
@@ -103,10 +104,15 @@ def cached_index(
     return allowed, index
 
 
-def recency_penalties(done_newest_first: Sequence[PastWorkout], focus: str) -> dict[str, float]:
+def recency_penalties(
+    done_newest_first: Sequence[PastWorkout], focus: str, ranked_lower: Iterable[str] = ()
+) -> dict[str, float]:
     """How much each exercise was used lately: in the last workouts, and in the last
-    session of today's focus (so "upper" alternates between two sets of exercises)."""
+    session of today's focus (so "upper" alternates between two sets of exercises); the
+    user's `ranked_lower` exercises (swapped away twice) cost as much as a recent one."""
     penalties: dict[str, float] = defaultdict(float)
+    for slug in ranked_lower:
+        penalties[slug] += RANKED_LOWER_PENALTY
     for workout, penalty in zip(done_newest_first, RECENCY_PENALTIES, strict=False):
         for slug in workout.exercise_slugs:
             penalties[slug] += penalty

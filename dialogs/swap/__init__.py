@@ -1,0 +1,1 @@
+"""«🔄 Заменить»: swapping one exercise of the planned workout."""
