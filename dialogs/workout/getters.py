@@ -56,6 +56,7 @@ from dialogs.workout.keys import (
     WHY,
     WORKOUT_ID,
 )
+from dialogs.workout import undo_log
 from dialogs.workout.logging_fields import logging_buttons, logging_texts
 from dialogs.workout.texts import (
     TELEGRAM_TEXT_LIMIT,
@@ -191,7 +192,12 @@ async def exercise_getter(
         IMAGE_URL: item.image_url,
         HAS_PREVIOUS: position > positions[0],
         HAS_NEXT: position < positions[-1],
-        **logging_buttons(item, workout.loggable, dialog_data_drafts(dialog_manager)),
+        **logging_buttons(
+            item,
+            workout.loggable,
+            dialog_data_drafts(dialog_manager),
+            undo_log.button_token(dialog_manager.dialog_data, item),
+        ),
         # A refused log: the parser's or the service's message (our own HTML, no input).
         ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),
     }

@@ -11,6 +11,8 @@ POSITION = "position"  # the exercise shown on the exercise screen
 DRAFTS = "drafts"  # {position: [weight_kg, reps]} the «➕ Подход» button logs
 JUST_COMPLETED = "just_completed"  # the done screen asks «Как прошло?» once
 EFFORT = "effort"  # the answer, once given
+UNDO = "undo"  # {position: [[token, before, after], ...]} taps «↩️ Отменить» can undo
+UNDO_SEQ = "undo_seq"  # the last undo token's number
 REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
 SLOW = "slow"  # the composing screen: generation takes longer than usual
 
