@@ -10,6 +10,7 @@ from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
 
 from dialogs.common import ERROR_KEY
+from dialogs.workout import undo_log
 from dialogs.workout.keys import (
     ADD_SET_ITEMS,
     ASK_EFFORT,
@@ -56,7 +57,6 @@ from dialogs.workout.keys import (
     WHY,
     WORKOUT_ID,
 )
-from dialogs.workout import undo_log
 from dialogs.workout.logging_fields import logging_buttons, logging_texts
 from dialogs.workout.texts import (
     TELEGRAM_TEXT_LIMIT,
