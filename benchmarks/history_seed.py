@@ -15,9 +15,12 @@ no ORM object is built. Per user (telegram ids `SEED_TELEGRAM_BASE + 1..users`):
 * one body weight a week.
 
 About 25 million set logs for 10,000 users. Foreign keys are not re-checked row by row
-while seeding (`session_replication_role = replica`, the server's bulk-load switch): every
-id written comes from the same statement's own inserts. Indexes stay in place, so the
-measured database has the shape a year of real use gives it.
+while seeding (`session_replication_role = replica`, the server's bulk-load switch, used
+when the role is a superuser): every id written comes from the same statement's own
+inserts. The secondary indexes of the three big tables are dropped before the load and
+built again after it, two at a time (one sort instead of 25 million insertions each);
+primary keys stay. A freshly built index is denser than one grown row by row over a
+year (about 90 % full pages instead of 70 %): a range scan reads slightly fewer pages.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import asyncpg
 
@@ -127,17 +131,89 @@ WHERE u.telegram_id > $1::bigint + $2::int - 1 AND u.telegram_id <= $1::bigint +
 """
 
 
+# Tables whose secondary indexes are built once after the load (sorting once is several
+# times cheaper than 25 million index insertions), biggest first.
+REINDEXED = ("set_logs", "workout_exercises", "workouts")
+
+
+async def _bulk_load_settings(connection: asyncpg.Connection) -> None:
+    await connection.execute("SET LOCAL synchronous_commit = off")
+    if await connection.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
+        # Every id comes from the same statement's inserts: no row-by-row FK re-check.
+        await connection.execute("SET LOCAL session_replication_role = replica")
+
+
 async def _seed_chunk(dsn: str, first: int, last: int) -> None:
     connection = await asyncpg.connect(dsn)
     try:
         async with connection.transaction():
-            await connection.execute("SET LOCAL session_replication_role = replica")
-            await connection.execute("SET LOCAL synchronous_commit = off")
+            await _bulk_load_settings(connection)
             await connection.execute(USERS, SEED_TELEGRAM_BASE, first, last)
             await connection.execute(HISTORY, SEED_TELEGRAM_BASE, first, last)
             await connection.execute(WEIGHTS, SEED_TELEGRAM_BASE, first, last)
     finally:
         await connection.close()
+
+
+async def insert_profiles(dsn: str, base: int, count: int) -> None:
+    """`count` profiles like the seeded ones (telegram ids `base + 1..count`), no history."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(USERS, base, 1, count)
+    finally:
+        await connection.close()
+
+
+async def _drop_secondary_indexes(connection: asyncpg.Connection) -> list[str]:
+    """Drop the unique constraints and plain indexes of REINDEXED (primary keys stay:
+    foreign keys need them); returns the statements that build them again."""
+    rebuild: list[str] = []
+    for table in REINDEXED:
+        uniques = await connection.fetch(
+            "SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint "
+            "WHERE conrelid = $1::regclass AND contype = 'u'",
+            table,
+        )
+        for row in uniques:
+            name, columns = row["conname"], row["definition"].removeprefix("UNIQUE ")
+            await connection.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            # Built as an index first, so it is built beside the others, then attached.
+            rebuild.append(
+                f"CREATE UNIQUE INDEX {name} ON {table} {columns}; "
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"
+            )
+        indexes = await connection.fetch(
+            "SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition "
+            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = $1::regclass AND NOT x.indisprimary AND NOT x.indisunique",
+            table,
+        )
+        for row in indexes:
+            await connection.execute(f"DROP INDEX {row['name']}")
+            rebuild.append(row["definition"])
+    return rebuild
+
+
+async def _run_parallel(dsn: str, statements: list[str], workers: int) -> None:
+    queue = iter(statements)
+
+    async def worker() -> None:
+        connection = await asyncpg.connect(dsn)
+        try:
+            await connection.execute("SET maintenance_work_mem = '256MB'")
+            for statement in queue:
+                await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    await asyncio.gather(*(worker() for _ in range(max(1, workers))))
+
+
+@dataclass
+class Seeded:
+    counts: dict[str, int]
+    load_seconds: float
+    index_seconds: float
 
 
 async def seed_history(
@@ -146,9 +222,14 @@ async def seed_history(
     *,
     workers: int = 2,
     progress: Callable[[int, float], None] | None = None,
-) -> dict[str, int]:
+) -> Seeded:
     """Seed `users` users with a year of history each (`workers` connections in
-    parallel), then ANALYZE; returns the row counts."""
+    parallel), build the secondary indexes, ANALYZE; the row counts and timings."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rebuild = await _drop_secondary_indexes(connection)
+    finally:
+        await connection.close()
     chunks = [
         (start, min(users, start + CHUNK_USERS - 1)) for start in range(1, users + 1, CHUNK_USERS)
     ]
@@ -165,9 +246,12 @@ async def seed_history(
                 progress(done, time.perf_counter() - started)
 
     await asyncio.gather(*(worker() for _ in range(max(1, workers))))
+    loaded = time.perf_counter()
+    await _run_parallel(dsn, rebuild, workers)
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute("ANALYZE")
+        indexed = time.perf_counter()
         counts = {}
         for table in ("users", "workouts", "workout_exercises", "set_logs", "body_weights"):
             # The planner's estimate after ANALYZE: a count(*) of 25M rows costs seconds.
@@ -176,6 +260,6 @@ async def seed_history(
                     "SELECT reltuples::bigint FROM pg_class WHERE relname = $1", table
                 )
             )
-        return counts
+        return Seeded(counts, loaded - started, indexed - loaded)
     finally:
         await connection.close()
