@@ -32,6 +32,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from trainer_bot.catalogue import default_catalogue
+from trainer_bot.training.weights import is_loaded
+
 SEED_TELEGRAM_BASE = 800_000_000
 CHUNK_USERS = 250
 
@@ -62,8 +65,7 @@ WITH pool AS (
     SELECT array_agg(id ORDER BY id) AS gym,
            array_agg(id ORDER BY id) FILTER (WHERE equipment IN ('bodyweight', 'pullup_bar'))
                AS home,
-           array_agg(id ORDER BY id) FILTER (WHERE equipment IN ('bodyweight', 'pullup_bar',
-                                                                'bands')) AS unloaded
+           $4::int[] AS unloaded
     FROM exercises WHERE is_active
 ),
 seeded AS (
@@ -143,13 +145,20 @@ async def _bulk_load_settings(connection: asyncpg.Connection) -> None:
         await connection.execute("SET LOCAL session_replication_role = replica")
 
 
-async def _seed_chunk(dsn: str, first: int, last: int) -> None:
+async def _unloaded_ids(connection: asyncpg.Connection) -> list[int]:
+    """Exercises that take no weight (as the planner decides it: `weights.is_loaded`)."""
+    unloaded = {e.slug for e in default_catalogue() if not is_loaded(e)}
+    rows = await connection.fetch("SELECT id, slug FROM exercises")
+    return [row["id"] for row in rows if row["slug"] in unloaded]
+
+
+async def _seed_chunk(dsn: str, first: int, last: int, unloaded: list[int]) -> None:
     connection = await asyncpg.connect(dsn)
     try:
         async with connection.transaction():
             await _bulk_load_settings(connection)
             await connection.execute(USERS, SEED_TELEGRAM_BASE, first, last)
-            await connection.execute(HISTORY, SEED_TELEGRAM_BASE, first, last)
+            await connection.execute(HISTORY, SEED_TELEGRAM_BASE, first, last, unloaded)
             await connection.execute(WEIGHTS, SEED_TELEGRAM_BASE, first, last)
     finally:
         await connection.close()
@@ -228,6 +237,7 @@ async def seed_history(
     connection = await asyncpg.connect(dsn)
     try:
         rebuild = await _drop_secondary_indexes(connection)
+        unloaded = await _unloaded_ids(connection)
     finally:
         await connection.close()
     chunks = [
@@ -240,7 +250,7 @@ async def seed_history(
     async def worker() -> None:
         nonlocal done
         for first, last in queue:
-            await _seed_chunk(dsn, first, last)
+            await _seed_chunk(dsn, first, last, unloaded)
             done += last - first + 1
             if progress is not None:
                 progress(done, time.perf_counter() - started)
