@@ -1,4 +1,4 @@
-"""Table 6: does an update cost more when the database holds a year of history?
+"""Table 7: does an update cost more when the database holds a year of history?
 
 One database, one run: users are measured on it while it is empty (only their profiles),
 then it is seeded with `--history-users` users and a year of history each
@@ -258,7 +258,7 @@ async def run(cfg: BenchConfig) -> None:
             WARMUP_USERS,
         )
         print(
-            f"  table 6: empty database measured; seeding {cfg.history_users:,} users...",
+            f"  table 7: empty database measured; seeding {cfg.history_users:,} users...",
             flush=True,
         )
         quarter = max(1, cfg.history_users // 4)
@@ -267,7 +267,7 @@ async def run(cfg: BenchConfig) -> None:
         def progress(done: int, seconds: float) -> None:
             if done - reported[0] >= quarter or done == cfg.history_users:
                 reported[0] = done
-                print(f"  table 6: {done:,} users seeded ({seconds:.0f} s)", flush=True)
+                print(f"  table 7: {done:,} users seeded ({seconds:.0f} s)", flush=True)
 
         seeded = await seed_history(dsn, cfg.history_users, progress=progress)
         spread = max(1, cfg.history_users // (measured + 1))
@@ -324,7 +324,7 @@ async def run(cfg: BenchConfig) -> None:
         if state.failures:
             notes.append(f"failed flows ({label}): {len(state.failures)}; {state.failures[0]}")
     print_table(
-        "Table 6. History scale: empty database vs a year of history",
+        "Table 7. History scale: empty database vs a year of history",
         [
             "step",
             "SQL empty / full",
