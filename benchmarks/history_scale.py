@@ -1,9 +1,10 @@
 """Table 7: does an update cost more when the database holds a year of history?
 
-One database, one run: users are measured on it while it is empty (only their profiles),
-then it is seeded with `--history-users` users and a year of history each
-(`benchmarks/history_seed.py`: ~159 workouts, ~2,800 set logs per user), and seeded users
-are measured the same way. Each measured user goes through the whole Dispatcher, as in
+Two databases in one run: the full one is seeded with `--history-users` users and a year of
+history each (`benchmarks/history_seed.py`: ~159 workouts, ~2,800 set logs per user), the
+empty one holds only the measured users' profiles. Users are measured on both in turns (an
+empty one, then a seeded one...), each database with its own bot warmed up first, so both
+sides see the same machine. Each measured user goes through the whole Dispatcher, as in
 tables 1-2: the menu, a workout (its background generation reads the history the
 progression engine needs), every logging tap, completion and «Как прошло?», the progress
 screen, the workouts list and a past workout, the chart, the weight log and `/export`.
@@ -17,12 +18,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
 
-from benchmarks.bot_under_test import BG_GENERATE, BG_SHOW, BotUnderTest, build_bot_under_test
+from benchmarks.bot_under_test import BG_GENERATE, BG_SHOW, build_bot_under_test
 from benchmarks.config import BenchConfig
 from benchmarks.history_seed import SEED_TELEGRAM_BASE, insert_profiles, seed_history
 from benchmarks.report import ms, percentile, print_table, verdict
@@ -83,50 +83,47 @@ WORKOUT_STEPS = frozenset([*STEPS[: STEPS.index(EFFORT_STEP) + 1], BG_GENERATE, 
 
 
 class _Pass:
-    """One database state's measurements."""
+    """One database's bot and its measurements."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: BenchEnv, name: str) -> None:
+        self.counter = SqlCounter(env.engine)
+        self.bot = build_bot_under_test(env, f"history_{name}", sql=self.counter)
         self.latencies = Latencies()
         self.failures: list[str] = []
-        self.sql: dict[str, list[int]] = {}
         self.generation: list[float] = []
 
+    @property
+    def sql(self) -> dict[str, list[int]]:
+        return {
+            step: [cell.statements for cell in cells]
+            for step, cells in self.counter.samples.items()
+        }
 
-async def _measure(
-    bot: BotUnderTest, counter: SqlCounter, telegram_ids: Sequence[int], warmup: int
-) -> _Pass:
-    """Each user through SCRIPT, one at a time; the first `warmup` users are not counted."""
-    result = _Pass()
-    counter.samples.clear()
-    counter.install()
-    try:
-        for index, telegram_id in enumerate(telegram_ids):
-            warm = index < warmup
-            user = SimUser(
-                dp=bot.dp,
-                bot=bot.bot,
-                screens=bot.screens,
-                user_id=telegram_id,
-                latencies=None if warm else result.latencies,
-                sql=counter,
-                service=bot.service,
-            )
-            generated = len(bot.service.generation_seconds)
-            try:
-                await user.run(SCRIPT)
-            except (FlowError, TimeoutError) as error:
-                result.failures.append(str(error)[:300])
-            if not warm:
-                result.generation += bot.service.generation_seconds[generated:]
-            bot.screens.forget(telegram_id)
-            if warm:
-                counter.samples.clear()
-    finally:
-        counter.remove()
-    result.sql = {
-        step: [cell.statements for cell in cells] for step, cells in counter.samples.items()
-    }
-    return result
+    async def run_user(self, telegram_id: int, *, counted: bool) -> None:
+        """One user through SCRIPT; a user not `counted` warms the bot up."""
+        bot = self.bot
+        user = SimUser(
+            dp=bot.dp,
+            bot=bot.bot,
+            screens=bot.screens,
+            user_id=telegram_id,
+            latencies=self.latencies if counted else None,
+            sql=self.counter,
+            service=bot.service,
+        )
+        generated = len(bot.service.generation_seconds)
+        self.counter.install()
+        try:
+            await user.run(SCRIPT)
+        except (FlowError, TimeoutError) as error:
+            self.failures.append(str(error)[:300])
+        finally:
+            self.counter.remove()
+        if counted:
+            self.generation += bot.service.generation_seconds[generated:]
+        else:
+            self.counter.samples.clear()
+        bot.screens.forget(telegram_id)
 
 
 async def _explain(env: BenchEnv, statement: Any) -> list[str]:
@@ -243,24 +240,11 @@ def _flatness(ratios: dict[str, float]) -> str:
 
 async def run(cfg: BenchConfig) -> None:
     measured = max(1, cfg.history_measured_users)
-    async with bench_env() as env:
-        dsn = env.database_url.replace("postgresql+asyncpg://", "postgresql://")
-        # One bot for both passes, warmed up first: the second pass must not gain from
-        # caches the first one filled (SQLAlchemy's compiled statements, asyncpg's
-        # prepared ones, the pool).
-        counter = SqlCounter(env.engine)
-        bot = build_bot_under_test(env, "history", sql=counter)
-        await insert_profiles(dsn, EMPTY_BASE, WARMUP_USERS + measured)
-        empty = await _measure(
-            bot,
-            counter,
-            [EMPTY_BASE + i for i in range(1, WARMUP_USERS + measured + 1)],
-            WARMUP_USERS,
-        )
-        print(
-            f"  table 7: empty database measured; seeding {cfg.history_users:,} users...",
-            flush=True,
-        )
+    # Two databases, measured in turns (an empty user, then a full one, and so on), so a
+    # change of the machine's load during the run weighs on both sides alike.
+    async with bench_env() as full_env, bench_env() as empty_env:
+        full_dsn = full_env.database_url.replace("postgresql+asyncpg://", "postgresql://")
+        empty_dsn = empty_env.database_url.replace("postgresql+asyncpg://", "postgresql://")
         quarter = max(1, cfg.history_users // 4)
         reported = [0]
 
@@ -269,13 +253,21 @@ async def run(cfg: BenchConfig) -> None:
                 reported[0] = done
                 print(f"  table 7: {done:,} users seeded ({seconds:.0f} s)", flush=True)
 
-        seeded = await seed_history(dsn, cfg.history_users, progress=progress)
-        spread = max(1, cfg.history_users // (measured + 1))
-        full_ids = [
-            SEED_TELEGRAM_BASE + 1 + i * spread for i in range(min(cfg.history_users, measured))
+        seeded = await seed_history(full_dsn, cfg.history_users, progress=progress)
+        await insert_profiles(empty_dsn, EMPTY_BASE, WARMUP_USERS + measured)
+        empty, full = _Pass(empty_env, "empty"), _Pass(full_env, "full")
+        # Seeded users, spread over the id range: the first ones warm up, the rest count.
+        spread = max(1, cfg.history_users // (WARMUP_USERS + measured))
+        seeded_ids = [
+            SEED_TELEGRAM_BASE + 1 + i * spread
+            for i in range(min(cfg.history_users, WARMUP_USERS + measured))
         ]
-        full = await _measure(bot, counter, full_ids, 0)
-        explained = await _explained(env, full_ids[-1])
+        for index in range(WARMUP_USERS + measured):
+            counted = index >= WARMUP_USERS
+            await empty.run_user(EMPTY_BASE + 1 + index, counted=counted)
+            if index < len(seeded_ids):
+                await full.run_user(seeded_ids[index], counted=counted)
+        explained = await _explained(full_env, seeded_ids[-1])
     renders = await _chart_renders()
 
     rows = []
