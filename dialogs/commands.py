@@ -150,8 +150,11 @@ async def cmd_export(
         await open_home(dialog_manager, registered=False)
 
 
-async def cmd_help(message: Message) -> None:
+async def cmd_help(message: Message, dialog_manager: DialogManager) -> None:
     await message.answer(HELP_TEXT)
+    if _in_registration(dialog_manager):
+        # The question stays right under the help, answers kept.
+        await dialog_manager.show(ShowMode.SEND)
 
 
 async def cmd_cancel(

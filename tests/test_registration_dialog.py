@@ -312,6 +312,13 @@ async def test_a_command_mid_wizard_keeps_the_answers(
     assert await user.press("🏋️ Зал") == screens.summary(screens.answers(), screens.LOSS_PACE)
 
 
+async def test_help_mid_wizard_shows_the_same_step_again(user: UserSession) -> None:
+    await fill_until(user, "height")
+    helped = await user.say_expecting(2, "/help")
+    assert helped.texts()[1] == screens.step(4, screens.WEIGHT_QUESTION)
+    assert "/progress" in helped.texts()[0]
+
+
 async def test_cancel_mid_wizard_returns_to_the_greeting(user: UserSession) -> None:
     await fill_until(user, "age")
     cancelled = await user.say_expecting(2, "/cancel")
