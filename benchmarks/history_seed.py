@@ -14,11 +14,11 @@ no ORM object is built. Per user (telegram ids `SEED_TELEGRAM_BASE + 1..users`):
   exercises skipped, 5 % never logged (as in real use);
 * one body weight a week.
 
-About 25 million set logs for 10,000 users. Foreign keys are not re-checked row by row
+About 28 million set logs for 10,000 users. Foreign keys are not re-checked row by row
 while seeding (`session_replication_role = replica`, the server's bulk-load switch, used
 when the role is a superuser): every id written comes from the same statement's own
 inserts. The secondary indexes of the three big tables are dropped before the load and
-built again after it, two at a time (one sort instead of 25 million insertions each);
+built again after it, two at a time (one sort instead of 28 million insertions each);
 primary keys stay. A freshly built index is denser than one grown row by row over a
 year (about 90 % full pages instead of 70 %): a range scan reads slightly fewer pages.
 """
