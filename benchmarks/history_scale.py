@@ -1,16 +1,17 @@
 """Table 7: does an update cost more when the database holds a year of history?
 
-Two databases in one run: the full one is seeded with `--history-users` users and a year of
-history each (`benchmarks/history_seed.py`: ~159 workouts, ~2,800 set logs per user), the
-empty one holds only the measured users' profiles. Users are measured on both in turns (an
-empty one, then a seeded one...), each database with its own bot warmed up first, so both
-sides see the same machine. Each measured user goes through the whole Dispatcher, as in
-tables 1-2: the menu, a workout (its background generation reads the history the
-progression engine needs), every logging tap, completion and «Как прошло?», the progress
-screen, the workouts list and a past workout, the chart, the weight log and `/export`.
-Per step: SQL statements of the update (max over the users) and p50/p95/p99 latency,
-empty beside full, and the ratio of the p50s. Then the history reads are EXPLAINed on
-the full database: index range scans, never a scan of the table.
+Two databases in one run: the full one is seeded with `--history-users` users and a year
+of history each (`benchmarks/history_seed.py`: ~159 workouts, ~2,800 set logs per user);
+the empty one holds only the measured users' profiles, the same users with the same
+profiles. They are measured on both in turns (on the empty database, then on the full
+one, user after user), each database with its own bot warmed up first, so both sides see
+the same machine. Each measured user goes through the whole Dispatcher, as in tables 1-2:
+the menu, a workout (its background generation reads the history the progression engine
+needs), every logging tap, completion and «Как прошло?», the progress screen, the chart,
+the weight log, the workouts list and a past workout, and `/export`. Per step: SQL
+statements of the update (max over the users) and p50/p95/p99 latency, empty beside full,
+and the ratio of the p50s. Then the history reads are EXPLAINed on the full database:
+index range scans, never a scan of the table.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from trainer_bot.queries.results import logged_history_statement
 from trainer_bot.services.progress import RECORDS_SHOWN, RECORDS_WINDOW
 from trainer_bot.services.progress_history import HISTORY_WINDOW
 
-EMPTY_BASE = 700_000_000  # telegram ids of the users measured on the empty database
 WARMUP_USERS = 8  # on the empty database, before anything is measured
 TAP_TARGET = 2  # issue 12: a logging tap stays at most 2 SQL statements
 STEP_TARGET = 6  # issue 5: at most 6 per workout step
@@ -260,20 +260,17 @@ async def run(cfg: BenchConfig) -> None:
                 print(f"  table 7: {done:,} users seeded ({seconds:.0f} s)", flush=True)
 
         seeded = await seed_history(full_dsn, cfg.history_users, progress=progress)
-        await insert_profiles(empty_dsn, EMPTY_BASE, WARMUP_USERS + measured)
-        empty, full = _Pass(empty_env, "empty"), _Pass(full_env, "full")
-        # Seeded users, spread over the id range: the first ones warm up, the rest count.
+        # The same users on both: seeded ones spread over the id range, and on the empty
+        # database the same profiles without their history. The first ones warm up.
         spread = max(1, cfg.history_users // (WARMUP_USERS + measured))
-        seeded_ids = [
-            SEED_TELEGRAM_BASE + 1 + i * spread
-            for i in range(min(cfg.history_users, WARMUP_USERS + measured))
-        ]
-        for index in range(WARMUP_USERS + measured):
+        numbers = [1 + i * spread for i in range(min(cfg.history_users, WARMUP_USERS + measured))]
+        await insert_profiles(empty_dsn, numbers)
+        empty, full = _Pass(empty_env, "empty"), _Pass(full_env, "full")
+        for index, number in enumerate(numbers):
             counted = index >= WARMUP_USERS
-            await empty.run_user(EMPTY_BASE + 1 + index, counted=counted)
-            if index < len(seeded_ids):
-                await full.run_user(seeded_ids[index], counted=counted)
-        explained = await _explained(full_env, seeded_ids[-1])
+            await empty.run_user(SEED_TELEGRAM_BASE + number, counted=counted)
+            await full.run_user(SEED_TELEGRAM_BASE + number, counted=counted)
+        explained = await _explained(full_env, SEED_TELEGRAM_BASE + numbers[-1])
     renders = await _chart_renders()
 
     rows = []

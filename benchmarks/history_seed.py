@@ -55,7 +55,7 @@ SELECT $1::bigint + g, 'Атлет',
        CASE WHEN g % 6 = 0 THEN 1 ELSE NULL END,
        now() - INTERVAL '3 days', now() - INTERVAL '1 year', now()
 FROM (SELECT g, round((62 + g % 30)::numeric, 1)::float AS weight
-      FROM generate_series($2::int, $3::int) g) profiles
+      FROM unnest($2::int[]) g) profiles
 """
 
 # The foci of each user's week (rules.SPLITS: full body A/B at 2 a week and for
@@ -157,18 +157,19 @@ async def _seed_chunk(dsn: str, first: int, last: int, unloaded: list[int]) -> N
     try:
         async with connection.transaction():
             await _bulk_load_settings(connection)
-            await connection.execute(USERS, SEED_TELEGRAM_BASE, first, last)
+            await connection.execute(USERS, SEED_TELEGRAM_BASE, list(range(first, last + 1)))
             await connection.execute(HISTORY, SEED_TELEGRAM_BASE, first, last, unloaded)
             await connection.execute(WEIGHTS, SEED_TELEGRAM_BASE, first, last)
     finally:
         await connection.close()
 
 
-async def insert_profiles(dsn: str, base: int, count: int) -> None:
-    """`count` profiles like the seeded ones (telegram ids `base + 1..count`), no history."""
+async def insert_profiles(dsn: str, numbers: list[int]) -> None:
+    """The profiles the seed gives users `numbers` (telegram ids `SEED_TELEGRAM_BASE + n`),
+    without their history."""
     connection = await asyncpg.connect(dsn)
     try:
-        await connection.execute(USERS, base, 1, count)
+        await connection.execute(USERS, SEED_TELEGRAM_BASE, numbers)
     finally:
         await connection.close()
 
