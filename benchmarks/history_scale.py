@@ -72,6 +72,7 @@ SCRIPT = [
     Action(EFFORT_STEP, "press", _label("👍 Нормально")),
     Action("/progress: the progress screen", "say", "/progress"),
     Action("«📉 График» (chart photo)", "press", _label("📉 График")),
+    Action("back from the chart", "press", _label("◀️ Назад")),
     Action("«⚖️ Записать вес»", "press", _label("⚖️ Записать вес")),
     Action("weight typed «80,5»", "say", "80,5"),
     Action("«🗂 Тренировки» (list)", "press", _label("🗂 Тренировки")),

@@ -42,3 +42,4 @@ class ProgressSG(StatesGroup):
     workouts = State()
     workout = State()
     weight = State()
+    chart = State()
