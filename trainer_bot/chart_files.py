@@ -17,7 +17,10 @@ import tempfile
 from pathlib import Path
 
 _directory: Path | None = None
-_latest: dict[int, Path] = {}  # telegram id -> the file of their latest chart
+_latest: dict[int, Path] = {}  # telegram id -> the file of their latest chart, oldest first
+# Charts kept at once (about 3 KB each); the oldest is removed beyond this: its window then
+# asks for «📉 График» again.
+MAX_KEPT = 1000
 
 
 def _charts_directory() -> Path:
@@ -38,10 +41,19 @@ def _write(directory: Path, telegram_id: int, png: bytes) -> Path:
     return path
 
 
+def _forget(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
 async def save_chart(telegram_id: int, png: bytes) -> Path:
     """Keep `png` as the user's latest chart (written in a worker thread); its path."""
     path = await asyncio.to_thread(_write, _charts_directory(), telegram_id, png)
-    _latest[telegram_id] = path
+    _latest.pop(telegram_id, None)
+    _latest[telegram_id] = path  # the newest last
+    evicted = [_latest.pop(oldest) for oldest in list(_latest)[: max(0, len(_latest) - MAX_KEPT)]]
+    if evicted:
+        await asyncio.to_thread(_forget, evicted)
     return path
 
 
