@@ -10,7 +10,7 @@ import sys
 import time
 from importlib import metadata
 
-from benchmarks import generation, llm_cost, memory, sql_counts, throughput
+from benchmarks import generation, history_scale, llm_cost, memory, sql_counts, throughput
 from benchmarks.config import BenchConfig
 from benchmarks.runtime import freeze_like_the_bot, setup_bench_logging
 from benchmarks.services import POSTGRES_ADMIN_DSN, REDIS_URL, ServiceUnavailableError, bench_env
@@ -74,7 +74,7 @@ def _header(cfg: BenchConfig, postgres: str, redis_version: str) -> None:
     print(
         f"  users {cfg.users} at concurrency {cfg.concurrency}, {cfg.sequential_users} one at "
         f"a time; LLM {cfg.llm_users} x {cfg.llm_delay_ms} ms; memory {cfg.memory_users} users;"
-        f" tables {','.join(map(str, cfg.tables))}",
+        f" history {cfg.history_users:,} users; tables {','.join(map(str, cfg.tables))}",
         flush=True,
     )
 
@@ -96,8 +96,12 @@ async def _in_process(cfg: BenchConfig) -> None:
         started = time.perf_counter()
         llm_cost.run(cfg)
         print(f"  (table 4: {time.perf_counter() - started:.0f} s)", flush=True)
+    if 7 in cfg.tables:  # a database of its own: 10,000 users with a year of history
+        started = time.perf_counter()
+        await history_scale.run(cfg)
+        print(f"  (table 7: {time.perf_counter() - started:.0f} s)", flush=True)
     if problems.count:
-        print(f"log warnings/errors during tables 1-4: {problems.count}; first ones:")
+        print(f"log warnings/errors during tables 1-4 and 7: {problems.count}; first ones:")
         for line in problems.first:
             print(f"  {line}")
 

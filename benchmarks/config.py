@@ -23,7 +23,9 @@ class BenchConfig:
     llm_users: int = 20  # table 3: workouts through the fake LLM
     llm_delay_ms: int = 300  # table 3: the fake LLM answers after this long
     memory_users: int = 1000  # table 5
-    tables: tuple[int, ...] = (1, 2, 3, 4, 5)
+    history_users: int = 10_000  # table 7: users seeded with a year of history each
+    history_measured_users: int = 30  # table 7: users measured on each database
+    tables: tuple[int, ...] = (1, 2, 3, 4, 5, 7)
 
     @classmethod
     def from_env(cls) -> BenchConfig:
@@ -37,6 +39,10 @@ class BenchConfig:
             llm_users=_env_int("BENCH_LLM_USERS", base.llm_users),
             llm_delay_ms=_env_int("BENCH_LLM_DELAY_MS", base.llm_delay_ms),
             memory_users=_env_int("BENCH_MEMORY_USERS", base.memory_users),
+            history_users=_env_int("BENCH_HISTORY_USERS", base.history_users),
+            history_measured_users=_env_int(
+                "BENCH_HISTORY_MEASURED_USERS", base.history_measured_users
+            ),
         )
 
     @classmethod
@@ -44,9 +50,10 @@ class BenchConfig:
         env = cls.from_env()
         parser = argparse.ArgumentParser(
             prog="python -m benchmarks",
-            description="trainer_bot benchmarks: five tables of figures next to targets "
+            description="trainer_bot benchmarks: six tables of figures next to targets "
             "(env: BENCH_USERS, BENCH_CONCURRENCY, BENCH_SEQUENTIAL_USERS, BENCH_LLM_USERS, "
-            "BENCH_LLM_DELAY_MS, BENCH_MEMORY_USERS, BENCH_POSTGRES_DSN, BENCH_REDIS_URL)",
+            "BENCH_LLM_DELAY_MS, BENCH_MEMORY_USERS, BENCH_HISTORY_USERS, "
+            "BENCH_HISTORY_MEASURED_USERS, BENCH_POSTGRES_DSN, BENCH_REDIS_URL)",
         )
         parser.add_argument("--users", type=int, default=env.users)
         parser.add_argument("--concurrency", type=int, default=env.concurrency)
@@ -56,8 +63,12 @@ class BenchConfig:
         parser.add_argument("--llm-users", type=int, default=env.llm_users)
         parser.add_argument("--llm-delay-ms", type=int, default=env.llm_delay_ms)
         parser.add_argument("--memory-users", type=int, default=env.memory_users)
+        parser.add_argument("--history-users", type=int, default=env.history_users)
         parser.add_argument(
-            "--only", default="1,2,3,4,5", help="comma-separated table numbers, e.g. 1,3"
+            "--history-measured-users", type=int, default=env.history_measured_users
+        )
+        parser.add_argument(
+            "--only", default="1,2,3,4,5,7", help="comma-separated table numbers, e.g. 1,3"
         )
         args = parser.parse_args(argv)
         tables = tuple(sorted({int(part) for part in args.only.split(",") if part.strip()}))
@@ -70,5 +81,7 @@ class BenchConfig:
             llm_users=args.llm_users,
             llm_delay_ms=args.llm_delay_ms,
             memory_users=args.memory_users,
+            history_users=max(1, args.history_users),
+            history_measured_users=max(1, args.history_measured_users),
             tables=tables,
         )

@@ -49,6 +49,20 @@ def _in_registration(dialog_manager: DialogManager) -> bool:
     )
 
 
+RESUME_TAIL = "Ответы, которые ты уже дал, сохранены — продолжим с того же шага 👇"
+
+
+async def _resume_registration(message: Message, dialog_manager: DialogManager, lead: str) -> bool:
+    """A newcomer sends a command in the middle of the wizard: every answer given is kept,
+    the command is explained and the same step is shown again. False when not in the wizard."""
+    if not _in_registration(dialog_manager):
+        return False
+    logger.info("User %s sent a command mid-registration; the wizard goes on", message.chat.id)
+    await message.answer(f"{lead}\n\n{RESUME_TAIL}")
+    await dialog_manager.show(ShowMode.SEND)
+    return True
+
+
 async def _drop_profile_edit(message: Message, dialog_manager: DialogManager) -> None:
     """A command leaves an unfinished profile edit: say once that nothing was saved."""
     if _in_registration(dialog_manager) and dialog_manager.current_context().dialog_data.get(
@@ -80,6 +94,10 @@ async def cmd_profile(
     message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
     if not await services.users.is_registered(message.chat.id):
+        if await _resume_registration(
+            message, dialog_manager, "Профиль появится, как только закончим анкету."
+        ):
+            return
         await message.answer("Профиля пока нет — давай заполним анкету 👇")
         await open_home(dialog_manager, registered=False)
         return
@@ -93,6 +111,12 @@ async def cmd_workout(
     dialog_manager.show_mode = ShowMode.SEND
     await _drop_profile_edit(message, dialog_manager)
     if not await request_workout(dialog_manager, services, message.chat.id, message.chat.id):
+        if await _resume_registration(
+            message,
+            dialog_manager,
+            "Тренировку составлю сразу после анкеты — так она будет именно под тебя.",
+        ):
+            return
         await message.answer("Сначала заполним анкету — так тренировка будет именно под тебя 👇")
         await open_home(dialog_manager, registered=False)
 
@@ -101,6 +125,12 @@ async def cmd_progress(
     message: Message, dialog_manager: DialogManager, services: BotServices
 ) -> None:
     if not await services.users.is_registered(message.chat.id):
+        if await _resume_registration(
+            message,
+            dialog_manager,
+            "Прогресс появится после анкеты и первой тренировки — я буду записывать каждую.",
+        ):
+            return
         await message.answer("Прогресса пока нет — давай заполним анкету 👇")
         await open_home(dialog_manager, registered=False)
         return
@@ -112,12 +142,19 @@ async def cmd_export(
 ) -> None:
     user_id = message.from_user.id if message.from_user else message.chat.id
     if not await send_export(services, user_id, message.chat.id):
+        if await _resume_registration(
+            message, dialog_manager, "Выгружать пока нечего: история начнётся после анкеты."
+        ):
+            return
         await message.answer("Выгружать пока нечего — давай заполним анкету 👇")
         await open_home(dialog_manager, registered=False)
 
 
-async def cmd_help(message: Message) -> None:
+async def cmd_help(message: Message, dialog_manager: DialogManager) -> None:
     await message.answer(HELP_TEXT)
+    if _in_registration(dialog_manager):
+        # The question stays right under the help, answers kept.
+        await dialog_manager.show(ShowMode.SEND)
 
 
 async def cmd_cancel(

@@ -1,5 +1,5 @@
-"""Files sent to the user: the history as CSV (`/export`, «📤 Экспорт CSV») and the
-progress chart as a photo («📉 График»)."""
+"""The file sent to the user: the history as CSV (`/export`, «📤 Экспорт CSV»). (The
+progress chart is a window of the progress dialog.)"""
 
 from __future__ import annotations
 
@@ -25,15 +25,4 @@ async def send_export(services: BotServices, telegram_id: int, chat_id: int) -> 
         caption="📤 Твоя история тренировок и веса — твои данные, забирай.",
     )
     logger.info("User %s exported their history (%d bytes)", telegram_id, len(data))
-    return True
-
-
-async def send_chart(services: BotServices, telegram_id: int, chat_id: int) -> bool:
-    """«📉 График»: the PNG as a photo (rendered off the event loop by the service)."""
-    chart = await services.progress.chart(telegram_id)
-    if chart is None:
-        return False
-    await services.bot.send_photo(
-        chat_id, BufferedInputFile(chart.png, filename="progress.png"), caption=chart.caption
-    )
     return True

@@ -48,3 +48,4 @@ class ProgressSG(StatesGroup):
     workouts = State()
     workout = State()
     weight = State()
+    chart = State()

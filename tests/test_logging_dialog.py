@@ -90,6 +90,56 @@ async def test_set_by_set_with_steppers_double_tap_and_undo(
     assert [n for n, _, _ in await logs(session_factory)] == [1]
 
 
+async def test_undo_after_a_typed_line_brings_back_the_sets_it_replaced(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_loaded_exercise(user)
+    await user.say("60 10 10 10")
+    first = await logs(session_factory)
+    assert first == [(1, 10, 60.0), (2, 10, 60.0), (3, 10, 60.0)]
+    await user.say("62,5 8 8")  # fewer sets replace more, in the same minute
+    assert await logs(session_factory) == [(1, 8, 62.5), (2, 8, 62.5)]
+    undo_screen = user.screen()
+    text = await user.press("↩️ Отменить")
+    assert await logs(session_factory) == first
+    assert "✅ Записано: 60 кг × 10, 10, 10" in text, text
+    await user.press("↩️ Отменить", message=undo_screen)  # a double tap undoes once
+    assert await logs(session_factory) == first
+    # The next undo takes back the first line too: nothing was logged before it.
+    text = await user.press("↩️ Отменить")
+    assert await logs(session_factory) == []
+    assert "Записано" not in text and "↩️ Отменить" not in user.buttons()
+
+
+async def test_undo_after_skip_brings_back_the_logged_sets(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_loaded_exercise(user)
+    await user.say("60 10 9")
+    logged = await logs(session_factory)
+    assert "⏭ Пропущено" in await user.press("⏭ Пропустить")
+    assert await logs(session_factory) == []
+    text = await user.press("↩️ Отменить")
+    assert await logs(session_factory) == logged
+    assert "✅ Записано: 60 кг × 10, 9" in text, text
+    async with session_factory() as session:
+        skipped = await session.scalar(
+            select(func.count()).select_from(WorkoutExercise).where(WorkoutExercise.skipped)
+        )
+    assert skipped == 0
+
+
+async def test_undo_of_a_set_added_to_a_typed_line_keeps_the_line(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_loaded_exercise(user)
+    await user.say("60 10 10")
+    await user.say("60x8")  # one set is added after the logged ones
+    assert await logs(session_factory) == [(1, 10, 60.0), (2, 10, 60.0), (3, 8, 60.0)]
+    await user.press("↩️ Отменить")
+    assert await logs(session_factory) == [(1, 10, 60.0), (2, 10, 60.0)]
+
+
 @pytest.mark.parametrize(
     ("typed", "expected_reps", "weight"),
     [

@@ -53,16 +53,21 @@ async def test_each_logging_tap_is_one_transaction_of_at_most_two_statements(
     with captured_sql(engine) as sql:
         text = await user.press("↩️ Отменить")
     assert len(sql.statements) == 2 and sql.commits == 1, sql.statements
-    assert "✅ Записано" not in text  # all three sets of the typed line went together
+    # Undo is exact: the sets «Сделал как написано» wrote, which the line replaced, are back.
+    assert "✅ Записано" in text and "8, 8, 7" not in text
 
-    with captured_sql(engine) as sql:
+    with captured_sql(engine) as sql:  # the logged sets removed with the flag: one write
         await user.press("⏭ Пропустить")
-    assert len(sql.statements) == 2 and sql.commits == 1, sql.statements
+    assert len(writes(sql)) == 1 and len(sql.statements) == 2 and sql.commits == 1, sql.statements
 
-    # The one three-statement case: fewer sets replacing more (the extra ones removed).
+    # Fewer sets replacing more: the extra ones go in the same statement (a CTE).
     await user.say("10 10 10")
-    harness.clock.advance(minutes=2)
     with captured_sql(engine) as sql:
         text = await user.say("12 12")
-    assert len(writes(sql)) == 2 and len(sql.statements) == 3 and sql.commits == 1, sql.statements
+    assert len(writes(sql)) == 1 and len(sql.statements) == 2 and sql.commits == 1, sql.statements
     assert "× 12, 12" in text and "10" not in text.split("Записано:")[1].split("\n")[0]
+
+    with captured_sql(engine) as sql:  # the three sets come back in one statement
+        text = await user.press("↩️ Отменить")
+    assert len(writes(sql)) == 1 and len(sql.statements) == 2 and sql.commits == 1, sql.statements
+    assert "× 10, 10, 10" in text

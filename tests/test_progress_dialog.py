@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -11,10 +12,11 @@ from aiogram.methods import SendDocument
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.support.dialogs import UserSession
+from tests.support.dialogs import UserSession, message_text
 from tests.support.exercises import open_loaded_exercise
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until
+from trainer_bot.chart_files import latest_chart
 from trainer_bot.db.models import BodyWeight, User
 from trainer_bot.training.records import epley, weekly_streak
 
@@ -111,14 +113,19 @@ def test_weekly_streak_counts_full_weeks_back_from_now() -> None:
 async def test_chart_is_a_png_photo_with_the_numbers_in_the_caption(
     user: UserSession, harness: DialogHarness
 ) -> None:
-    from aiogram.methods import SendPhoto
-
     await log_one_workout(user, "60 8 8 7")
     await user.press("📈 Прогресс")
     await user.press("⚖️ Записать вес")
     await user.say("81")
-    await user.press_expecting(2, "📉 График")  # the progress screen, then the photo
-    (call,) = harness.bot.calls_of(SendPhoto)
-    assert call.photo.data.startswith(b"\x89PNG\r\n\x1a\n")
-    assert "Вес: 81 → 81 кг, цель 76 кг" in call.caption
-    assert "формуле Эпли" in call.caption and "→ 76 кг" in call.caption  # 60 × (1 + 8/30)
+    await user.press("📉 График")  # the progress window becomes the chart's photo
+    shown = user.screen()
+    assert shown.photo, "the chart window shows no photo"
+    caption = message_text(shown)
+    assert "Вес: 81 → 81 кг, цель 76 кг" in caption
+    assert "формуле Эпли" in caption and "→ 76 кг" in caption  # 60 × (1 + 8/30)
+    path = latest_chart(USER_ID)
+    assert path is not None
+    png = await asyncio.to_thread(path.read_bytes)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert user.buttons() == ["◀️ Назад"]
+    assert "Твой прогресс" in await user.press("◀️ Назад")

@@ -283,6 +283,42 @@ async def test_start_in_the_middle_resumes_the_wizard(user: UserSession) -> None
     assert await user.press("🏋️ Зал") == screens.summary(screens.answers(), screens.LOSS_PACE)
 
 
+@pytest.mark.parametrize(
+    ("command", "lead"),
+    [
+        ("/progress", "Прогресс появится после анкеты и первой тренировки"),
+        ("/workout", "Тренировку составлю сразу после анкеты"),
+        ("/profile", "Профиль появится, как только закончим анкету."),
+        ("/export", "Выгружать пока нечего: история начнётся после анкеты."),
+    ],
+)
+async def test_a_command_mid_wizard_keeps_the_answers(
+    user: UserSession, session_factory: async_sessionmaker[AsyncSession], command: str, lead: str
+) -> None:
+    await fill_until(user, "height")
+    answered = await user.say_expecting(2, command)
+    explanation, step = answered.texts()
+    assert explanation.startswith(lead), explanation
+    assert explanation.endswith(
+        "Ответы, которые ты уже дал, сохранены — продолжим с того же шага 👇"
+    )
+    assert step == screens.step(4, screens.WEIGHT_QUESTION)
+    assert await saved_user(session_factory) is None
+    await user.say("82,5")
+    await user.press("💪 1–3 года")
+    await user.press("📉 Похудение")
+    await user.say("76")
+    await user.press("3 раза")
+    assert await user.press("🏋️ Зал") == screens.summary(screens.answers(), screens.LOSS_PACE)
+
+
+async def test_help_mid_wizard_shows_the_same_step_again(user: UserSession) -> None:
+    await fill_until(user, "height")
+    helped = await user.say_expecting(2, "/help")
+    assert helped.texts()[1] == screens.step(4, screens.WEIGHT_QUESTION)
+    assert "/progress" in helped.texts()[0]
+
+
 async def test_cancel_mid_wizard_returns_to_the_greeting(user: UserSession) -> None:
     await fill_until(user, "age")
     cancelled = await user.say_expecting(2, "/cancel")

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.support import screens
 from tests.support.dialogs import UserSession
+from tests.support.exercises import open_loaded_exercise
 from tests.support.harness import DialogHarness, build_harness
 from tests.support.registration import fill_until
 from tests.support.sql import captured_sql
@@ -26,7 +27,14 @@ from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.db.engine import create_engine, create_session_factory
 from trainer_bot.db.migrations import alembic_config, upgrade_to_head
-from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise, WorkoutJob
+from trainer_bot.db.models import (
+    Exercise,
+    SetLog,
+    User,
+    Workout,
+    WorkoutExercise,
+    WorkoutJob,
+)
 from trainer_bot.services.catalogue_sync import sync_catalogue_file
 
 USER_ID = 616161
@@ -121,6 +129,39 @@ async def test_register_get_and_complete_a_workout_on_sqlite(
     async with sqlite_factory() as session:
         statuses = (await session.execute(select(Workout.status).order_by(Workout.id))).all()
     assert [status for (status,) in statuses] == ["completed", "planned"]
+
+
+async def test_replacing_skipping_and_exact_undo_on_sqlite(
+    sqlite_harness: DialogHarness, sqlite_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """No data-modifying CTEs in SQLite: the same taps as separate statements."""
+    user = UserSession(sqlite_harness, USER_ID, first_name="Олег")
+    await fill_until(user)
+    await user.press("✅ Всё верно")
+    await user.press("🏋️ Получить тренировку")
+    await user.background(1)
+    await open_loaded_exercise(user)
+
+    async def reps() -> list[tuple[int, int]]:
+        async with sqlite_factory() as session:
+            rows = await session.execute(
+                select(SetLog.set_number, SetLog.reps).order_by(SetLog.set_number)
+            )
+            return [(number, count) for number, count in rows]
+
+    await user.say("10 10 10")
+    await user.say("12 12")
+    assert await reps() == [(1, 12), (2, 12)]
+    await user.press("↩️ Отменить")
+    assert await reps() == [(1, 10), (2, 10), (3, 10)]
+    await user.press("⏭ Пропустить")
+    assert await reps() == []
+    await user.press("↩️ Отменить")
+    assert await reps() == [(1, 10), (2, 10), (3, 10)]
+    async with sqlite_factory() as session:
+        assert not await session.scalar(
+            select(func.count()).select_from(WorkoutExercise).where(WorkoutExercise.skipped)
+        )
 
 
 async def test_profile_upsert_inserts_then_updates_on_sqlite(

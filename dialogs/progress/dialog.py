@@ -9,11 +9,13 @@ from aiogram.enums import ContentType
 from aiogram_dialog import Dialog, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo
+from aiogram_dialog.widgets.media import DynamicMedia
 from aiogram_dialog.widgets.text import Const, Format
 
 from dialogs.common import ERROR_LINE
 from dialogs.progress import handlers
 from dialogs.progress.getters import (
+    chart_getter,
     history_workout_getter,
     progress_getter,
     weight_getter,
@@ -21,6 +23,8 @@ from dialogs.progress.getters import (
 )
 from dialogs.progress.keys import (
     BACK_ID,
+    CAPTION,
+    CHART,
     CHART_ID,
     EXPORT_ID,
     FOUND,
@@ -75,6 +79,8 @@ def progress_dialog() -> Dialog:
             TO_MENU,
             state=ProgressSG.main,
             getter=progress_getter,
+            # «📉 График» switches from its handler once the chart is drawn.
+            preview_add_transitions=[SwitchTo(Const(""), id="chart_drawn", state=ProgressSG.chart)],
             preview_data={
                 NOTICE: None,
                 WEEK_TEXT: "🗓 Эта неделя: 2 из 3 тренировок · серия: 4 недели подряд",
@@ -123,6 +129,23 @@ def progress_dialog() -> Dialog:
                 HEADER: "Верх тела · 👍 нормально",
                 LINES: "1. Жим штанги лёжа — 60 кг × 10, 10, 9\n2. Тяга верхнего блока — "
                 "пропущено\n3. Планка — не записано",
+            },
+        ),
+        Window(
+            DynamicMedia(CHART, when=F[FOUND]),
+            Format(f"📉 {{{CAPTION}}}", when=F[FOUND]),
+            Const(
+                "График устарел — нажми «📉 График» ещё раз, и я нарисую свежий.",
+                when=~F[FOUND],
+            ),
+            BACK,
+            state=ProgressSG.chart,
+            getter=chart_getter,
+            preview_data={
+                FOUND: True,
+                CHART: None,
+                CAPTION: "⚖️ Вес: 84 → 80,5 кг, цель 76 кг (зелёный пунктир).\n"
+                "🏋️ Жим штанги лёжа: оценка 1ПМ по формуле Эпли 70 → 79 кг (оранжевый).",
             },
         ),
         Window(

@@ -5,11 +5,17 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from aiogram.enums import ContentType
 from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
+from aiogram_dialog.api.entities import MediaAttachment
 
 from dialogs.common import ERROR_KEY
 from dialogs.progress.keys import (
+    CAPTION,
+    CHART,
+    CHART_CAPTION,
+    CHART_PATH,
     FOUND,
     HAS_NEWER,
     HAS_OLDER,
@@ -25,6 +31,7 @@ from dialogs.progress.keys import (
     WORKOUTS,
 )
 from dialogs.sets_text import sets_text
+from trainer_bot.chart_files import latest_chart
 from trainer_bot.formatting import format_kg, plural
 from trainer_bot.services.bot_services import BotServices
 from trainer_bot.services.progress import ExerciseProgress
@@ -126,3 +133,18 @@ async def history_workout_getter(
 
 async def weight_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY)}
+
+
+async def chart_getter(
+    dialog_manager: DialogManager, event_from_user: TelegramUser, **_: Any
+) -> dict[str, Any]:
+    """The photo «📉 График» drew; gone after a restart of the bot (then it says so)."""
+    path = dialog_manager.dialog_data.get(CHART_PATH)
+    latest = latest_chart(event_from_user.id)
+    if latest is None or str(latest) != path:
+        return {FOUND: False, CHART: None, CAPTION: ""}
+    return {
+        FOUND: True,
+        CHART: MediaAttachment(ContentType.PHOTO, path=path),
+        CAPTION: escape(str(dialog_manager.dialog_data.get(CHART_CAPTION, ""))),
+    }

@@ -10,9 +10,10 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from dialogs.common import ERROR_KEY
-from dialogs.export import send_chart, send_export
-from dialogs.progress.keys import NOTICE, OLDER_ID, PAGE, WORKOUT_ID
+from dialogs.export import send_export
+from dialogs.progress.keys import CHART_CAPTION, CHART_PATH, NOTICE, OLDER_ID, PAGE, WORKOUT_ID
 from dialogs.states import ProgressSG
+from trainer_bot.chart_files import save_chart
 from trainer_bot.services.bot_services import services_of
 
 logger = logging.getLogger(__name__)
@@ -24,8 +25,15 @@ async def on_export(callback: CallbackQuery, button: Button, manager: DialogMana
 
 
 async def on_chart(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-    await send_chart(services_of(manager), callback.from_user.id, chat_id)
+    """«📉 График»: drawn off the event loop (the service), kept as a file for the chart
+    window's photo (aiogram-dialog media come from a path)."""
+    chart = await services_of(manager).progress.chart(callback.from_user.id)
+    if chart is None:
+        return  # no profile: the progress screen says so already
+    path = await save_chart(callback.from_user.id, chart.png)
+    manager.dialog_data[CHART_PATH] = str(path)
+    manager.dialog_data[CHART_CAPTION] = chart.caption
+    await manager.switch_to(ProgressSG.chart)
 
 
 async def on_page(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

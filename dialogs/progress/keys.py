@@ -4,6 +4,8 @@
 PAGE = "page"  # the workouts list page, 0 = newest
 WORKOUT_ID = "workout_id"  # the workout opened from the list
 NOTICE = "notice"  # the answer to a recorded weight
+CHART_PATH = "chart_path"  # the PNG «📉 График» drew (trainer_bot/chart_files.py)
+CHART_CAPTION = "chart_caption"  # the numbers the picture shows
 
 # Getter keys.
 HAS_RECORDS = "has_records"
@@ -16,6 +18,8 @@ HAS_OLDER = "has_older"
 HEADER = "header"
 LINES = "lines"
 FOUND = "found"
+CHART = "chart"
+CAPTION = "caption"
 
 # Widget ids.
 TO_WORKOUTS_ID = "to_workouts"

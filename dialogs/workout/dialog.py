@@ -162,7 +162,6 @@ def logging_keyboard() -> list[Any]:
                 id=UNDO_ID,
                 item_id_getter=itemgetter(0),
                 items=UNDO_ITEMS,
-                type_factory=int,
                 on_click=logging_handlers.on_undo,
             ),
         ),
@@ -281,7 +280,7 @@ def workout_dialog() -> Dialog:
                 RESULT_TEXT: "✅ Записано: 62,5 кг × 8",
                 LOGGABLE: True,
                 ADD_SET_ITEMS: [(2, "➕ Подход 2: 62,5 кг × 8")],
-                UNDO_ITEMS: [(1, "↩️ Отменить")],
+                UNDO_ITEMS: [("e1", "↩️ Отменить")],
                 STEP_ITEMS: [
                     ("w-", "−2,5 кг"),
                     ("w+", "+2,5 кг"),

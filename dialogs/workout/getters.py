@@ -10,6 +10,7 @@ from aiogram.types import User as TelegramUser
 from aiogram_dialog import DialogManager
 
 from dialogs.common import ERROR_KEY
+from dialogs.workout import undo_log
 from dialogs.workout.keys import (
     ADD_SET_ITEMS,
     ASK_EFFORT,
@@ -203,7 +204,12 @@ async def exercise_getter(
         IMAGE_URL: item.image_url,
         HAS_PREVIOUS: position > positions[0],
         HAS_NEXT: position < positions[-1],
-        **logging_buttons(item, workout.loggable, dialog_data_drafts(dialog_manager)),
+        **logging_buttons(
+            item,
+            workout.loggable,
+            dialog_data_drafts(dialog_manager),
+            undo_log.button_token(dialog_manager.dialog_data, item),
+        ),
         CAN_SWAP: workout.planned and not item.logged,
         # A refused log: the parser's or the service's message (our own HTML, no input).
         ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),

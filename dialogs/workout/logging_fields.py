@@ -53,7 +53,9 @@ def logging_texts(item: ExerciseView) -> dict[str, str]:
     return {WHY: item.progression_note or "", LAST_TEXT: last, RESULT_TEXT: result}
 
 
-def logging_buttons(item: ExerciseView, loggable: bool, drafts: Any) -> dict[str, Any]:
+def logging_buttons(
+    item: ExerciseView, loggable: bool, drafts: Any, undo_token: str
+) -> dict[str, Any]:
     if not loggable:
         return {LOGGABLE: False, ADD_SET_ITEMS: [], UNDO_ITEMS: [], STEP_ITEMS: [], CAN_SKIP: False}
     weight, reps = draft_of(item, drafts if isinstance(drafts, Mapping) else None)
@@ -66,11 +68,7 @@ def logging_buttons(item: ExerciseView, loggable: bool, drafts: Any) -> dict[str
         step = format_kg(weight_step(item))
         steps += [(WEIGHT_DOWN, f"−{step} кг"), (WEIGHT_UP, f"+{step} кг")]
     steps += [(REPS_DOWN, "−1 с" if item.is_timed else "−1 повт."), (REPS_UP, "+1")]
-    undo: list[tuple[int, str]] = []
-    if item.logged:
-        undo = [(max(s.set_number for s in item.logged), "↩️ Отменить")]
-    elif item.skipped:
-        undo = [(0, "↩️ Отменить")]
+    undo = [(undo_token, "↩️ Отменить")] if item.logged or item.skipped else []
     return {
         LOGGABLE: True,
         ADD_SET_ITEMS: add if next_set <= MAX_LOGGED_SETS else [],

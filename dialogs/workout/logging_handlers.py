@@ -12,6 +12,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from dialogs.common import ERROR_KEY
+from dialogs.workout import undo_log
 from dialogs.workout.keys import (
     DRAFTS,
     EFFORT,
@@ -64,6 +65,7 @@ async def _report(manager: DialogManager, outcome: LogOutcome) -> None:
         LogOutcome.CLOSED: CLOSED_TEXT,
         LogOutcome.TOO_MANY: TOO_MANY_TEXT,
         LogOutcome.NOT_FOUND: "Эта тренировка больше недоступна.",
+        LogOutcome.CHANGED: "Это упражнение уже изменилось — отменять нечего.",
     }
     if outcome is LogOutcome.LOGGED:
         manager.dialog_data.pop(ERROR_KEY, None)
@@ -74,20 +76,30 @@ async def _report(manager: DialogManager, outcome: LogOutcome) -> None:
 async def _log_on_screen(
     manager: DialogManager,
     telegram_id: int,
-    write: Callable[[int, ExerciseView], Awaitable[LogOutcome]],
+    write: Callable[[int, ExerciseView], Awaitable[LogOutcome | None]],
     *,
     forget_draft: bool = True,
+    remember: bool = True,
 ) -> None:
     """One logging tap on the exercise the screen shows: the service call (one
-    transaction), then its answer on the screen."""
+    transaction), then its answer on the screen. `write` returns None when it wrote
+    nothing and said why itself. A tap that changed the exercise is remembered for
+    «↩️ Отменить» (`remember`; undo itself is not)."""
     current = await _current(manager, telegram_id)
     if current is None:
         await _report(manager, LogOutcome.NOT_FOUND)
         return
     workout_id, item = current
     outcome = await write(workout_id, item)
+    if outcome is None:
+        return
     if forget_draft:
         _forget_draft(manager, item.position)
+    if remember and outcome is LogOutcome.LOGGED:
+        # The update's view was patched by the write: no second read.
+        after = await _current(manager, telegram_id)
+        if after is not None and after[1].position == item.position:
+            undo_log.record(manager.dialog_data, item.position, item.log_state, after[1].log_state)
     await _report(manager, outcome)
 
 
@@ -156,15 +168,31 @@ async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManage
 
 
 async def on_undo(
-    callback: CallbackQuery, widget: Select[int], manager: DialogManager, top_set: int
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, token: str
 ) -> None:
+    """«↩️ Отменить»: the exercise goes back to what it was before the last tap (see
+    undo_log); a stale button (the second tap of a double tap) does nothing."""
     telegram_id = callback.from_user.id
     results = services_of(manager).results
-    await _log_on_screen(
-        manager,
-        telegram_id,
-        lambda workout_id, item: results.undo(telegram_id, workout_id, item.position, top_set),
-    )
+
+    async def undo(workout_id: int, item: ExerciseView) -> LogOutcome:
+        remembered = undo_log.take(manager.dialog_data, item.position, token)
+        if remembered is not None:
+            before, after = remembered
+            outcome = await results.restore(telegram_id, workout_id, item.position, before, after)
+            if outcome is not LogOutcome.CHANGED:
+                return outcome
+            # Changed since (another screen): the rule for taps the screen did not see.
+            undo_log.forget(manager.dialog_data, item.position)
+            top = max((s.set_number for s in item.logged), default=0)
+        else:
+            top_set = undo_log.top_set_of(token)
+            if top_set is None:
+                return LogOutcome.LOGGED  # a stale button: already undone
+            top = top_set
+        return await results.undo(telegram_id, workout_id, item.position, top)
+
+    await _log_on_screen(manager, telegram_id, undo, remember=False)
 
 
 async def on_typed_sets(message: Message, widget: MessageInput, manager: DialogManager) -> None:
@@ -172,24 +200,22 @@ async def on_typed_sets(message: Message, widget: MessageInput, manager: DialogM
     nothing is saved."""
     if message.from_user is None:
         return
-    current = await _current(manager, message.from_user.id)
-    if current is None:
-        await _report(manager, LogOutcome.NOT_FOUND)
-        return
-    workout_id, item = current
-    if not message.text:
-        manager.dialog_data[ERROR_KEY] = NOT_TEXT
-        return
-    weight, _ = draft_of(item, manager.dialog_data.get(DRAFTS))
-    entry = parse_set_entry(message.text, loaded=item.loaded, timed=item.is_timed, weight_kg=weight)
-    if isinstance(entry, EntryError):
-        manager.dialog_data[ERROR_KEY] = entry.message
-        return
-    outcome = await services_of(manager).results.log_entry(
-        message.from_user.id, workout_id, item.position, entry
-    )
-    _forget_draft(manager, item.position)
-    await _report(manager, outcome)
+    telegram_id = message.from_user.id
+    results = services_of(manager).results
+    text = message.text
+
+    async def log_typed(workout_id: int, item: ExerciseView) -> LogOutcome | None:
+        if not text:
+            manager.dialog_data[ERROR_KEY] = NOT_TEXT
+            return None
+        weight, _ = draft_of(item, manager.dialog_data.get(DRAFTS))
+        entry = parse_set_entry(text, loaded=item.loaded, timed=item.is_timed, weight_kg=weight)
+        if isinstance(entry, EntryError):
+            manager.dialog_data[ERROR_KEY] = entry.message
+            return None
+        return await results.log_entry(telegram_id, workout_id, item.position, entry)
+
+    await _log_on_screen(manager, telegram_id, log_typed)
 
 
 async def on_effort(

@@ -65,6 +65,7 @@ CAPTIONS: dict[State, str] = {
     ProgressSG.workouts: "Прогресс · список тренировок",
     ProgressSG.workout: "Прогресс · что записано в тренировке",
     ProgressSG.weight: "Прогресс · записать вес",
+    ProgressSG.chart: "Прогресс · график (фото PNG с подписью)",
 }
 
 
@@ -260,13 +261,17 @@ def storyboard() -> list[Section]:
             "progress",
             "Прогресс",
             "Из меню «📈 Прогресс» или /progress: рекорды за год, серия недель, история "
-            "тренировок с записанными подходами и журнал веса.",
+            "тренировок с записанными подходами, журнал веса и график.",
             [
                 Scene(ProgressSG.main),
                 Scene(ProgressSG.main, "Ещё ничего не записано.", PROGRESS_EMPTY),
                 Scene(ProgressSG.workouts),
                 Scene(ProgressSG.workout),
                 Scene(ProgressSG.weight),
+                Scene(
+                    ProgressSG.chart,
+                    "Фото: вес к цели (пунктир) и оценка 1ПМ одного упражнения; числа — в подписи.",
+                ),
             ],
         ),
         Section(

@@ -74,13 +74,77 @@ async def upsert_sets(
     await session.execute(statement)
 
 
-async def delete_sets_after(session: AsyncSession, workout_exercise_id: int, last: int) -> None:
-    """Remove the sets numbered above `last` (0: all of them)."""
-    await session.execute(
-        delete(SetLog).where(
-            SetLog.workout_exercise_id == workout_exercise_id, SetLog.set_number > last
-        )
+@dataclass(frozen=True, slots=True)
+class StoredSet:
+    set_number: int
+    reps: int
+    weight_kg: float | None
+    logged_at: datetime
+
+
+async def replace_sets(
+    session: AsyncSession,
+    *,
+    workout_exercise_id: int,
+    user_id: int,
+    exercise_id: int,
+    sets: Sequence[StoredSet],
+    skipped: bool | None = None,
+) -> None:
+    """Make the exercise's log exactly `sets` (and its skipped flag `skipped`, unless None).
+
+    On PostgreSQL this is one statement: the sets not in `sets` are removed and the flag
+    is set by data-modifying CTEs of the upsert (they touch other rows than the upsert, so
+    their order does not matter). SQLite has no such CTEs: up to three statements there.
+    """
+    numbers = [item.set_number for item in sets]
+    gone = delete(SetLog).where(SetLog.workout_exercise_id == workout_exercise_id)
+    if numbers:
+        gone = gone.where(SetLog.set_number.not_in(numbers))
+    flag = (
+        update(WorkoutExercise)
+        .where(WorkoutExercise.id == workout_exercise_id, WorkoutExercise.skipped != skipped)
+        .values(skipped=skipped)
+        .execution_options(synchronize_session=False)
+        if skipped is not None
+        else None
     )
+    write = None
+    if sets:
+        write = _insert(session).values(
+            [
+                {
+                    "workout_exercise_id": workout_exercise_id,
+                    "user_id": user_id,
+                    "exercise_id": exercise_id,
+                    "set_number": item.set_number,
+                    "reps": item.reps,
+                    "weight_kg": item.weight_kg,
+                    "logged_at": item.logged_at,
+                }
+                for item in sets
+            ]
+        )
+        excluded = write.excluded
+        write = write.on_conflict_do_update(
+            index_elements=["workout_exercise_id", "set_number"],
+            set_={
+                "reps": excluded.reps,
+                "weight_kg": excluded.weight_kg,
+                "logged_at": excluded.logged_at,
+            },
+        )
+    if session.get_bind().dialect.name == "postgresql":
+        main: Any = write if write is not None else gone
+        if write is not None:
+            main = main.add_cte(gone.cte("gone"))
+        if flag is not None:
+            main = main.add_cte(flag.cte("flag"))
+        await session.execute(main)
+        return
+    for statement in (flag, gone, write):
+        if statement is not None:
+            await session.execute(statement)
 
 
 async def delete_last_entry(session: AsyncSession, workout_exercise_id: int, top_set: int) -> None:

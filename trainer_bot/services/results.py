@@ -18,8 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trainer_bot.db.enums import SessionEffort
 from trainer_bot.db.models import MAX_LOGGED_SETS
 from trainer_bot.queries import results as result_queries
-from trainer_bot.queries.results import NewSet
-from trainer_bot.services.views import ExerciseResult, ExerciseView, LoggedSet, WorkoutView
+from trainer_bot.queries.results import NewSet, StoredSet
+from trainer_bot.services.views import (
+    ExerciseResult,
+    ExerciseView,
+    LoggedSet,
+    LogState,
+    WorkoutView,
+)
 from trainer_bot.services.workouts import Clock
 from trainer_bot.training.set_entry import SetEntry
 
@@ -29,6 +35,7 @@ class LogOutcome(StrEnum):
     NOT_FOUND = "not_found"  # not the user's workout, or no such exercise
     CLOSED = "closed"  # the workout was replaced by a newer one
     TOO_MANY = "too_many"  # more than MAX_LOGGED_SETS sets
+    CHANGED = "changed"  # undo: the exercise is no longer as the undone tap left it
 
 
 class WorkoutViews(Protocol):
@@ -137,21 +144,26 @@ class Results:
         *,
         replace: bool,
     ) -> LogOutcome:
-        if replace and any(s.set_number > len(sets) for s in item.logged):
-            # Only when fewer sets replace more: usually the upsert alone is the write.
-            await result_queries.delete_sets_after(
-                self._session, item.workout_exercise_id, len(sets)
-            )
         now = self._clock()
-        await result_queries.upsert_sets(
-            self._session,
-            workout_exercise_id=item.workout_exercise_id,
-            user_id=view.user_id,
-            exercise_id=item.exercise_id,
-            sets=sets,
-            logged_at=now,
-            overwrite=True,
-        )
+        if replace:
+            # One statement on PostgreSQL, also when fewer sets replace more.
+            await result_queries.replace_sets(
+                self._session,
+                workout_exercise_id=item.workout_exercise_id,
+                user_id=view.user_id,
+                exercise_id=item.exercise_id,
+                sets=[StoredSet(s.set_number, s.reps, s.weight_kg, now) for s in sets],
+            )
+        else:
+            await result_queries.upsert_sets(
+                self._session,
+                workout_exercise_id=item.workout_exercise_id,
+                user_id=view.user_id,
+                exercise_id=item.exercise_id,
+                sets=sets,
+                logged_at=now,
+                overwrite=True,
+            )
         await self._session.commit()
         kept = () if replace else tuple(s for s in item.logged if s.set_number < sets[0].set_number)
         logged = (*kept, *(LoggedSet(new.set_number, new.reps, new.weight_kg, now) for new in sets))
@@ -166,9 +178,15 @@ class Results:
         view, item = target
         if item.result is ExerciseResult.SKIPPED:
             return LogOutcome.LOGGED
-        await result_queries.set_skipped(self._session, item.workout_exercise_id, True)
-        if item.logged:
-            await result_queries.delete_sets_after(self._session, item.workout_exercise_id, 0)
+        # The flag set and the logs removed: one statement on PostgreSQL.
+        await result_queries.replace_sets(
+            self._session,
+            workout_exercise_id=item.workout_exercise_id,
+            user_id=view.user_id,
+            exercise_id=item.exercise_id,
+            sets=[],
+            skipped=True,
+        )
         await self._session.commit()
         self._patch(telegram_id, view, dataclasses.replace(item, skipped=True, logged=()))
         return LogOutcome.LOGGED
@@ -197,6 +215,38 @@ class Results:
             await result_queries.set_skipped(self._session, item.workout_exercise_id, False)
             await self._session.commit()
             self._patch(telegram_id, view, dataclasses.replace(item, skipped=False))
+        return LogOutcome.LOGGED
+
+    async def restore(
+        self, telegram_id: int, workout_id: int, position: int, before: LogState, after: LogState
+    ) -> LogOutcome:
+        """«↩️ Отменить» of a tap the screen remembers: the exercise goes back to `before`
+        exactly (sets a typed line replaced come back, a skip is lifted and the sets it
+        removed return), in one statement on PostgreSQL. Only while the exercise is still
+        as that tap left it (`after`); else CHANGED and nothing is written."""
+        target = await self._target(telegram_id, workout_id, position)
+        if isinstance(target, LogOutcome):
+            return target
+        view, item = target
+        if not item.log_state.same_as(after):
+            return LogOutcome.CHANGED
+        now = self._clock()
+        sets = [
+            StoredSet(s.set_number, s.reps, s.weight_kg, s.logged_at or now) for s in before.logged
+        ]
+        await result_queries.replace_sets(
+            self._session,
+            workout_exercise_id=item.workout_exercise_id,
+            user_id=view.user_id,
+            exercise_id=item.exercise_id,
+            sets=sets,
+            skipped=before.skipped,
+        )
+        await self._session.commit()
+        restored = tuple(LoggedSet(s.set_number, s.reps, s.weight_kg, s.logged_at) for s in sets)
+        self._patch(
+            telegram_id, view, dataclasses.replace(item, logged=restored, skipped=before.skipped)
+        )
         return LogOutcome.LOGGED
 
     async def rest_as_written(self, telegram_id: int, workout_id: int) -> LogOutcome:

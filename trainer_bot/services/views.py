@@ -81,6 +81,21 @@ class LoggedSet:
 
 
 @dataclass(frozen=True, slots=True)
+class LogState:
+    """What is recorded for one exercise: its sets and the «Пропустить» flag. A logging
+    tap turns one state into another; «↩️ Отменить» puts the earlier one back."""
+
+    logged: tuple[LoggedSet, ...] = ()
+    skipped: bool = False
+
+    def same_as(self, other: LogState) -> bool:
+        """The same sets and flag (the time a set was written aside)."""
+        return self.skipped == other.skipped and [
+            (s.set_number, s.reps, s.weight_kg) for s in self.logged
+        ] == [(s.set_number, s.reps, s.weight_kg) for s in other.logged]
+
+
+@dataclass(frozen=True, slots=True)
 class ExerciseView:
     """One exercise of a workout, with what its screen shows about the movement."""
 
@@ -115,6 +130,10 @@ class ExerciseView:
         if self.logged:
             return ExerciseResult.DONE
         return ExerciseResult.SKIPPED if self.skipped else ExerciseResult.UNKNOWN
+
+    @property
+    def log_state(self) -> LogState:
+        return LogState(self.logged, self.skipped)
 
     @property
     def loaded(self) -> bool:
