@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiogram_dialog.api.entities import stack as dialog_stack
 
 from trainer_bot.dialog_ids import counter_intent_ids, install_collision_free_intent_ids
@@ -25,14 +26,14 @@ def test_an_id_fits_in_seven_characters_of_callback_data() -> None:
     assert len(dialog_stack.id_to_str(new_int_id())) <= 7
 
 
-def test_installing_replaces_the_library_source_once() -> None:
-    original = dialog_stack.new_int_id
-    try:
-        install_collision_free_intent_ids()
-        installed = dialog_stack.new_int_id
-        install_collision_free_intent_ids()
-        assert dialog_stack.new_int_id is installed
-        assert installed is not original
-        assert dialog_stack.Stack().id != dialog_stack.Stack().id
-    finally:
-        dialog_stack.new_int_id = original
+def test_installing_replaces_the_library_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    def library_source() -> int:
+        return 4242
+
+    monkeypatch.setattr(dialog_stack, "new_int_id", library_source)
+    install_collision_free_intent_ids()
+    installed = dialog_stack.new_int_id
+    install_collision_free_intent_ids()
+    assert installed is not library_source
+    assert dialog_stack.new_int_id is installed
+    assert dialog_stack.Stack().id != dialog_stack.Stack().id
