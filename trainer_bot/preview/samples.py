@@ -266,6 +266,8 @@ def longest_exercise() -> Sample:
         "image_url": None,
         "has_previous": True,
         "has_next": False,
+        "rest_line": "",  # nothing logged yet: no rest to show
+        "can_rest": False,
     }
 
 

@@ -82,12 +82,20 @@ class Workouts:
         `start_job`), or say why not."""
         self._users.forget(telegram_id)
         self._loaded.pop((telegram_id, workout_id), None)
-        return await request_rebuild(self._service, self._session, telegram_id, chat_id, workout_id)
+        request = await request_rebuild(
+            self._service, self._session, telegram_id, chat_id, workout_id
+        )
+        if request.status is not None:  # the screen names the zone: no second read
+            self._users.note_timezone(telegram_id, request.status.timezone)
+        return request
 
     async def rebuild_status(self, telegram_id: int, workout_id: int) -> RebuildStatus | None:
         """Whether the workout may be rebuilt: how many rebuilds are left in this cooldown
         period and until when, or why not."""
-        return await rebuild_status(self._service, self._session, telegram_id, workout_id)
+        status = await rebuild_status(self._service, self._session, telegram_id, workout_id)
+        if status is not None:  # the screen names the zone: no second read
+            self._users.note_timezone(telegram_id, status.timezone)
+        return status
 
     async def view(self, telegram_id: int, workout_id: int) -> WorkoutView | None:
         """The user's workout (None if it is not theirs), read once per update."""
