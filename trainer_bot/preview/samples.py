@@ -305,3 +305,8 @@ REMINDERS_OFF: Sample = {
 REMINDER_HOUR: Sample = {"error": None}
 ZONE_ASKED_FIRST: Sample = {"zone_current": "Сейчас: <b>Москва</b> (по умолчанию)."}
 ZONE_OFFSET_TYPED = "+25"
+# Messages sent outside any window: the reminder (dialogs/reminders/prompt.py) and the
+# rest timer's ring (dialogs/workout/rest.py).
+REMINDER_DAYS = "🔔 Сегодня день тренировки! Жми — открою её или соберу новую."
+REMINDER_BUTTONS = ("🏋️ К тренировке", "🔕 Выключить напоминания")
+REST_RING = "⏱ Время следующего подхода: жим штанги лёжа, подход 2 из 3."

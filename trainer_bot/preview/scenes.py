@@ -32,8 +32,11 @@ from trainer_bot.preview.samples import (
     PROGRESS_EMPTY,
     REBUILD_AFTER_EDIT,
     REBUILD_LIMIT,
+    REMINDER_BUTTONS,
+    REMINDER_DAYS,
     REMINDER_HOUR,
     REMINDERS_OFF,
+    REST_RING,
     SWAP_BUSY,
     SWAP_NOTHING,
     SWAPPABLE_EXERCISE,
@@ -91,6 +94,15 @@ CAPTIONS: dict[State, str] = {
 
 
 @dataclass(frozen=True)
+class BotMessage:
+    """A message the bot sends outside any window (a reminder, a rest timer's ring): its
+    text (plain) and its buttons, one to a row."""
+
+    text: str
+    buttons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scene:
     state: State
     note: str = ""  # what is special about this scene, under the caption
@@ -101,6 +113,8 @@ class Scene:
     # A sample key whose text is cut ("…") until the message fits Telegram's limit, as the
     # window's getter does with an exercise's instructions.
     shorten: str | None = None
+    before: BotMessage | None = None  # a bot message above the scene (a reminder)
+    after: BotMessage | None = None  # a bot message below the window (the rest is over)
 
     @property
     def caption(self) -> str:
@@ -255,9 +269,10 @@ def storyboard() -> list[Section]:
                 ),
                 Scene(
                     WorkoutSG.exercise,
-                    "Нажат «⏱ Отдых»: когда отдых кончится, придёт одно сообщение «⏱ Время "
-                    "следующего подхода: жим штанги лёжа, подход 2 из 3.».",
+                    "Нажат «⏱ Отдых»: экран один раз говорит, до скольких отдыхать; когда "
+                    "отдых кончится, приходит одно сообщение.",
                     EXERCISE_RESTING,
+                    after=BotMessage(REST_RING),
                 ),
                 Scene(
                     WorkoutSG.exercise,
@@ -323,6 +338,12 @@ def storyboard() -> list[Section]:
                 Scene(RemindersSG.hour, "Выбор часа.", REMINDER_HOUR),
                 Scene(RemindersSG.hour, "Написан час ночью: отказ, шаг тот же.", user_text="23"),
                 Scene(RemindersSG.main, "Сохранено."),
+                Scene(
+                    WorkoutSG.composing,
+                    "Напоминание в выбранный час и нажатие «🏋️ К тренировке»: тренировка "
+                    "собирается, как по «Получить тренировку».",
+                    before=BotMessage(REMINDER_DAYS, REMINDER_BUTTONS),
+                ),
             ],
         ),
         Section(
