@@ -29,13 +29,15 @@ logger = logging.getLogger(__name__)
 class UnknownButtonGuard(BaseMiddleware):
     """An outer middleware for `callback_query`, registered before `setup_dialogs`."""
 
-    def __init__(self, dialogs: Iterable[Dialog]) -> None:
+    def __init__(self, dialogs: Iterable[Dialog], plain: Iterable[str] = ()) -> None:
         self._dialogs = tuple(dialogs)
         self._keyboards: dict[str, Keyboard] = {}  # widget id -> the keyboard declaring it
+        # Exact data of buttons on messages sent outside dialogs (the reminder's).
+        self._plain = frozenset(plain)
 
     @classmethod
-    def for_router(cls, router: Router) -> UnknownButtonGuard:
-        return cls(r for r in router.chain_tail if isinstance(r, Dialog))
+    def for_router(cls, router: Router, plain: Iterable[str] = ()) -> UnknownButtonGuard:
+        return cls((r for r in router.chain_tail if isinstance(r, Dialog)), plain)
 
     def _keyboard(self, widget_id: str) -> Keyboard | None:
         keyboard = self._keyboards.get(widget_id)
@@ -50,6 +52,8 @@ class UnknownButtonGuard(BaseMiddleware):
 
     def knows(self, callback_data: str) -> bool:
         """Could one of our screens have rendered a button with this data?"""
+        if callback_data in self._plain:
+            return True
         _, widget_data = remove_intent_id(callback_data)
         widget_id, item_separator, _ = widget_data.partition(":")
         keyboard = self._keyboard(widget_id)

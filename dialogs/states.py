@@ -49,3 +49,16 @@ class ProgressSG(StatesGroup):
     workout = State()
     weight = State()
     chart = State()
+
+
+class TimezoneSG(StatesGroup):
+    choose = State()
+    offset = State()  # «Другой»: a typed UTC offset
+
+
+class RemindersSG(StatesGroup):
+    zone = State()  # asked once, before the first reminder, when no zone is chosen
+    zone_offset = State()
+    main = State()
+    days = State()
+    hour = State()

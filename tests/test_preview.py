@@ -18,7 +18,16 @@ from aiogram_dialog.setup import collect_dialogs
 
 from dialogs import states
 from dialogs.setup import build_router
-from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, SwapSG, WorkoutSG
+from dialogs.states import (
+    MenuSG,
+    ProgressSG,
+    RegistrationSG,
+    RemindersSG,
+    StartSG,
+    SwapSG,
+    TimezoneSG,
+    WorkoutSG,
+)
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import PROJECT_ROOT
 from trainer_bot.preview import write_preview
@@ -42,6 +51,8 @@ FLOW: list[State] = [
     WorkoutSG.done,
     WorkoutSG.cooldown,
     *ProgressSG.__all_states__,
+    *TimezoneSG.__all_states__,
+    *RemindersSG.__all_states__,
 ]
 # The only addresses the page may contain: example exercise videos in the content.
 CONTENT_URL = re.compile(r"https://www\.youtube\.com/results\?search_query=[^\s\"'<>]+")

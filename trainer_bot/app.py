@@ -10,6 +10,7 @@ import gc
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -28,6 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogs.callback_guard import UnknownButtonGuard
 from dialogs.errors import register_error_handlers
+from dialogs.reminders.keys import PROMPT_OFF, PROMPT_OPEN
+from dialogs.reminders.prompt import compose_reminder
 from dialogs.setup import build_router
 from dialogs.workout.delivery import WorkoutScreens
 from trainer_bot.catalogue import default_catalogue
@@ -42,6 +45,9 @@ from trainer_bot.middlewares.in_flight import InFlightUpdates
 from trainer_bot.middlewares.throttling import setup_throttling
 from trainer_bot.services.bot_services import AppServices
 from trainer_bot.services.catalogue_sync import sync_catalogue_file
+from trainer_bot.services.reminder_sender import ReminderSender
+from trainer_bot.services.rest_timers import RestTimers
+from trainer_bot.services.send_pacer import LocalPacer, RedisPacer, SendPacer
 from trainer_bot.services.workout_jobs import WorkoutJobRunner
 from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.telegram_retry import TelegramRetryMiddleware
@@ -53,7 +59,9 @@ class StartupError(RuntimeError):
     """A problem that stops the bot at start-up with one readable line."""
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, *, retry_flood: bool = True) -> Bot:
+    """`retry_flood`: wait out 429s per call (updates); the reminder sender's own Bot
+    leaves them to its pacer, which pauses every sender at once."""
     session = None
     if settings.telegram_api_url is not None:
         api = TelegramAPIServer.from_base(str(settings.telegram_api_url).rstrip("/"))
@@ -64,7 +72,8 @@ def create_bot(settings: Settings) -> Bot:
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
     # Flood control (429 retry_after) is waited out briefly instead of failing the update.
-    bot.session.middleware(TelegramRetryMiddleware())
+    if retry_flood:
+        bot.session.middleware(TelegramRetryMiddleware())
     return bot
 
 
@@ -110,13 +119,16 @@ def create_dispatcher(
     message_manager: MessageManagerProtocol | None = None,
     in_flight: InFlightUpdates | None = None,
     jobs: WorkoutJobRunner | None = None,
+    reminders: ReminderSender | None = None,
+    rest_timers: RestTimers | None = None,
     **workflow_data: Any,
 ) -> Dispatcher:
     """The Dispatcher with every router, middleware and dialog.
 
     `in_flight`: registered first on updates, so a runner can let the updates in progress
     finish on shutdown. `jobs`: the runner of workout jobs (its sweeper is started by
-    whoever serves the dispatcher); one is made when not given.
+    whoever serves the dispatcher); one is made when not given. `reminders`: the sender
+    of due reminders (started the same way), `rest_timers`: «⏱ Отдых»; made when not given.
     """
     install_collision_free_intent_ids()
     dp = Dispatcher(storage=state.storage, events_isolation=state.events_isolation)
@@ -125,7 +137,9 @@ def create_dispatcher(
         dp["settings"] = settings
     if in_flight is not None:
         dp.update.outer_middleware(in_flight)
-    services = AppServices(session_factory, workout_service, jobs=jobs)
+    services = AppServices(
+        session_factory, workout_service, jobs=jobs, reminders=reminders, rest_timers=rest_timers
+    )
     db_middleware = DbSessionMiddleware(services)
     dp.update.outer_middleware(db_middleware)
     dp.errors.outer_middleware(db_middleware)
@@ -133,11 +147,14 @@ def create_dispatcher(
     router = build_router()
     dp.include_router(router)
     # Before setup_dialogs: refused presses never load dialog state from storage.
-    dp.callback_query.outer_middleware(UnknownButtonGuard.for_router(router))
+    dp.callback_query.outer_middleware(
+        UnknownButtonGuard.for_router(router, plain=(PROMPT_OPEN, PROMPT_OFF))
+    )
     services.attach_dialogs(
         setup_dialogs(dp, message_manager=message_manager, events_isolation=state.events_isolation)
     )
     services.jobs.attach_screens(WorkoutScreens(services))
+    services.reminders.attach_composer(compose_reminder)
     # Background dialog updates skip dp.update middlewares: give them their services too.
     dp.observers[DIALOG_EVENT_NAME].outer_middleware(db_middleware)
     return dp
@@ -171,17 +188,30 @@ class Application:
     in_flight: InFlightUpdates
     jobs: WorkoutJobRunner
     llm_client: ChatCompletionsClient | None = None
+    reminders: ReminderSender | None = None
+    rest_timers: RestTimers | None = None
+    reminder_bot: Bot | None = None  # the sender's own Bot: 429s go to its pacer
 
     def start_background(self) -> None:
-        """The workout-job sweeper: a pass now (jobs a killed run left), then every few s."""
+        """The workout-job sweeper: a pass now (jobs a killed run left), then every few s;
+        the reminder sender: a pass now (reminders due while the bot was down), then every
+        REMINDER_SWEEP_SECONDS."""
         self.jobs.start_sweeper(self.bot)
+        if self.reminders is not None:
+            self.reminders.start(self.reminder_bot or self.bot)
 
     async def close(self) -> None:
+        if self.reminders is not None:
+            await self.reminders.stop()  # the reminder being sent finishes first
+        if self.rest_timers is not None:
+            await self.rest_timers.close()
         await self.jobs.stop_sweeper()
         await self.workout_service.aclose()
         if self.llm_client is not None:
             await self.llm_client.aclose()
         await self.bot.session.close()
+        if self.reminder_bot is not None:
+            await self.reminder_bot.session.close()
         if self.state.redis is not None:
             await self.state.redis.aclose()
         await self.dispatcher.storage.close()
@@ -224,6 +254,18 @@ async def build_application(settings: Settings) -> Application:
     workout_service, llm_client = create_workout_service(settings, session_factory)
     in_flight = InFlightUpdates()
     jobs = WorkoutJobRunner(workout_service)
+    # Replicas share one send rate through Redis; one process paces itself.
+    rate = settings.reminder_rate_per_second
+    pacer: SendPacer = RedisPacer(redis, rate) if redis is not None else LocalPacer(rate)
+    reminders = ReminderSender(
+        session_factory,
+        default_timezone=settings.timezone,
+        cooldown=timedelta(hours=settings.workout_cooldown_hours),
+        clock=workout_service.now,
+        sweep_seconds=settings.reminder_sweep_seconds,
+        pacer=pacer,
+    )
+    rest_timers = RestTimers()
     dispatcher = create_dispatcher(
         session_factory=session_factory,
         state=state,
@@ -231,6 +273,8 @@ async def build_application(settings: Settings) -> Application:
         workout_service=workout_service,
         in_flight=in_flight,
         jobs=jobs,
+        reminders=reminders,
+        rest_timers=rest_timers,
     )
     # Here, not in create_dispatcher: tests drive dispatchers with scripted users that
     # press buttons faster than any human, and only the running bot needs the limit.
@@ -250,6 +294,9 @@ async def build_application(settings: Settings) -> Application:
         in_flight,
         jobs,
         llm_client,
+        reminders,
+        rest_timers,
+        create_bot(settings, retry_flood=False),
     )
 
 

@@ -76,6 +76,11 @@ class Settings(DatabaseSettings):
     workout_job_stale_seconds: float = Field(default=10.0, gt=0, le=600)
     workout_job_sweep_seconds: float = Field(default=5.0, gt=0, le=600)
     workout_slow_notice_seconds: float = Field(default=10.0, gt=0, le=600)
+    # Reminders (trainer_bot/services/reminder_sender.py): every process looks for due
+    # reminders every `sweep` seconds and all processes together send at most `rate` a
+    # second (Telegram allows about 30 messages a second per bot).
+    reminder_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
+    reminder_rate_per_second: float = Field(default=25.0, gt=0, le=30)
 
     # Per-user rate limit (token bucket): `throttle_burst` updates at once, refilled at
     # `throttle_rate` per second. 0 turns it off (load tests, scripted clients).

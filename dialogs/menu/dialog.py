@@ -32,10 +32,21 @@ from dialogs.menu.keys import (
     PROGRESS_ID,
     REBUILD_ID,
     REBUILD_OFFER,
+    REMINDERS_ID,
+    REMINDERS_LABEL,
     SET_HOME_EQUIPMENT_ID,
+    TIMEZONE_ID,
     TO_MENU_ID,
+    ZONE_LABEL,
 )
-from dialogs.states import MenuSG, ProgressSG, RegistrationSG, WorkoutSG
+from dialogs.states import (
+    MenuSG,
+    ProgressSG,
+    RegistrationSG,
+    RemindersSG,
+    TimezoneSG,
+    WorkoutSG,
+)
 
 
 def menu_dialog() -> Dialog:
@@ -95,6 +106,8 @@ def menu_dialog() -> Dialog:
                 when=F[HOME_UNKNOWN],
             ),
             Button(Const("✏️ Изменить анкету"), id=EDIT_PROFILE_ID, on_click=on_edit_profile),
+            Start(Format(f"{{{REMINDERS_LABEL}}}"), id=REMINDERS_ID, state=RemindersSG.main),
+            Start(Format(f"{{{ZONE_LABEL}}}"), id=TIMEZONE_ID, state=TimezoneSG.choose),
             SwitchTo(
                 Const("◀️ В меню"), id=TO_MENU_ID, state=MenuSG.main, on_click=on_leave_profile
             ),
@@ -108,6 +121,8 @@ def menu_dialog() -> Dialog:
             preview_data={
                 PROFILE_NOTICE: None,
                 HOME_UNKNOWN: False,
+                REMINDERS_LABEL: "🔔 Напоминания: вкл.",
+                ZONE_LABEL: "🕐 Часовой пояс: Екатеринбург",
                 PROFILE: "Пол: <b>Женский</b>\nВозраст: <b>31</b>\nРост: <b>165 см</b>\n"
                 "Вес: <b>62 кг</b>\nОпыт: <b>Начинающий</b>\nЦель: <b>Поддержание формы</b>\n"
                 "Целевой вес: <b>62 кг</b>\nТренировок в неделю: <b>3 раза</b>\n"

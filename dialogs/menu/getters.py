@@ -17,6 +17,8 @@ from dialogs.menu.keys import (
     PROFILE,
     PROFILE_NOTICE,
     REBUILD_OFFER,
+    REMINDERS_LABEL,
+    ZONE_LABEL,
 )
 from dialogs.profile_text import answers_text
 from trainer_bot.services.bot_services import BotServices
@@ -48,9 +50,26 @@ async def profile_getter(
     notice = dialog_manager.dialog_data.get(PROFILE_NOTICE)
     profile = await services.users.profile(event_from_user.id)
     if profile is None:
-        return {PROFILE: "Анкета ещё не заполнена.", PROFILE_NOTICE: notice, HOME_UNKNOWN: False}
+        return {
+            PROFILE: "Анкета ещё не заполнена.",
+            PROFILE_NOTICE: notice,
+            HOME_UNKNOWN: False,
+            **await _time_labels(services, event_from_user.id),
+        }
     return {
         PROFILE: answers_text(profile.answers_data(), ask_unknown=True),
         PROFILE_NOTICE: notice,
         HOME_UNKNOWN: profile.home_equipment_unknown,
+        **await _time_labels(services, event_from_user.id),
+    }
+
+
+async def _time_labels(services: BotServices, telegram_id: int) -> dict[str, str]:
+    """The reminders and time zone buttons say what is set."""
+    zone = await services.zone(telegram_id)
+    reminders = await services.reminders.settings(telegram_id)
+    on = reminders is not None and reminders.enabled
+    return {
+        REMINDERS_LABEL: f"🔔 Напоминания: {'вкл.' if on else 'выкл.'}",
+        ZONE_LABEL: f"🕐 Часовой пояс: {zone.name}",
     }

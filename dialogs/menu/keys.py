@@ -19,6 +19,8 @@ NAME = "name"
 PLANNED_WORKOUT_ID = "planned_workout_id"
 PROFILE = "profile"
 HOME_UNKNOWN = "home_unknown"  # a «Свой вес» user never asked about home equipment
+REMINDERS_LABEL = "reminders_label"  # «🔔 Напоминания: вкл.»
+ZONE_LABEL = "zone_label"  # «🕐 Часовой пояс: Москва»
 
 # Widget ids.
 GET_WORKOUT_ID = "get_workout"
@@ -29,3 +31,5 @@ SET_HOME_EQUIPMENT_ID = "set_home_equipment"
 TO_MENU_ID = "to_menu"
 PROGRESS_ID = "progress"
 REBUILD_ID = "menu_rebuild"
+REMINDERS_ID = "reminders"
+TIMEZONE_ID = "timezone"

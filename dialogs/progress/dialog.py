@@ -26,6 +26,7 @@ from dialogs.progress.keys import (
     CAPTION,
     CHART,
     CHART_ID,
+    DATES_ZONE,
     EXPORT_ID,
     FOUND,
     HAS_NEWER,
@@ -92,6 +93,7 @@ def progress_dialog() -> Dialog:
         ),
         Window(
             Const("🗂 <b>Твои тренировки</b> — нажми, чтобы увидеть, что записано."),
+            Format(f"<i>Даты — {{{DATES_ZONE}}}.</i>"),
             Column(
                 Select(
                     Format("{item[1]}"),
@@ -113,6 +115,7 @@ def progress_dialog() -> Dialog:
             getter=workouts_getter,
             preview_data={
                 WORKOUTS: [(2, "✅ 06.12 · Верх тела"), (1, "✅ 04.12 · Низ тела")],
+                DATES_ZONE: "по Москве",
                 HAS_NEWER: False,
                 HAS_OLDER: True,
             },

@@ -16,6 +16,7 @@ from dialogs.progress.keys import (
     CHART,
     CHART_CAPTION,
     CHART_PATH,
+    DATES_ZONE,
     FOUND,
     HAS_NEWER,
     HAS_OLDER,
@@ -96,6 +97,7 @@ async def workouts_getter(
         ],
         HAS_NEWER: page > 0,
         HAS_OLDER: older,
+        DATES_ZONE: (await services.zone(event_from_user.id)).by,
     }
 
 

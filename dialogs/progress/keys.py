@@ -32,3 +32,4 @@ OLDER_ID = "older"
 BACK_ID = "progress_back"
 TO_LIST_ID = "to_list"
 TO_MENU_ID = "progress_to_menu"
+DATES_ZONE = "dates_zone"  # «по Москве»: the user's zone the dates are in

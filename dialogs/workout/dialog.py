@@ -15,7 +15,7 @@ from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.common import ERROR_LINE
 from dialogs.states import SwapSG, WorkoutSG
-from dialogs.workout import handlers, logging_handlers
+from dialogs.workout import handlers, logging_handlers, rest
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
     ADD_SET_ID,
@@ -23,6 +23,7 @@ from dialogs.workout.keys import (
     AS_WRITTEN_ID,
     ASK_EFFORT,
     CAN_REBUILD,
+    CAN_REST,
     CAN_SKIP,
     CAN_SWAP,
     COMPLETE_ID,
@@ -55,7 +56,9 @@ from dialogs.workout.keys import (
     RATIONALE,
     REBUILD_ID,
     REST_AS_WRITTEN_ID,
+    REST_LINE,
     REST_TEXT,
+    REST_TIMER_ID,
     RESULT_TEXT,
     SCHEME,
     SECONDARY,
@@ -246,10 +249,12 @@ def workout_dialog() -> Dialog:
             Format(f"➕ Дополнительно: {{{SECONDARY}}}", when=F[SECONDARY]),
             Const("Упражнение не найдено.", when=~F[FOUND]),
             Format(f"{{{RESULT_TEXT}}}", when=F[RESULT_TEXT]),
+            Format(f"{{{REST_LINE}}}", when=F[REST_LINE]),
             Const(LOG_HINT, when=F[LOGGABLE]),
             ERROR_LINE,
             Url(Const("▶ Техника"), Format(f"{{{VIDEO_URL}}}"), when=F[FOUND]),
             *logging_keyboard(),
+            Button(Const("⏱ Отдых"), id=REST_TIMER_ID, on_click=rest.on_rest, when=F[CAN_REST]),
             Button(Const("🔄 Заменить"), id=SWAP_ID, on_click=handlers.on_swap, when=F[CAN_SWAP]),
             Row(
                 Button(
@@ -278,6 +283,8 @@ def workout_dialog() -> Dialog:
                 WHY: "62,5 кг — +2,5 кг: в прошлый раз все подходы по 10",
                 LAST_TEXT: "В прошлый раз: 60 кг × 10, 10, 10",
                 RESULT_TEXT: "✅ Записано: 62,5 кг × 8",
+                REST_LINE: "⏱ Отдых 2 мин, затем подход 2 из 3.",
+                CAN_REST: True,
                 LOGGABLE: True,
                 ADD_SET_ITEMS: [(2, "➕ Подход 2: 62,5 кг × 8")],
                 UNDO_ITEMS: [("e1", "↩️ Отменить")],
@@ -335,7 +342,7 @@ def workout_dialog() -> Dialog:
             state=WorkoutSG.done,
             getter=done_getter,
             preview_data={
-                NEXT_TEXT: "Следующая тренировка — через 11 ч 40 мин, в 21:40.",
+                NEXT_TEXT: "Следующая тренировка — через 11 ч 40 мин, в 21:40 по Москве.",
                 ASK_EFFORT: True,
                 OFFER_REST: True,
                 REST_TEXT: "",
@@ -361,7 +368,7 @@ def workout_dialog() -> Dialog:
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,
             preview_data={
-                NEXT_TEXT: "Следующая тренировка — через 3 ч 20 мин, в 21:40.",
+                NEXT_TEXT: "Следующая тренировка — через 3 ч 20 мин, в 21:40 по Москве.",
                 HAS_WORKOUT: True,
             },
         ),

@@ -16,6 +16,7 @@ from dialogs.workout.keys import (
     ASK_EFFORT,
     AVAILABLE_AT,
     CAN_REBUILD,
+    CAN_REST,
     CAN_SKIP,
     CAN_SWAP,
     COUNTER,
@@ -44,6 +45,7 @@ from dialogs.workout.keys import (
     POSITION,
     PRIMARY,
     RATIONALE,
+    REST_LINE,
     REST_LOGGED,
     REST_TEXT,
     RESULT_TEXT,
@@ -61,6 +63,7 @@ from dialogs.workout.keys import (
     WORKOUT_ID,
 )
 from dialogs.workout.logging_fields import logging_buttons, logging_texts
+from dialogs.workout.rest import rest_getter_fields
 from dialogs.workout.texts import (
     TELEGRAM_TEXT_LIMIT,
     exercise_line,
@@ -90,14 +93,15 @@ async def _workout(
     return await services.workouts.view(telegram_id, workout_id)
 
 
-def _next_text(services: BotServices, moment_iso: str | None) -> str:
+async def _next_text(services: BotServices, telegram_id: int, moment_iso: str | None) -> str:
     if not moment_iso:
         return "Новую тренировку можно получить уже сейчас."
     moment = datetime.fromisoformat(moment_iso)
     now = services.now()
     if moment <= now:
         return "Новую тренировку можно получить уже сейчас."
-    return f"Следующая тренировка — {wait_text(now, moment, services.timezone)}."
+    zone = await services.zone(telegram_id)
+    return f"Следующая тренировка — {wait_text(now, moment, zone)}."
 
 
 async def workout_getter(
@@ -211,6 +215,9 @@ async def exercise_getter(
             undo_log.button_token(dialog_manager.dialog_data, item),
         ),
         CAN_SWAP: workout.planned and not item.logged,
+        **await rest_getter_fields(
+            dialog_manager, services, event_from_user.id, item, workout.loggable
+        ),
         # A refused log: the parser's or the service's message (our own HTML, no input).
         ERROR_KEY: dialog_manager.dialog_data.get(ERROR_KEY),
     }
@@ -219,6 +226,8 @@ async def exercise_getter(
 NO_LOGGING: dict[str, Any] = {
     CAN_SWAP: False,
     SWAPPED_FROM: "",
+    REST_LINE: "",
+    CAN_REST: False,
     LOGGABLE: False,
     ADD_SET_ITEMS: [],
     UNDO_ITEMS: [],
@@ -235,14 +244,17 @@ def dialog_data_drafts(manager: DialogManager) -> Any:
 
 
 async def done_getter(
-    dialog_manager: DialogManager, services: BotServices, **_: Any
+    dialog_manager: DialogManager,
+    services: BotServices,
+    event_from_user: TelegramUser,
+    **_: Any,
 ) -> dict[str, Any]:
     """No query: whether to ask «Как прошло?» is known from the completion just made."""
     data = dialog_manager.dialog_data
     answered = data.get(EFFORT)
     effort_text = EFFORT_ANSWERS[SessionEffort(answered)] if answered in EFFORT_ANSWERS else ""
     return {
-        NEXT_TEXT: _next_text(services, data.get(AVAILABLE_AT)),
+        NEXT_TEXT: await _next_text(services, event_from_user.id, data.get(AVAILABLE_AT)),
         ASK_EFFORT: bool(data.get(JUST_COMPLETED)) and not answered,
         EFFORT_TEXT: effort_text,
         EFFORT_ITEMS: [(effort.value, label) for effort, label in EFFORT_LABELS.items()],
@@ -252,9 +264,13 @@ async def done_getter(
 
 
 async def cooldown_getter(
-    dialog_manager: DialogManager, services: BotServices, **_: Any
+    dialog_manager: DialogManager,
+    services: BotServices,
+    event_from_user: TelegramUser,
+    **_: Any,
 ) -> dict[str, Any]:
+    available_at = dialog_manager.dialog_data.get(AVAILABLE_AT)
     return {
-        NEXT_TEXT: _next_text(services, dialog_manager.dialog_data.get(AVAILABLE_AT)),
+        NEXT_TEXT: await _next_text(services, event_from_user.id, available_at),
         HAS_WORKOUT: isinstance(dialog_manager.dialog_data.get(WORKOUT_ID), int),
     }

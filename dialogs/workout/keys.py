@@ -16,6 +16,7 @@ UNDO_SEQ = "undo_seq"  # the last undo token's number
 REST_LOGGED = "rest_logged"  # what «Остальное — как написано» did (its answer)
 SLOW = "slow"  # the composing screen: generation takes longer than usual
 PROFILE_CHANGED = "profile_changed"  # the rebuild was offered after a profile edit
+RESTING = "resting"  # «⏱ Отдых» pressed: {"position", "set", "until"} of the running timer
 
 # Getter keys.
 FOUND = "found"
@@ -58,6 +59,8 @@ REST_TEXT = "rest_text"
 CAN_SWAP = "can_swap"  # planned, nothing logged: «🔄 Заменить»
 SWAPPED_FROM = "swapped_from"  # the planned exercise this one replaced
 CAN_REBUILD = "can_rebuild"  # planned, no set logged: «🔁 Собрать заново»
+REST_LINE = "rest_line"  # the rest before the next set, on the exercise screen
+CAN_REST = "can_rest"
 
 # Widget ids.
 EXERCISE_ID = "exercise"
@@ -79,3 +82,4 @@ SWAP_ID = "swap_exercise"
 REBUILD_ID = "rebuild_workout"
 REBUILD_CONFIRM_ID = "rebuild_confirm"
 REBUILD_BACK_ID = "rebuild_back"
+REST_TIMER_ID = "rest_timer"

@@ -34,6 +34,7 @@ from trainer_bot.db.models import MAX_REBUILDS
 from trainer_bot.formatting import plural
 from trainer_bot.services.bot_services import BotServices, services_of
 from trainer_bot.services.rebuilds import RebuildOutcome, RebuildStatus
+from trainer_bot.time_zones import UserZone
 
 logger = logging.getLogger(__name__)
 
@@ -46,24 +47,24 @@ REFUSALS = {
 }
 
 
-def _limit_text(services: BotServices, status: RebuildStatus) -> str:
+def _limit_text(services: BotServices, status: RebuildStatus, zone: UserZone) -> str:
     moment = status.available_at
-    when = f" — она будет {wait_text(services.now(), moment, services.timezone)}" if moment else ""
+    when = f" — она будет {wait_text(services.now(), moment, zone)}" if moment else ""
     return (
         f"Пересобрать можно не больше {MAX_REBUILDS} раз до следующей тренировки, "
         f"лимит исчерпан. Дождись новой тренировки{when}."
     )
 
 
-def _status_text(services: BotServices, status: RebuildStatus) -> str:
+def _status_text(services: BotServices, status: RebuildStatus, zone: UserZone) -> str:
     if status.available_at is None:
         return "Новая тренировка заменит эту — перерыв после прошлой уже прошёл."
     if status.left <= 0:
-        return _limit_text(services, status)
+        return _limit_text(services, status, zone)
     times = plural(status.left, "раз", "раза", "раз")
     return (
         f"Можно пересобрать ещё {status.left} {times} до следующей тренировки "
-        f"({wait_text(services.now(), status.available_at, services.timezone)})."
+        f"({wait_text(services.now(), status.available_at, zone)})."
     )
 
 
@@ -96,7 +97,7 @@ async def rebuild_getter(
             ERROR_KEY: error or REFUSALS[status.refused],
         }
     return {
-        NEXT_TEXT: _status_text(services, status),
+        NEXT_TEXT: _status_text(services, status, await services.zone(event_from_user.id)),
         CAN_REBUILD: status.left > 0,
         PROFILE_CHANGED: bool(dialog_manager.dialog_data.get(PROFILE_CHANGED)),
         ERROR_KEY: error,
@@ -119,7 +120,9 @@ async def on_rebuild_confirmed(
     )
     if request.outcome is RebuildOutcome.LIMIT:
         assert request.status is not None
-        manager.dialog_data[ERROR_KEY] = _limit_text(services, request.status)
+        manager.dialog_data[ERROR_KEY] = _limit_text(
+            services, request.status, await services.zone(telegram_id)
+        )
         return
     if request.outcome is not RebuildOutcome.STARTED or request.job is None:
         manager.dialog_data[ERROR_KEY] = REFUSALS[request.outcome]

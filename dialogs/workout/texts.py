@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from dialogs.sets_text import sets_text as format_sets
 from trainer_bot.db.enums import Muscle
 from trainer_bot.formatting import format_duration, format_kg
 from trainer_bot.services.views import ExerciseView, LoggedSet
+from trainer_bot.time_zones import UserZone
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -34,10 +34,11 @@ def muscles_text(muscles: Iterable[str]) -> str:
     return ", ".join(MUSCLE_NAMES.get(muscle, muscle) for muscle in muscles)
 
 
-def wait_text(now: datetime, moment: datetime, timezone: ZoneInfo) -> str:
-    """'через 3 ч 20 мин, в 21:40' (or 'завтра в 09:10' when it is another day)."""
-    local_now = now.astimezone(timezone)
-    local = moment.astimezone(timezone)
+def wait_text(now: datetime, moment: datetime, zone: UserZone) -> str:
+    """'через 3 ч 20 мин, в 21:40 по Москве' (or 'завтра в 09:10 …' on another day), in
+    the user's own time zone, named."""
+    local_now = zone.local(now)
+    local = zone.local(moment)
     days = (local.date() - local_now.date()).days
     if days == 0:
         when = f"в {local:%H:%M}"
@@ -45,7 +46,7 @@ def wait_text(now: datetime, moment: datetime, timezone: ZoneInfo) -> str:
         when = f"завтра в {local:%H:%M}"
     else:
         when = f"{local:%d.%m} в {local:%H:%M}"
-    return f"через {format_duration(moment - now)}, {when}"
+    return f"через {format_duration(moment - now)}, {when} {zone.by}"
 
 
 def rest_text(seconds: int) -> str:

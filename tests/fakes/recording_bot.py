@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import EditMessageText, SendMessage, SendVideoNote, TelegramMethod
 from aiogram.types import Chat, InlineKeyboardMarkup, Message, VideoNote
 
@@ -45,6 +46,8 @@ class RecordingBot(Bot):
         # Far above the ids a message manager gives its windows, so the two never meet.
         self._message_ids = itertools.count(1_000_000)
         self._file_ids = itertools.count(1)
+        # Chats whose user blocked the bot: sends there raise TelegramForbiddenError.
+        self.blocked_chats: set[int] = set()
 
     def calls_of(self, method_type: type[TelegramMethod[Any]]) -> list[Any]:
         return [call for call in self.calls if isinstance(call, method_type)]
@@ -57,6 +60,9 @@ class RecordingBot(Bot):
     ) -> Any:
         if self._keep_calls:
             self.calls.append(method)
+        if isinstance(method, SendMessage) and int(method.chat_id or 0) in self.blocked_chats:
+            self.failed_calls.append(method)
+            raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
         if isinstance(method, (SendMessage, EditMessageText)):
             return self._text_message(method)
         if isinstance(method, SendVideoNote):

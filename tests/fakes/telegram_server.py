@@ -25,6 +25,7 @@ Every request is kept in `server.calls` (the token is never stored: paths read
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import inspect
@@ -509,6 +510,11 @@ class FakeTelegramServer:
         self._pending_queries: set[str] = set()
         self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
         self._failures: list[_Failure] = []
+        # Flood control: at most `flood_limit` sends in any one second (None: no limit);
+        # the sends beyond it answer 429 with retry_after=1, counted in `flood_refusals`.
+        self.flood_limit: int | None = None
+        self.flood_refusals = 0
+        self._recent_sends: collections.deque[float] = collections.deque()
         self._poll_generation = 0
         self._polls_in_flight = 0
         self._changed = asyncio.Event()
@@ -596,6 +602,12 @@ class FakeTelegramServer:
         self._users[user_id] = _User(user_id, first_name, last_name, username, language_code)
         if user_id in self._chats:
             self._chats[user_id].user = self._users[user_id]
+
+    def open_chat(self, user_id: int, *, first_name: str = "Тест") -> None:
+        """A user who has written to the bot before (so the bot may send to them), without
+        an update: for tests that seed users in the database."""
+        self.add_user(user_id, first_name=first_name)
+        self._chat_of_user(user_id).started = True
 
     def block(self, user_id: int, blocked: bool = True) -> None:
         """The user blocks (or unblocks) the bot: sends answer 403 meanwhile."""
@@ -856,6 +868,7 @@ class FakeTelegramServer:
         try:
             if not secrets.compare_digest(request.match_info["token"], self.token):
                 raise ApiError(401, "Unauthorized")
+            self._flood_control(method)
             failure = self._take_failure(method)
             if failure is not None:
                 if failure.drop_connection:
@@ -896,6 +909,17 @@ class FakeTelegramServer:
     def _wake(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
+
+    def _flood_control(self, method: str) -> None:
+        if self.flood_limit is None or not method.lower().startswith("send"):
+            return
+        now = time.monotonic()
+        while self._recent_sends and self._recent_sends[0] <= now - 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.flood_limit:
+            self.flood_refusals += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._recent_sends.append(now)
 
     def _take_failure(self, method: str) -> _Failure | None:
         for failure in self._failures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,9 @@ from trainer_bot.app import StateBackend, create_dispatcher
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.config import Settings
 from trainer_bot.llm import LLMWorkoutGenerator
+from trainer_bot.services.reminder_sender import ReminderSender
+from trainer_bot.services.rest_timers import RestTimers
+from trainer_bot.services.send_pacer import LocalPacer
 from trainer_bot.services.workout_jobs import WorkoutJobRunner
 from trainer_bot.services.workouts import WorkoutService
 
@@ -47,6 +51,10 @@ class DialogHarness:
     workout_service: WorkoutService
     clock: FakeClock
     jobs: WorkoutJobRunner
+    reminders: ReminderSender | None = None  # the sender, on the harness clock
+    rest_timers: RestTimers | None = None  # «⏱ Отдых»; `rest_waits` has what they slept
+    rest_waits: list[float] | None = None
+    rest_over: asyncio.Event | None = None  # set it: every rest timer's wait is over
 
     def client(self, user_id: int = 1001, first_name: str | None = None) -> BotClient:
         client = BotClient(self.dp, user_id=user_id, chat_id=user_id, bot=self.bot)
@@ -73,6 +81,21 @@ def build_harness(
     )
     messages = MockMessageManager()
     jobs = WorkoutJobRunner(service)
+    reminders = ReminderSender(
+        session_factory,
+        default_timezone=settings.timezone,
+        cooldown=timedelta(hours=settings.workout_cooldown_hours),
+        clock=clock,
+        pacer=LocalPacer(1000.0),
+    )
+    rest_waits: list[float] = []
+    rest_over = asyncio.Event()
+
+    async def rest(seconds: float) -> None:  # rest timers wait for the test, not the clock
+        rest_waits.append(seconds)
+        await rest_over.wait()
+
+    rest_timers = RestTimers(sleep=rest)
     dp = create_dispatcher(
         session_factory=session_factory,
         state=state,
@@ -80,5 +103,18 @@ def build_harness(
         message_manager=messages,
         workout_service=service,
         jobs=jobs,
+        reminders=reminders,
+        rest_timers=rest_timers,
     )
-    return DialogHarness(dp, RecordingBot(), messages, service, clock, jobs)
+    return DialogHarness(
+        dp,
+        RecordingBot(),
+        messages,
+        service,
+        clock,
+        jobs,
+        reminders,
+        rest_timers,
+        rest_waits,
+        rest_over,
+    )

@@ -41,7 +41,12 @@ SUMMARY_BUTTONS = [
     BACK,
 ]
 MENU_BUTTONS = ["🏋️ Получить тренировку", "📈 Прогресс", "👤 Мой профиль"]
-PROFILE_BUTTONS = ["✏️ Изменить анкету", "◀️ В меню"]
+PROFILE_BUTTONS = [
+    "✏️ Изменить анкету",
+    "🔔 Напоминания: выкл.",
+    "🕐 Часовой пояс: Москва",
+    "◀️ В меню",
+]
 
 COMPOSING = (
     "⏳ Составляю тренировку под тебя: учитываю цель, опыт и прошлые занятия.\n\n"
@@ -136,12 +141,12 @@ def profile(answers_text: str) -> str:
     return f"<b>Твой профиль</b>\n\n{answers_text}"
 
 
-def done(wait: str) -> str:
+def done(wait: str, zone: str = "по Москве") -> str:
     """The done screen of a workout with nothing logged: it offers to log the rest as
-    written and asks once how it went."""
+    written and asks once how it went. `zone`: how the user's time zone is named."""
     return (
         "🎉 <b>Отличная работа!</b> Тренировка отмечена выполненной.\n\n"
-        f"Следующая тренировка — {wait}.\n\n"
+        f"Следующая тренировка — {wait} {zone}.\n\n"
         "Восстанавливайся: сон, вода и белок помогут мышцам расти.\n\n"
         "Если какие-то упражнения не записал, но сделал их как написано, — нажми "
         "«✅ Остальное — как написано». Иначе они останутся без результата.\n\n"
@@ -158,10 +163,10 @@ DONE_BUTTONS = [
 ]
 
 
-def cooldown(wait: str) -> str:
+def cooldown(wait: str, zone: str = "по Москве") -> str:
     return (
         "⏳ Новая тренировка пока недоступна: телу нужно восстановиться.\n\n"
-        f"Следующая тренировка — {wait}."
+        f"Следующая тренировка — {wait} {zone}."
     )
 
 

@@ -121,3 +121,10 @@ class SessionEffort(StrEnum):
     HARD = "hard"
     NORMAL = "normal"
     EASY = "easy"
+
+
+class ReminderMode(StrEnum):
+    """When a reminder comes: on the chosen weekdays, or when the next workout opens."""
+
+    DAYS = "days"
+    NEXT_WORKOUT = "next_workout"

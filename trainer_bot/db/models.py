@@ -1,5 +1,5 @@
 """Tables: users, exercises, workouts, workout_exercises, set_logs, body_weights,
-workout_jobs, exercise_swaps, telegram_files, welcome_video_notes."""
+workout_jobs, exercise_swaps, reminders, telegram_files, welcome_video_notes."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from trainer_bot.db.enums import (
     Gender,
     Goal,
     Movement,
+    ReminderMode,
     SessionEffort,
     SwapReason,
     WorkoutJobState,
@@ -107,6 +108,9 @@ class User(TimestampMixin, Base):
         SmallInteger, nullable=False, default=0, server_default=text("0")
     )
     rebuild_period_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The user's own time zone (trainer_bot/time_zones.py): an offered city's IANA name or
+    # a fixed offset 'UTC+5:30'; NULL: not chosen, the TIMEZONE setting applies.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     workouts: Mapped[list[Workout]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -358,6 +362,49 @@ class ExerciseSwap(Base):
     )
     reason: Mapped[str] = mapped_column(String(16), nullable=False)
     swapped_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+# Reminders come at a whole local hour from 08:00 to 21:00: never at night (22:00-08:00).
+REMINDER_HOURS = (8, 21)
+ALL_WEEKDAYS = 0b1111111  # bit 0 Monday ... bit 6 Sunday
+
+
+class Reminder(TimestampMixin, Base):
+    """A user's reminder: when it comes and when it is next due (UTC).
+
+    The sender (trainer_bot/services/reminders.py) locks due rows with `FOR UPDATE SKIP
+    LOCKED`, sends, and moves `next_at` on in the same transaction, so each due reminder
+    is sent by one process once.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        CheckConstraint(sql_in("mode", ReminderMode), name="mode"),
+        CheckConstraint(f"days BETWEEN 0 AND {ALL_WEEKDAYS}", name="days_bits"),
+        CheckConstraint(
+            f"hour BETWEEN {REMINDER_HOURS[0]} AND {REMINDER_HOURS[1]}", name="daytime_hour"
+        ),
+        CheckConstraint("mode <> 'days' OR days > 0", name="days_chosen"),
+        # The sender's question: enabled, not paused reminders by due time.
+        Index("ix_reminders_enabled_next_at", "enabled", "next_at"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    mode: Mapped[str] = mapped_column(String(16), nullable=False)
+    days: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    hour: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Set when Telegram said the user blocked the bot; cleared when they come back.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The next moment it is due; NULL: nothing due (off, or waiting for the next workout).
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "When the next workout opens": the users.last_workout_at the reminder was set for;
+    # a newer workout arms it again.
+    anchor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The user's local date of the last reminder sent: at most one a day.
+    last_sent_on: Mapped[date | None] = mapped_column(Date)
 
 
 class TelegramFile(TimestampMixin, Base):

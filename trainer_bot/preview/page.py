@@ -13,7 +13,7 @@ from trainer_bot.preview.render import (
     RenderedWindow,
     WindowRenderer,
 )
-from trainer_bot.preview.scenes import Scene, Section, storyboard, with_missing
+from trainer_bot.preview.scenes import BotMessage, Scene, Section, storyboard, with_missing
 from trainer_bot.preview.style import CSS
 
 TITLE = "AI-тренер в Telegram: все экраны"
@@ -52,8 +52,16 @@ def _meter(window: RenderedWindow) -> str:
     )
 
 
+def _bot_message(message: BotMessage) -> str:
+    keyboard = _keyboard([[Button(text)] for text in message.buttons])
+    text = f'<div class="msg in"><div class="text">{escape(message.text)}</div></div>'
+    return f'<div class="reply">{text}{keyboard}</div>'
+
+
 def _chat(scene: Scene, window: RenderedWindow) -> str:
     parts = []
+    if scene.before:  # a message the bot sent on its own, above the scene
+        parts.append(_bot_message(scene.before))
     if scene.toast:
         parts.append(
             '<div class="toast"><span class="toast-label">всплывающая подсказка</span>'
@@ -72,6 +80,8 @@ def _chat(scene: Scene, window: RenderedWindow) -> str:
     message = f'<div class="msg in">{preview}<div class="text">{window.html}</div></div>'
     # A message with buttons is as wide as its keyboard, as in Telegram.
     parts.append(f'<div class="reply">{message}{_keyboard(window.keyboard)}</div>')
+    if scene.after:  # a message the bot sends later, on its own
+        parts.append(_bot_message(scene.after))
     return "".join(parts)
 
 

@@ -96,7 +96,7 @@ REBUILD_LIMIT: Sample = {
     "can_rebuild": False,
     "next_text": "",
     "error": "Пересобрать можно не больше 2 раз до следующей тренировки, лимит исчерпан. "
-    "Дождись новой тренировки — она будет через 9 ч 5 мин, в 21:40.",
+    "Дождись новой тренировки — она будет через 9 ч 5 мин, в 21:40 по Москве.",
 }
 SWAPPABLE_EXERCISE: Sample = {
     "why": "Первый раз — начни с этого веса и запиши, как пошло.",
@@ -106,6 +106,8 @@ SWAPPABLE_EXERCISE: Sample = {
     "add_set_items": [(1, "➕ Подход 1: 60 кг × 8")],
     "can_swap": True,
     "swapped_from": "",
+    "rest_line": "",
+    "can_rest": False,
 }
 SWAPPED_EXERCISE: Sample = {
     "name": "Жим гантелей лёжа",
@@ -117,6 +119,8 @@ SWAPPED_EXERCISE: Sample = {
     "add_set_items": [(1, "➕ Подход 1: 22 кг × 8")],
     "can_swap": True,
     "swapped_from": "Жим штанги лёжа",
+    "rest_line": "",
+    "can_rest": False,
 }
 SWAP_BUSY: Sample = {"pain_note": False}
 SWAP_NOTHING: Sample = {"pain_note": False, "has_options": False, "lines": "", "options": []}
@@ -262,6 +266,8 @@ def longest_exercise() -> Sample:
         "image_url": None,
         "has_previous": True,
         "has_next": False,
+        "rest_line": "",  # nothing logged yet: no rest to show
+        "can_rest": False,
     }
 
 
@@ -284,3 +290,23 @@ PROGRESS_EMPTY: Sample = {
     "records": "",
     "week_text": "🗓 Эта неделя: 0 из 3 тренировок",
 }
+
+# «⏱ Отдых» pressed: the screen names when the rest ends, once (no ticking edits).
+EXERCISE_RESTING: Sample = {
+    "rest_line": "⏱ Отдыхай до 14:32 по Москве — напишу, когда пора делать подход 2 из 3.",
+}
+# Reminders: switched off; the hour step before any mistake; the zone asked first.
+REMINDERS_OFF: Sample = {
+    "notice": None,
+    "status": "🔕 Сейчас напоминания выключены.",
+    "enabled": False,
+    "zone": "Москва",
+}
+REMINDER_HOUR: Sample = {"error": None}
+ZONE_ASKED_FIRST: Sample = {"zone_current": "Сейчас: <b>Москва</b> (по умолчанию)."}
+ZONE_OFFSET_TYPED = "+25"
+# Messages sent outside any window: the reminder (dialogs/reminders/prompt.py) and the
+# rest timer's ring (dialogs/workout/rest.py).
+REMINDER_DAYS = "🔔 Сегодня день тренировки! Жми — открою её или соберу новую."
+REMINDER_BUTTONS = ("🏋️ К тренировке", "🔕 Выключить напоминания")
+REST_RING = "⏱ Время следующего подхода: жим штанги лёжа, подход 2 из 3."

@@ -6,12 +6,22 @@ from dataclasses import dataclass, field
 
 from aiogram.fsm.state import State
 
-from dialogs.states import MenuSG, ProgressSG, RegistrationSG, StartSG, SwapSG, WorkoutSG
+from dialogs.states import (
+    MenuSG,
+    ProgressSG,
+    RegistrationSG,
+    RemindersSG,
+    StartSG,
+    SwapSG,
+    TimezoneSG,
+    WorkoutSG,
+)
 from trainer_bot.preview.samples import (
     AGE_ERROR,
     COMPOSING_SLOW,
     DONE_ANSWERED,
     EDITING_STEP,
+    EXERCISE_RESTING,
     MAINTENANCE_TARGET,
     MENU_JUST_REGISTERED,
     MENU_REBUILD_OFFER,
@@ -22,6 +32,11 @@ from trainer_bot.preview.samples import (
     PROGRESS_EMPTY,
     REBUILD_AFTER_EDIT,
     REBUILD_LIMIT,
+    REMINDER_BUTTONS,
+    REMINDER_DAYS,
+    REMINDER_HOUR,
+    REMINDERS_OFF,
+    REST_RING,
     SWAP_BUSY,
     SWAP_NOTHING,
     SWAPPABLE_EXERCISE,
@@ -30,6 +45,8 @@ from trainer_bot.preview.samples import (
     TYPED_LOG_ERROR,
     WORKOUT_SENIOR,
     WRONG_AGE,
+    ZONE_ASKED_FIRST,
+    ZONE_OFFSET_TYPED,
     Sample,
     longest_exercise,
     longest_workout,
@@ -66,7 +83,23 @@ CAPTIONS: dict[State, str] = {
     ProgressSG.workout: "Прогресс · что записано в тренировке",
     ProgressSG.weight: "Прогресс · записать вес",
     ProgressSG.chart: "Прогресс · график (фото PNG с подписью)",
+    TimezoneSG.choose: "Часовой пояс · город",
+    TimezoneSG.offset: "Часовой пояс · другой (смещение от UTC)",
+    RemindersSG.zone: "Напоминания · сначала часовой пояс (один раз)",
+    RemindersSG.zone_offset: "Напоминания · часовой пояс: другой",
+    RemindersSG.main: "Напоминания · настройки",
+    RemindersSG.days: "Напоминания · дни недели",
+    RemindersSG.hour: "Напоминания · час",
 }
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """A message the bot sends outside any window (a reminder, a rest timer's ring): its
+    text (plain) and its buttons, one to a row."""
+
+    text: str
+    buttons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +113,8 @@ class Scene:
     # A sample key whose text is cut ("…") until the message fits Telegram's limit, as the
     # window's getter does with an exercise's instructions.
     shorten: str | None = None
+    before: BotMessage | None = None  # a bot message above the scene (a reminder)
+    after: BotMessage | None = None  # a bot message below the window (the rest is over)
 
     @property
     def caption(self) -> str:
@@ -234,6 +269,13 @@ def storyboard() -> list[Section]:
                 ),
                 Scene(
                     WorkoutSG.exercise,
+                    "Нажат «⏱ Отдых»: экран один раз говорит, до скольких отдыхать; когда "
+                    "отдых кончится, приходит одно сообщение.",
+                    EXERCISE_RESTING,
+                    after=BotMessage(REST_RING),
+                ),
+                Scene(
+                    WorkoutSG.exercise,
                     "Запись текстом, которую я не понял: ничего не сохранено.",
                     TYPED_LOG_ERROR,
                     user_text="восемь",
@@ -271,6 +313,36 @@ def storyboard() -> list[Section]:
                 Scene(
                     ProgressSG.chart,
                     "Фото: вес к цели (пунктир) и оценка 1ПМ одного упражнения; числа — в подписи.",
+                ),
+            ],
+        ),
+        Section(
+            "reminders",
+            "Часовой пояс и напоминания",
+            "Из профиля: «🕐 Часовой пояс» и «🔔 Напоминания». Всё время в боте — по поясу "
+            "пользователя («в 21:40 по Москве»). Напоминание приходит отдельным сообщением "
+            "в выбранный час: «🔔 Сегодня день тренировки! Жми — открою её или соберу новую.» "
+            "с кнопками «🏋️ К тренировке» и «🔕 Выключить напоминания» (выключает одним "
+            "нажатием, сообщение меняется на «🔕 Напоминания выключены…»).",
+            [
+                Scene(TimezoneSG.choose),
+                Scene(TimezoneSG.offset, "Смещение, которого нет.", user_text=ZONE_OFFSET_TYPED),
+                Scene(
+                    RemindersSG.zone,
+                    "Первая настройка напоминаний: пояс спрашивается один раз.",
+                    ZONE_ASKED_FIRST,
+                ),
+                Scene(RemindersSG.zone_offset),
+                Scene(RemindersSG.main, "Напоминания выключены.", REMINDERS_OFF),
+                Scene(RemindersSG.days),
+                Scene(RemindersSG.hour, "Выбор часа.", REMINDER_HOUR),
+                Scene(RemindersSG.hour, "Написан час ночью: отказ, шаг тот же.", user_text="23"),
+                Scene(RemindersSG.main, "Сохранено."),
+                Scene(
+                    WorkoutSG.composing,
+                    "Напоминание в выбранный час и нажатие «🏋️ К тренировке»: тренировка "
+                    "собирается, как по «Получить тренировку».",
+                    before=BotMessage(REMINDER_DAYS, REMINDER_BUTTONS),
                 ),
             ],
         ),

@@ -14,7 +14,7 @@ the window a handler opens renders from what the handler read, without a second 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -28,6 +28,9 @@ from trainer_bot.services.rebuilds import (
     rebuild_status,
     request_rebuild,
 )
+from trainer_bot.services.reminder_sender import ReminderSender
+from trainer_bot.services.reminders import Reminders
+from trainer_bot.services.rest_timers import RestTimers
 from trainer_bot.services.results import Results
 from trainer_bot.services.swaps import Swaps
 from trainer_bot.services.users import Users
@@ -40,6 +43,7 @@ from trainer_bot.services.workouts import (
     WorkoutRequest,
     WorkoutService,
 )
+from trainer_bot.time_zones import UserZone
 
 # The update data key of the update's BotServices; also the getters' keyword argument.
 SERVICES_KEY = "services"
@@ -78,12 +82,20 @@ class Workouts:
         `start_job`), or say why not."""
         self._users.forget(telegram_id)
         self._loaded.pop((telegram_id, workout_id), None)
-        return await request_rebuild(self._service, self._session, telegram_id, chat_id, workout_id)
+        request = await request_rebuild(
+            self._service, self._session, telegram_id, chat_id, workout_id
+        )
+        if request.status is not None:  # the screen names the zone: no second read
+            self._users.note_timezone(telegram_id, request.status.timezone)
+        return request
 
     async def rebuild_status(self, telegram_id: int, workout_id: int) -> RebuildStatus | None:
         """Whether the workout may be rebuilt: how many rebuilds are left in this cooldown
         period and until when, or why not."""
-        return await rebuild_status(self._service, self._session, telegram_id, workout_id)
+        status = await rebuild_status(self._service, self._session, telegram_id, workout_id)
+        if status is not None:  # the screen names the zone: no second read
+            self._users.note_timezone(telegram_id, status.timezone)
+        return status
 
     async def view(self, telegram_id: int, workout_id: int) -> WorkoutView | None:
         """The user's workout (None if it is not theirs), read once per update."""
@@ -118,7 +130,9 @@ class Workouts:
 
     async def complete(self, telegram_id: int, workout_id: int) -> CompletionResult:
         self._loaded.pop((telegram_id, workout_id), None)
-        return await self._service.complete(self._session, telegram_id, workout_id)
+        result = await self._service.complete(self._session, telegram_id, workout_id)
+        self._users.note_timezone(telegram_id, result.timezone)  # the done screen's zone
+        return result
 
 
 class Welcome:
@@ -144,6 +158,7 @@ class BotServices:
         "_app",
         "bot",
         "progress",
+        "reminders",
         "results",
         "swaps",
         "users",
@@ -165,6 +180,13 @@ class BotServices:
         self.workouts = Workouts(app.workouts, app.jobs, session, self.users)
         self.results = Results(session, self.workouts, app.workouts.now)
         self.swaps = Swaps(app.workouts, session, self.workouts)
+        self.reminders = Reminders(
+            session,
+            app.workouts.now,
+            app.workouts.settings.timezone,
+            timedelta(hours=app.workouts.settings.workout_cooldown_hours),
+            self.users,
+        )
         self.progress = Progress(session, app.workouts.now, app.workouts.timezone, self.users)
         self.welcome = Welcome(app.welcome, bot, session)
 
@@ -174,6 +196,18 @@ class BotServices:
 
     def now(self) -> datetime:
         return self._app.workouts.now()
+
+    async def zone(self, telegram_id: int) -> UserZone:
+        """The user's own time zone (the TIMEZONE setting until they choose one)."""
+        return await self.reminders.zone(telegram_id)
+
+    def default_zone(self) -> UserZone:
+        """The TIMEZONE setting's zone (no read)."""
+        return self.reminders.default_zone()
+
+    @property
+    def rest_timers(self) -> RestTimers:
+        return self._app.rest_timers
 
     def after_update(self, callback: Callable[[], None]) -> None:
         """Run `callback` when this update is done: its dialog state saved and its session
@@ -197,10 +231,21 @@ class AppServices:
         workouts: WorkoutService,
         welcome: WelcomeVideoNote | None = None,
         jobs: WorkoutJobRunner | None = None,
+        reminders: ReminderSender | None = None,
+        rest_timers: RestTimers | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.workouts = workouts
         self.jobs = jobs or WorkoutJobRunner(workouts)
+        settings = workouts.settings
+        self.reminders = reminders or ReminderSender(
+            session_factory,
+            default_timezone=settings.timezone,
+            cooldown=timedelta(hours=settings.workout_cooldown_hours),
+            clock=workouts.now,
+            sweep_seconds=settings.reminder_sweep_seconds,
+        )
+        self.rest_timers = rest_timers or RestTimers()
         # One per Dispatcher: it keeps the video note's file_id once read.
         self.welcome = welcome or WelcomeVideoNote()
         self._bg_factory: BgManagerFactory | None = None

@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trainer_bot.charts import LIFT_COLOR, WEIGHT_COLOR, Series, render_progress_chart
 from trainer_bot.db.enums import Goal
+from trainer_bot.db.models import User
 from trainer_bot.formatting import format_kg
 from trainer_bot.queries import progress as progress_queries
 from trainer_bot.queries import users as user_queries
 from trainer_bot.services import profile_rules as rules
 from trainer_bot.services.users import Users
+from trainer_bot.time_zones import resolve_zone
 from trainer_bot.training.records import week_start, weekly_streak
 
 # Records are "the best of the last year": the read is bounded whatever the history.
@@ -84,8 +86,12 @@ class Progress:
         self._timezone = timezone
         self._users = users
 
-    def _today(self) -> date:
-        return self._clock().astimezone(self._timezone).date()
+    def _tz(self, user: User) -> tzinfo:
+        """The user's own zone: dates are the user's days (`timezone` is the default)."""
+        return resolve_zone(user.timezone, self._timezone.key).tz
+
+    def _today(self, user: User) -> date:
+        return self._clock().astimezone(self._tz(user)).date()
 
     async def summary(self, telegram_id: int) -> ProgressView | None:
         """Four statements: the user, the records, their last sets, the completed days."""
@@ -100,12 +106,12 @@ class Progress:
             self._session, [r.last_workout_exercise_id for r in records]
         )
         days = [
-            moment.astimezone(self._timezone).date()
+            moment.astimezone(self._tz(user)).date()
             for moment in await progress_queries.completed_days(
                 self._session, user.id, now - STREAK_WINDOW
             )
         ]
-        today = self._today()
+        today = self._today(user)
         return ProgressView(
             exercises=tuple(
                 ExerciseProgress(
@@ -132,7 +138,7 @@ class Progress:
             self._session, user.id, max(0, page) * PAGE_SIZE, PAGE_SIZE + 1
         )
         entries = [
-            WorkoutEntry(r.id, r.received_at.astimezone(self._timezone).date(), r.title, r.status)
+            WorkoutEntry(r.id, r.received_at.astimezone(self._tz(user)).date(), r.title, r.status)
             for r in rows[:PAGE_SIZE]
         ]
         return entries, len(rows) > PAGE_SIZE
@@ -151,7 +157,7 @@ class Progress:
         if typo:
             return WeightResult(False, typo)
         await progress_queries.record_body_weight(
-            self._session, user.id, self._today(), weight, self._clock()
+            self._session, user.id, self._today(user), weight, self._clock()
         )
         await self._session.commit()
         self._users.forget(telegram_id)  # the profile's current weight changed
@@ -166,7 +172,7 @@ class Progress:
         if user is None:
             return None
         now = self._clock()
-        today = self._today()
+        today = self._today(user)
         weights = await progress_queries.body_weights_since(
             self._session, user.id, today - RECORDS_WINDOW
         )
@@ -236,7 +242,7 @@ class Progress:
             writer.writerow(
                 [
                     "set",
-                    row.logged_at.astimezone(self._timezone).date().isoformat(),
+                    row.logged_at.astimezone(self._tz(user)).date().isoformat(),
                     row.title,
                     row.focus,
                     row.effort or "",

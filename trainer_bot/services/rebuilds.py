@@ -51,6 +51,7 @@ class RebuildStatus:
     left: int
     available_at: datetime | None  # when the next ordinary workout may be received
     refused: RebuildOutcome | None = None  # NOT_PLANNED or LOGGED
+    timezone: str | None = None  # users.timezone, read anyway: the screen names the zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +70,9 @@ def training_changed(before: ProfileAnswers, after: ProfileAnswers) -> bool:
 def _status(service: WorkoutService, user: User) -> RebuildStatus:
     available_at = service.available_at(user.last_workout_at)
     if available_at is None:
-        return RebuildStatus(MAX_REBUILDS, None)
+        return RebuildStatus(MAX_REBUILDS, None, timezone=user.timezone)
     used = user.rebuild_count if user.rebuild_period_at == user.last_workout_at else 0
-    return RebuildStatus(max(0, MAX_REBUILDS - used), available_at)
+    return RebuildStatus(max(0, MAX_REBUILDS - used), available_at, timezone=user.timezone)
 
 
 async def rebuild_status(

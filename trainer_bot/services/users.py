@@ -61,12 +61,24 @@ class Users:
     after a handler renders from it instead of reading the row again.
     """
 
-    __slots__ = ("_known", "_saved", "_session")
+    __slots__ = ("_known", "_saved", "_session", "_timezones")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._known: dict[int, Profile | None] = {}
         self._saved: dict[int, Profile] = {}
+        self._timezones: dict[int, str | None] = {}  # users.timezone another read brought
+
+    def note_timezone(self, telegram_id: int, value: str | None) -> None:
+        """users.timezone as a service has just read it (saves reading the profile)."""
+        self._timezones[telegram_id] = value
+
+    async def timezone(self, telegram_id: int) -> str | None:
+        """users.timezone (None: not chosen, or no profile), read once per update."""
+        if telegram_id in self._timezones:
+            return self._timezones[telegram_id]
+        profile = await self.profile(telegram_id)
+        return profile.timezone if profile is not None else None
 
     def saved(self, telegram_id: int) -> Profile | None:
         """The profile as this update has just saved it (None if it saved none)."""
@@ -92,3 +104,4 @@ class Users:
         """After a write that changed the row behind the kept profile."""
         self._known.pop(telegram_id, None)
         self._saved.pop(telegram_id, None)
+        self._timezones.pop(telegram_id, None)

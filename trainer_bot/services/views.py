@@ -32,6 +32,8 @@ class Profile:
     first_name: str | None
     answers: ProfileAnswers
     has_received_workout: bool
+    # users.timezone: a city's IANA name or 'UTC+5:30'; None: not chosen (TIMEZONE applies).
+    timezone: str | None = None
 
     @property
     def home_equipment(self) -> frozenset[Equipment]:
@@ -204,6 +206,7 @@ def profile_view(user: User) -> Profile:
             ),
         ),
         has_received_workout=user.last_workout_at is not None,
+        timezone=user.timezone,
     )
 
 

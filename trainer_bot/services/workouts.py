@@ -119,6 +119,7 @@ class CompletionOutcome(StrEnum):
 class CompletionResult:
     outcome: CompletionOutcome
     next_available_at: datetime | None
+    timezone: str | None = None  # users.timezone, read anyway: the done screen names it
 
 
 # The profile's home equipment in the catalogue's terms (what the generators match).
@@ -502,18 +503,19 @@ class WorkoutService:
         done = await workout_queries.complete(session, workout_id, user.id, now)
         await session.commit()
         next_at = self.available_at(user.last_workout_at)
+        zone = user.timezone
         if done:
             logger.info("User %s completed workout %s", user.telegram_id, workout_id)
-            return CompletionResult(CompletionOutcome.COMPLETED, next_at)
+            return CompletionResult(CompletionOutcome.COMPLETED, next_at, zone)
         workout = await workout_queries.get_for_user(session, workout_id, user.id)
         if workout is None:
             logger.warning(
                 "User %s tried to complete foreign workout %s", user.telegram_id, workout_id
             )
-            return CompletionResult(CompletionOutcome.NOT_FOUND, next_at)
+            return CompletionResult(CompletionOutcome.NOT_FOUND, next_at, zone)
         if workout.status == WorkoutStatus.COMPLETED.value:
-            return CompletionResult(CompletionOutcome.ALREADY_COMPLETED, next_at)
-        return CompletionResult(CompletionOutcome.REPLACED, next_at)
+            return CompletionResult(CompletionOutcome.ALREADY_COMPLETED, next_at, zone)
+        return CompletionResult(CompletionOutcome.REPLACED, next_at, zone)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> None:
         """Run in the background; the reference is kept so the task is not collected."""
