@@ -291,7 +291,11 @@ def test_schema_follows_strict_mode_rules() -> None:
 def test_schema_is_the_plan_model_plus_positions() -> None:
     """Derived, not restated: a field added to the plan reaches the schema by itself."""
     schema = build_response_format()["json_schema"]["schema"]
-    assert list(schema["properties"]) == list(WorkoutPlan.model_fields)
+    # The plan's fields, the exercises moved up right after the title (a streamed answer
+    # shows them sooner; the rationale and the warm-up are written knowing them).
+    plan_order = [name for name in WorkoutPlan.model_fields if name != "exercises"]
+    at = plan_order.index("title") + 1
+    assert list(schema["properties"]) == [*plan_order[:at], "exercises", *plan_order[at:]]
     item = schema["properties"]["exercises"]["items"]
     assert list(item["properties"]) == ["position", *PlannedExercise.model_fields]
     assert item["properties"]["rest_seconds"] == {"type": "integer"}  # bounds stay in pydantic

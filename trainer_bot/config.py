@@ -65,6 +65,9 @@ class Settings(DatabaseSettings):
     # Prices in USD per 1M tokens, used only to estimate the cost in logs.
     llm_input_price_per_mtok: float = Field(default=0.15, ge=0)
     llm_output_price_per_mtok: float = Field(default=0.60, ge=0)
+    # Stream the answer (server-sent events) and show the workout in a Telegram draft as
+    # it is written; a proxy that does not stream turns it off for the process by itself.
+    llm_stream: bool = True
 
     workout_cooldown_hours: float = Field(default=12, ge=0, le=24 * 14)
     timezone: str = "Europe/Moscow"

@@ -5,7 +5,9 @@ aiogram raises `TelegramRetryAfter` and retries nothing; without this middleware
 on the bot session, it waits the `retry_after` Telegram asked for and sends the same call
 again, at most `max_retries` times and only while the total wait stays within
 `max_total_delay` seconds (a handler must not hang for a minute holding the user's lock).
-When it gives up it writes one log line and re-raises.
+When it gives up it writes one log line and re-raises. Drafts (sendMessageDraft) are left
+alone: a stale draft is not worth re-sending, their presenter waits and sends the newest
+(trainer_bot/services/workout_draft.py).
 
     bot.session.middleware(TelegramRetryMiddleware())
 """
@@ -22,7 +24,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import GetUpdates
+from aiogram.methods import GetUpdates, SendMessageDraft
 from aiogram.methods.base import TelegramType
 
 if TYPE_CHECKING:
@@ -57,8 +59,10 @@ class TelegramRetryMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        polling = isinstance(method, GetUpdates)  # (a flag: no narrowing of `method`)
-        if polling:  # polling has its own back-off
+        # (a flag: no narrowing of `method`) Polling has its own back-off; drafts, their
+        # presenter's.
+        own_backoff = isinstance(method, (GetUpdates, SendMessageDraft))
+        if own_backoff:
             return await make_request(bot, method)
         waited = 0.0
         attempt = 0

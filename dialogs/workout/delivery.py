@@ -4,6 +4,8 @@ The result never takes over another screen: while the composing screen is on top
 becomes the workout; once the user has moved on (editing their weight, say), the workout
 arrives as a new message in a dialog stack of its own, and the screen they are on keeps
 its place (what they type still goes to it: text always goes to the default stack).
+After a workout draft (the coach's answer streamed into the chat) the result is sent as
+a new message, which is what replaces a draft in Telegram; the composing screen goes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from aiogram_dialog.manager.bg_manager import BgManager
 
 from dialogs.menu.keys import NOTICE
 from dialogs.states import MenuSG, WorkoutSG
+from dialogs.workout.draft_text import draft_text
 from dialogs.workout.keys import SLOW, WORKOUT_ID
+from trainer_bot.llm.drafting import DraftPlan
 from trainer_bot.services.bot_services import AppServices
 from trainer_bot.services.workouts import JobTicket
 
@@ -85,7 +89,12 @@ class WorkoutScreens:
     def __init__(self, app: AppServices) -> None:
         self._app = app
 
-    async def show_result(self, bot: Bot, job: JobTicket, workout_id: int | None) -> None:
+    def render_draft(self, draft: DraftPlan) -> str:
+        return draft_text(draft)
+
+    async def show_result(
+        self, bot: Bot, job: JobTicket, workout_id: int | None, *, replace_draft: bool = False
+    ) -> None:
         state: State
         data: dict[str, Any]
         if workout_id is None:
@@ -94,15 +103,19 @@ class WorkoutScreens:
             state, data = WorkoutSG.view, {WORKOUT_ID: workout_id}
         bg = self._app.background(bot, job.telegram_id, job.chat_id, job.stack_id)
         # fg(): a dialog update of its own (the user's lock held), shown before it returns.
+        # An edit leaves a draft on screen: only a sent message replaces it.
+        mode = ShowMode.DELETE_AND_SEND if replace_draft else None
         async with _foreground(bg) as manager:
             if _on_composing(manager):
                 if workout_id is None:
-                    await manager.start(state, data=data, mode=StartMode.RESET_STACK)
+                    await manager.start(
+                        state, data=data, mode=StartMode.RESET_STACK, show_mode=mode
+                    )
                     return
                 # The same dialog: the menu under it stays, so a second tap on the menu's
                 # «Получить тренировку» is an outdated press, answered with a toast.
                 manager.dialog_data[WORKOUT_ID] = workout_id
-                await manager.switch_to(WorkoutSG.view)
+                await manager.switch_to(WorkoutSG.view, show_mode=mode)
                 await manager.show()
                 return
         # The user has moved on: a stack of the job's own (rather than StartMode.NEW_STACK,

@@ -46,6 +46,15 @@ class ScriptedResponse:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
     drop_connection: bool = False  # close the socket without answering
+    # Streaming (a 200 completion asked for with `"stream": true`): None streams when the
+    # request asks, False answers plain JSON anyway (a proxy that does not stream).
+    stream: bool | None = None
+    pieces: int | None = None  # the content in this many chunks (else ~`piece_chars` each)
+    piece_chars: int = 7  # odd: chunks end inside keys, numbers and words
+    first_piece_delay: float = 0.0  # seconds after the headers before the first piece
+    piece_interval: float = 0.0  # seconds between pieces
+    cut_after: int | None = None  # close the connection after this many pieces
+    split_utf8: bool = False  # write each event in two writes, split inside a letter
 
 
 @dataclass(frozen=True)
@@ -382,6 +391,8 @@ class FakeOpenAIServer:
             if request.transport is not None:
                 request.transport.close()
             raise asyncio.CancelledError  # nothing more to send on a closed socket
+        if _wants_stream(recorded, scripted):
+            return await _stream(request, recorded, scripted)
         if scripted.body is not None:
             raw = scripted.body.encode() if isinstance(scripted.body, str) else scripted.body
             content_type = "text/plain"
@@ -390,6 +401,89 @@ class FakeOpenAIServer:
             content_type = "application/json"
         headers = {"Content-Type": content_type, **scripted.headers}
         return web.Response(status=scripted.status, body=raw, headers=headers)
+
+
+def _wants_stream(request: RecordedRequest, scripted: ScriptedResponse) -> bool:
+    asked = isinstance(request.json, dict) and request.json.get("stream") is True
+    completion = (
+        scripted.status == 200
+        and scripted.body is None
+        and isinstance(scripted.json, dict)
+        and bool(scripted.json.get("choices"))
+    )
+    return asked and completion and scripted.stream is not False
+
+
+def stream_events(request: RecordedRequest, scripted: ScriptedResponse) -> list[dict[str, Any]]:
+    """The chunks OpenAI streams for the scripted completion: the role, the content in
+    pieces (a refusal in one), the finish reason, usage when asked, then [DONE]."""
+    body = scripted.json
+    choice = body["choices"][0]
+    message = choice.get("message") or {}
+    base = {k: body[k] for k in ("id", "created", "model") if k in body}
+    base["object"] = "chat.completion.chunk"
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {
+            **base,
+            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        }
+
+    events = [chunk({"role": "assistant", "content": "", "refusal": None})]
+    content = message.get("content") or ""
+    if scripted.pieces:
+        size = max(1, -(-len(content) // scripted.pieces))
+    else:
+        size = max(1, scripted.piece_chars)
+    events += [chunk({"content": content[i : i + size]}) for i in range(0, len(content), size)]
+    if message.get("refusal"):
+        events.append(chunk({"refusal": message["refusal"]}))
+    events.append(chunk({}, choice.get("finish_reason")))
+    options = request.json.get("stream_options") if isinstance(request.json, dict) else None
+    if isinstance(options, dict) and options.get("include_usage") and "usage" in body:
+        events.append({**base, "choices": [], "usage": body["usage"]})
+    return events
+
+
+def _utf8_split(raw: bytes) -> int:
+    """An offset inside the first multi-byte character (else the middle)."""
+    for index, byte in enumerate(raw):
+        if byte >= 0xC0:
+            return index + 1
+    return len(raw) // 2
+
+
+async def _stream(
+    request: web.Request, recorded: RecordedRequest, scripted: ScriptedResponse
+) -> web.StreamResponse:
+    response = web.StreamResponse(
+        status=200, headers={"Content-Type": "text/event-stream", **scripted.headers}
+    )
+    await response.prepare(request)
+    events = stream_events(recorded, scripted)
+    pieces = 0
+    for event in events:
+        is_piece = bool(event["choices"]) and "content" in event["choices"][0]["delta"]
+        is_piece = is_piece and bool(event["choices"][0]["delta"]["content"])
+        if is_piece:
+            if scripted.cut_after is not None and pieces >= scripted.cut_after:
+                if request.transport is not None:
+                    request.transport.close()
+                raise asyncio.CancelledError  # the connection is gone mid-stream
+            wait = scripted.first_piece_delay if pieces == 0 else scripted.piece_interval
+            if wait > 0:
+                await asyncio.sleep(wait)
+            pieces += 1
+        raw = f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
+        if scripted.split_utf8:
+            cut = _utf8_split(raw)
+            await response.write(raw[:cut])
+            await asyncio.sleep(0.002)  # its own TCP segment
+            raw = raw[cut:]
+        await response.write(raw)
+    await response.write(b"data: [DONE]\n\n")
+    await response.write_eof()
+    return response
 
 
 @pytest.fixture(name="openai_server")

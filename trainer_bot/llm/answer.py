@@ -45,17 +45,34 @@ AnswerExercise = create_model(
     position=(int, Field()),
     **_wire_fields(PlannedExercise),
 )
+# The model writes the fields in the schema's order. The exercises come right after this
+# field, so a streamed answer shows the first one within a couple of seconds; the
+# rationale and the warm-up (which names the first lift) follow, written once the
+# session is chosen. The other fields keep the plan's order.
+EXERCISES_AFTER: Final = "title"
+
+
+def _plan_fields(exercises: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, spec in _wire_fields(WorkoutPlan).items():
+        if name != "exercises":
+            fields[name] = spec
+        if name == EXERCISES_AFTER:
+            fields["exercises"] = (exercises, Field())
+    return fields
+
+
 AnswerPlan = create_model(
     "AnswerPlan",
     __config__=_WIRE_CONFIG,
-    **{**_wire_fields(WorkoutPlan), "exercises": (list[AnswerExercise], Field())},
+    **_plan_fields(list[AnswerExercise]),
 )
 # The plan's texts with the exercises unparsed: each entry is parsed on its own, so one
 # broken entry is dropped, not the whole answer.
 AnswerTexts = create_model(
     "AnswerTexts",
     __config__=_WIRE_CONFIG,
-    **{**_wire_fields(WorkoutPlan), "exercises": (list[Any], Field())},
+    **_plan_fields(list[Any]),
 )
 
 # JSON Schema keywords strict mode refuses or that would only restate pydantic's bounds.

@@ -4,6 +4,14 @@ One shared `httpx.AsyncClient` (the caller's, or our own closed by `aclose()`), 
 timeouts, a few retries on transient failures only, and a circuit breaker so repeated
 failures stop the calls for a while (ProxyAPI pauses keys that keep getting 4xx).
 
+Streaming (`create(..., stream=sink)`, while `streaming` is on): the same request with
+`"stream": true`, through the same retries and breaker; the answer's pieces go to the
+sink as they arrive and the result is the completion a plain call would have returned.
+A connection cut mid-stream is a timeout (retried: the sink is told to start over). A
+proxy that does not stream (refuses `stream`, answers plain JSON, or sends nothing for
+`STREAM_FIRST_CHUNK_SECONDS`) turns streaming off for the rest of the process, with one
+log line; the refused request is sent again without it at once.
+
 Secrets: the key only ever goes into the `Authorization` header of a request; it is never
 logged, and every error description is passed through `redact` before it is raised.
 """
@@ -19,13 +27,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import httpx
 
 from trainer_bot.config import Settings
 from trainer_bot.llm.circuit_breaker import CircuitBreaker
 from trainer_bot.llm.errors import CircuitOpenError, LLMCallError, describe_error_body
+from trainer_bot.llm.stream import SSEDecoder, StreamedAnswer, StreamProtocolError
 from trainer_bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -38,6 +47,12 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 FATAL_STATUSES = frozenset({401, 402, 403})
 # Do not start an attempt with less time than this left (capped by the attempt timeout).
 MIN_ATTEMPT_SECONDS = 1.0
+# A streaming request the proxy refuses with one of these is sent again without `stream`
+# (404 is left out: ProxyAPI says "unknown model" with it).
+STREAM_REFUSED_STATUSES = frozenset({400, 415, 422, 501})
+# gpt-4o-mini's first token comes within a second or two; none after this long means a
+# proxy that buffers the whole answer: streaming brings nothing, so it is turned off.
+STREAM_FIRST_CHUNK_SECONDS = 6.0
 
 Message = Mapping[str, Any]
 Sleep = Callable[[float], Awaitable[None]]
@@ -89,6 +104,17 @@ class ChatCompletion:
     data: dict[str, Any]
     status: int
     attempts: int
+    streamed: bool = False  # the answer came as server-sent events
+
+
+class StreamSink(Protocol):
+    """Who reads a streamed answer as it arrives (llm.drafting.PlanDrafter)."""
+
+    def feed(self, text: str) -> None:
+        """The next piece of the answer's content."""
+
+    def restart(self) -> None:
+        """The pieces fed so far are void: the stream was cut and the call is retried."""
 
 
 class ChatCompletionsClient:
@@ -117,6 +143,8 @@ class ChatCompletionsClient:
         self._sleep = sleep
         self._jitter = jitter
         self._url = str(settings.proxy_api_url).rstrip("/") + "/chat/completions"
+        # Process-wide: a proxy found not to stream is not asked to again.
+        self.streaming = settings.llm_stream
 
     @staticmethod
     def _timeout(seconds: float) -> httpx.Timeout:
@@ -160,10 +188,12 @@ class ChatCompletionsClient:
         max_completion_tokens: int | None = None,
         deadline: float | None = None,
         trace: CallTrace | None = None,
+        stream: StreamSink | None = None,
     ) -> ChatCompletion:
         """One chat completion; raises `LLMCallError` (never an httpx error).
 
         `deadline` is a `time.monotonic()` instant: no attempt or wait goes past it.
+        `stream`: stream the answer into it (while `streaming` is on).
         """
         key = self._secret()
         if key is None:
@@ -184,7 +214,7 @@ class ChatCompletionsClient:
         if temperature is not None:
             payload["temperature"] = temperature
         try:
-            result = await self._call_with_retries(payload, key, deadline, trace)
+            result = await self._call_with_retries(payload, key, deadline, trace, stream)
         except LLMCallError as error:
             self.breaker.record_failure(fatal=error.status in FATAL_STATUSES)
             raise
@@ -196,25 +226,43 @@ class ChatCompletionsClient:
         return result
 
     async def _call_with_retries(
-        self, payload: dict[str, Any], key: str, deadline: float, trace: CallTrace
+        self,
+        payload: dict[str, Any],
+        key: str,
+        deadline: float,
+        trace: CallTrace,
+        stream: StreamSink | None,
     ) -> ChatCompletion:
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         min_attempt = min(MIN_ATTEMPT_SECONDS, self._timeout_seconds)
         retry = 0
+        fed = False  # the sink has pieces of an earlier attempt
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise LLMCallError("timeout", "time budget spent", attempts=trace.attempts)
             trace.attempts += 1
             retry_after: float | None = None
+            attempt_seconds = min(self._timeout_seconds, remaining)
+            if fed and stream is not None:
+                stream.restart()
+                fed = False
             try:
+                if stream is not None and self.streaming:
+                    fed = True
+                    streamed = await self._stream_attempt(
+                        payload, headers, attempt_seconds, key, trace, stream
+                    )
+                    if streamed is not None:
+                        return streamed
+                    continue  # refused: at once, without `stream` (not a retry)
                 response = await self._http.post(
                     self._url,
                     json=payload,
                     headers=headers,
-                    timeout=self._timeout(min(self._timeout_seconds, remaining)),
+                    timeout=self._timeout(attempt_seconds),
                 )
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 error = LLMCallError("timeout", "no answer in time", attempts=trace.attempts)
                 retryable = True
             except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
@@ -230,6 +278,13 @@ class ChatCompletionsClient:
                     redact(f"{type(exc).__name__}: {exc}", [key]),
                     attempts=trace.attempts,
                 ) from None
+            except _StreamCutError as exc:
+                # Not an HTTP error: what arrived is void, the call is retried (or falls back).
+                error = LLMCallError("timeout", str(exc), attempts=trace.attempts)
+                retryable = True
+            except _HTTPStatusError as exc:
+                error, retry_after = exc.error, exc.retry_after
+                retryable = is_retryable_status(exc.error.status or 0)
             else:
                 trace.status = response.status_code
                 if 200 <= response.status_code < 300:
@@ -253,6 +308,96 @@ class ChatCompletionsClient:
             await self._sleep(wait)
             retry += 1
 
+    async def _stream_attempt(
+        self,
+        payload: dict[str, Any],
+        headers: dict[str, str],
+        seconds: float,
+        key: str,
+        trace: CallTrace,
+        sink: StreamSink,
+    ) -> ChatCompletion | None:
+        """One streaming attempt; None when the proxy refused `stream` (streaming is then
+        off). The whole attempt is bounded by `seconds`, like a plain one."""
+        body = {**payload, "stream": True, "stream_options": {"include_usage": True}}
+        started = time.monotonic()
+        answer = StreamedAnswer()
+        try:
+            async with (
+                asyncio.timeout(seconds),
+                self._http.stream(
+                    "POST", self._url, json=body, headers=headers, timeout=self._timeout(seconds)
+                ) as response,
+            ):
+                trace.status = response.status_code
+                if not 200 <= response.status_code < 300:
+                    content = await response.aread()
+                    error = LLMCallError(
+                        f"http_{response.status_code}",
+                        redact(describe_error_body(content), [key]),
+                        status=response.status_code,
+                        attempts=trace.attempts,
+                    )
+                    if response.status_code in STREAM_REFUSED_STATUSES:
+                        self.stop_streaming(f"the proxy refused it ({error})")
+                        return None
+                    raise _HTTPStatusError(error, parse_retry_after(response.headers))
+                content_type = response.headers.get("content-type", "")
+                if "text/event-stream" not in content_type:
+                    await response.aread()
+                    self.stop_streaming(f"the proxy answered {content_type or 'no content type'}")
+                    return self._parse_success(response, key, trace)
+                await self._read_events(response, answer, sink, started)
+        except (httpx.TimeoutException, TimeoutError):
+            waited = time.monotonic() - started
+            if not answer.content and waited > STREAM_FIRST_CHUNK_SECONDS:
+                self.stop_streaming(f"nothing streamed in {waited:.1f} s")
+            raise
+        if not answer.complete:
+            raise _StreamCutError(f"stream cut after {answer.chunks} chunks")
+        return ChatCompletion(
+            data=answer.as_completion(),
+            status=trace.status or 200,
+            attempts=trace.attempts,
+            streamed=True,
+        )
+
+    async def _read_events(
+        self, response: httpx.Response, answer: StreamedAnswer, sink: StreamSink, started: float
+    ) -> None:
+        decoder = SSEDecoder()
+        try:
+            async for raw in response.aiter_raw():
+                for event in decoder.feed(raw):
+                    self._take(answer, event, sink, started)
+                if answer.done:
+                    return
+            for event in decoder.close():
+                self._take(answer, event, sink, started)
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _StreamCutError(
+                f"stream cut after {answer.chunks} chunks ({type(exc).__name__})"
+            ) from None
+        except StreamProtocolError as exc:
+            raise _StreamCutError(str(exc)) from None
+
+    def _take(self, answer: StreamedAnswer, event: str, sink: StreamSink, started: float) -> None:
+        first = not answer.content
+        piece = answer.add(event)
+        if not piece:
+            return
+        if first:
+            waited = time.monotonic() - started
+            if waited > STREAM_FIRST_CHUNK_SECONDS:
+                self.stop_streaming(f"the first piece came after {waited:.1f} s")
+        sink.feed(piece)
+
+    def stop_streaming(self, why: str) -> None:
+        """The plain call from now on, for the rest of the process (one log line)."""
+        if self.streaming:
+            self.streaming = False
+            logger.warning("LLM streaming off for this process: %s", why)
+
     @staticmethod
     def _parse_success(response: httpx.Response, key: str, trace: CallTrace) -> ChatCompletion:
         try:
@@ -267,3 +412,16 @@ class ChatCompletionsClient:
                 attempts=trace.attempts,
             )
         return ChatCompletion(data=data, status=response.status_code, attempts=trace.attempts)
+
+
+class _StreamCutError(Exception):
+    """Internal: a stream that ended before the model finished (or sent garbage)."""
+
+
+class _HTTPStatusError(Exception):
+    """Internal: a streaming request answered with an error status."""
+
+    def __init__(self, error: LLMCallError, retry_after: float | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after

@@ -4,6 +4,10 @@ Pipeline per call: HTTP status -> empty choices -> `message.refusal` -> `finish_
 ("length" means truncated JSON) -> `json.loads` -> repairs and validation -> at most one
 re-ask listing the errors -> otherwise "fallback" (the caller runs the rule-based
 generator). The whole `generate` runs under `asyncio.timeout(llm_total_budget_seconds)`.
+
+With a draft `listener` (and streaming on in the client) the answer is streamed and a
+`drafting.PlanDrafter` shows what passes the per-exercise check as it arrives; an answer
+that is then refused (re-ask, fallback) turns the draft into «rebuilding».
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.config import Settings
 from trainer_bot.llm.answer import build_response_format
 from trainer_bot.llm.client import CallTrace, ChatCompletionsClient
+from trainer_bot.llm.drafting import DraftListener, PlanDrafter
 from trainer_bot.llm.errors import LLMCallError
 from trainer_bot.llm.prompt import build_messages, build_reask_messages
-from trainer_bot.llm.validation import MIN_EXERCISES, validate_plan
+from trainer_bot.llm.validation import MIN_EXERCISES, min_reps_for, validate_plan
 from trainer_bot.redaction import redact
+from trainer_bot.training.exercise_gate import ExerciseGate
 from trainer_bot.training.gate import gate, log_plan_check
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.rules_check import Violation
@@ -37,7 +43,7 @@ DEFAULT_TEMPERATURE = 0.5
 LOG_FORMAT = (
     "llm_workout user_id=%s model=%s outcome=%s reason=%s status=%s finish_reason=%s "
     "attempts=%d calls=%d latency_ms=%d prompt_tokens=%d completion_tokens=%d "
-    "cached_tokens=%d cost_usd=%.6f repairs=%d breaker=%s detail=%s"
+    "cached_tokens=%d cost_usd=%.6f repairs=%d breaker=%s stream=%s detail=%s"
 )
 DETAIL_LIMIT = 200
 
@@ -70,6 +76,7 @@ class LLMOutcome:
     violations: tuple[str, ...] = ()
     rules_action: str = "-"
     rules_repairs: tuple[str, ...] = ()
+    streamed: bool = False  # an answer came as a stream
 
 
 class _StepError(Exception):
@@ -105,6 +112,8 @@ class _Run:
     rules_reask: bool = False
     rules_repaired: bool = False
     rules_repairs: tuple[str, ...] = ()
+    drafter: PlanDrafter | None = None
+    streamed: bool = False
 
     def add_usage(self, data: Mapping[str, Any]) -> None:
         usage = data.get("usage")
@@ -151,14 +160,23 @@ class LLMWorkoutGenerator:
         session_hint: str,
         focus: str | None = None,
         today: date | None = None,
+        listener: DraftListener | None = None,
     ) -> LLMOutcome:
         """`allowed` is the list the prompt shows (`llm.shortlist.session_shortlist` for the
         session); the answer is validated against exactly that list, then passes the
         rules gate for today's `focus` (the split's; default: the model's) and `today`
-        (default: the UTC date)."""
+        (default: the UTC date). `listener` gets the workout drafts of a streamed answer."""
         started = time.monotonic()
         today = today or datetime.now(UTC).date()
         run = _Run(trace=CallTrace())
+        if listener is not None:
+            allowed_map = {e.slug: e for e in allowed if e.slug in self._catalogue_slugs}
+            run.drafter = PlanDrafter(
+                listener,
+                allowed_map,
+                lambda: ExerciseGate(profile, history, self._catalogue, focus=focus, today=today),
+                min_reps=min_reps_for(profile),
+            )
         plan: WorkoutPlan | None = None
         repairs: tuple[str, ...] = ()
         outcome: Outcome = "fallback"
@@ -201,7 +219,10 @@ class LLMWorkoutGenerator:
             violations=tuple(dict.fromkeys(v.kind.value for v in run.violations)),
             rules_action=_rules_action(run, plan),
             rules_repairs=run.rules_repairs,
+            streamed=run.streamed,
         )
+        if plan is None and run.drafter is not None:
+            run.drafter.reject()  # the fallback answers: nothing of this answer stays
         self._log(user_id, result, exc_info=exc_info)
         if run.gated:
             log_plan_check(user_id, "llm", run.violations, result.rules_action)
@@ -240,6 +261,8 @@ class LLMWorkoutGenerator:
                 first_failure = step
                 run.rules_reask = step.reason == "rules"
                 messages = [*messages, *build_reask_messages(step.content, step.errors)]
+                if run.drafter is not None:
+                    run.drafter.reject()  # the refused answer leaves the screen
                 continue
             if first_failure is not None:
                 return validation[0], validation[1], "reask"
@@ -256,12 +279,14 @@ class LLMWorkoutGenerator:
                 max_completion_tokens=self._settings.llm_max_completion_tokens,
                 deadline=deadline,
                 trace=run.trace,
+                stream=run.drafter,
             )
         except LLMCallError as error:
             if error.reason == "circuit_open":
                 run.calls -= 1  # nothing went out
             raise _StepError(error.reason, detail=error.description) from None
         data = completion.data
+        run.streamed = run.streamed or completion.streamed
         run.add_usage(data)
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
@@ -345,6 +370,7 @@ class LLMWorkoutGenerator:
             result.cost_usd,
             len(result.repairs),
             self._client.breaker.state.value,
+            "on" if result.streamed else "off",
             json.dumps(result.detail, ensure_ascii=False) if result.detail else "-",
         )
         logger.log(

@@ -48,6 +48,7 @@ __all__ = [
     "TEXT_LIMITS",
     "PlanValidation",
     "min_reps_for",
+    "repair_entry",
     "validate_plan",
 ]
 
@@ -87,10 +88,11 @@ def min_reps_for(profile: TrainingProfile | None) -> int:
     return 1
 
 
-def _repair_exercise(
+def repair_entry(
     draft: dict[str, Any], exercise: CatalogueExercise, min_reps: int, repairs: list[str]
 ) -> dict[str, Any]:
-    """The answer's entry with its numbers in range; `position` kept for the ordering."""
+    """The answer's entry (an `AnswerExercise` dump) with its numbers in range;
+    `position` kept for the ordering."""
     slug = draft["slug"]
     sets = int(_clamp(draft["sets"], *SETS_RANGE))
     if sets != draft["sets"]:
@@ -171,7 +173,7 @@ def validate_plan(
             dropped.append(f"'{item['slug']}' appears twice")
             continue
         seen.add(item["slug"])
-        kept.append(_repair_exercise(item, exercise, min_reps, repairs))
+        kept.append(repair_entry(item, exercise, min_reps, repairs))
     repairs.extend(f"dropped: {text}" for text in dropped)
 
     # Stable: ties and garbage positions keep the model's list order.

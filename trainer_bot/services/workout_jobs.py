@@ -15,6 +15,10 @@ Failures and what the user sees:
 - anything else (a bug, a catalogue mismatch), or too many attempts: the job FAILS, the
   reservation is released (a rebuild's claim given back) and the user gets the
   «Не получилось…» notice with the menu.
+
+While the LLM writes (a first attempt, `LLM_STREAM` on, a private chat) the workout grows
+in a Telegram draft (`workout_draft.DraftPresenter`); the drafts stop before the result
+is shown, and the result is then sent as a new message, which replaces the draft.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from trainer_bot.db.enums import WorkoutJobState
+from trainer_bot.llm.drafting import DraftPlan
 from trainer_bot.queries import rebuilds as rebuild_queries
 from trainer_bot.queries import workout_jobs as job_queries
 from trainer_bot.queries import workouts as workout_queries
+from trainer_bot.services.workout_draft import DraftPresenter
 from trainer_bot.services.workouts import JobLostError, JobTicket, WorkoutService
 
 logger = logging.getLogger(__name__)
@@ -45,6 +51,8 @@ MAX_SHOW_ATTEMPTS = 120
 # Pauses between tries to show a result within one run (then the sweeper tries again).
 SHOW_RETRY_DELAYS = (0.0, 1.0, 2.0, 4.0)
 SWEEP_BATCH = 20
+# A draft this recent shows the coach at work: the slow notice is not needed.
+DRAFT_SHOWS_PROGRESS_SECONDS = 5.0
 # Failures a later attempt can get past: the job is left for the sweeper.
 TEMPORARY_ERRORS = (
     OperationalError,
@@ -59,11 +67,17 @@ TEMPORARY_ERRORS = (
 class JobScreens(Protocol):
     """How a job's progress reaches the user (dialogs/workout/delivery.py)."""
 
-    async def show_result(self, bot: Bot, job: JobTicket, workout_id: int | None) -> None:
-        """The workout (or, with None, the failure notice); raises when not shown."""
+    async def show_result(
+        self, bot: Bot, job: JobTicket, workout_id: int | None, *, replace_draft: bool = False
+    ) -> None:
+        """The workout (or, with None, the failure notice); raises when not shown.
+        `replace_draft`: a draft may be on screen, the result must replace it."""
 
     async def show_still_working(self, bot: Bot, job: JobTicket) -> None:
         """The composing screen, if still open, says the coach needs longer."""
+
+    def render_draft(self, draft: DraftPlan) -> str:
+        """The text of a workout draft."""
 
 
 class WorkoutJobRunner:
@@ -102,19 +116,41 @@ class WorkoutJobRunner:
                 await self._give_up(bot, job)
                 return
             workout_id = job.workout_id
+            drafts: DraftPresenter | None = None
             if job.state is WorkoutJobState.RUNNING:
-                workout_id = await self._generate(bot, job)
+                drafts = self._drafts_for(bot, job)
+                workout_id = await self._generate(bot, job, drafts)
             if workout_id is not None:
-                await self._show(bot, job, workout_id)
+                drafted = drafts is not None and drafts.maybe_shown
+                await self._show(bot, job, workout_id, replace_draft=drafted)
         finally:
             beat.cancel()
 
-    async def _generate(self, bot: Bot, job: JobTicket) -> int | None:
+    def _drafts_for(self, bot: Bot, job: JobTicket) -> DraftPresenter | None:
+        """A draft presenter when the LLM will write this workout: drafts exist only in
+        private chats (where the chat is the user)."""
+        settings = self._service.settings
+        if not (
+            settings.llm_stream
+            and self._service.writes_with_llm
+            and job.attempt == 1
+            and job.chat_id == job.telegram_id
+        ):
+            return None
+        return DraftPresenter(bot, job.chat_id, job.job_id, self.screens.render_draft)
+
+    async def _generate(
+        self, bot: Bot, job: JobTicket, drafts: DraftPresenter | None = None
+    ) -> int | None:
         """The saved workout's id; None when there is nothing (more) to show now."""
-        notice = asyncio.create_task(self._still_working_later(bot, job))
+        notice = asyncio.create_task(self._still_working_later(bot, job, drafts))
         try:
-            async with ChatActionSender.typing(bot=bot, chat_id=job.chat_id):
-                return await self._service.generate_and_save(job)
+            try:
+                async with ChatActionSender.typing(bot=bot, chat_id=job.chat_id):
+                    return await self._service.generate_and_save(job, drafts)
+            finally:
+                if drafts is not None:
+                    await drafts.close()  # before any result: no draft lands after it
         except JobLostError:
             logger.info("Workout job %s of user %s was taken over", job.job_id, job.telegram_id)
         except TEMPORARY_ERRORS as error:
@@ -126,14 +162,18 @@ class WorkoutJobRunner:
             )
         except Exception:
             logger.exception("Workout job %s of user %s failed", job.job_id, job.telegram_id)
-            await self._fail(bot, job)
+            await self._fail(bot, job, replace_draft=drafts is not None and drafts.maybe_shown)
         finally:
             if not notice.done():
                 notice.cancel()
         return None
 
-    async def _still_working_later(self, bot: Bot, job: JobTicket) -> None:
+    async def _still_working_later(
+        self, bot: Bot, job: JobTicket, drafts: DraftPresenter | None = None
+    ) -> None:
         await asyncio.sleep(self.slow_notice_seconds)
+        if drafts is not None and drafts.shown_recently(DRAFT_SHOWS_PROGRESS_SECONDS):
+            return  # the workout grows in the draft: no need to say the coach is slow
         # From here on never cancelled: a dialog update cut half-way keeps the user's lock.
         shown = asyncio.ensure_future(self.screens.show_still_working(bot, job))
         try:
@@ -145,12 +185,14 @@ class WorkoutJobRunner:
                 "Could not update user %s's composing screen: %r", job.telegram_id, error
             )
 
-    async def _show(self, bot: Bot, job: JobTicket, workout_id: int | None) -> bool:
+    async def _show(
+        self, bot: Bot, job: JobTicket, workout_id: int | None, *, replace_draft: bool = False
+    ) -> bool:
         """Show the result, retrying a little; True once shown (or never showable)."""
         for delay in SHOW_RETRY_DELAYS:
             await asyncio.sleep(delay)
             try:
-                await self.screens.show_result(bot, job, workout_id)
+                await self.screens.show_result(bot, job, workout_id, replace_draft=replace_draft)
             except (TelegramForbiddenError, TelegramBadRequest) as error:
                 # Blocked, or the chat is gone: no retry will change it.
                 logger.warning("Cannot show user %s the workout job: %s", job.telegram_id, error)
@@ -202,11 +244,11 @@ class WorkoutJobRunner:
             )
             return False
 
-    async def _fail(self, bot: Bot, job: JobTicket) -> None:
+    async def _fail(self, bot: Bot, job: JobTicket, *, replace_draft: bool = False) -> None:
         """FAILED, the reservation released, and the user told (if the database agrees:
         otherwise the job stays RUNNING and a sweeper tries again later)."""
         if await self._finish(job, WorkoutJobState.FAILED, WorkoutJobState.RUNNING):
-            await self._show(bot, job, None)
+            await self._show(bot, job, None, replace_draft=replace_draft)
 
     async def _give_up(self, bot: Bot, job: JobTicket) -> None:
         logger.error(

@@ -34,6 +34,7 @@ from trainer_bot.db.enums import (
 from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise, WorkoutJob
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
+from trainer_bot.llm.drafting import DraftListener
 from trainer_bot.queries import rebuilds as rebuild_queries
 from trainer_bot.queries import swaps as swap_queries
 from trainer_bot.queries import users as user_queries
@@ -192,6 +193,11 @@ class WorkoutService:
         return self._settings
 
     @property
+    def writes_with_llm(self) -> bool:
+        """A first attempt asks the LLM (a taken-over job goes to the fallback at once)."""
+        return self._llm is not None
+
+    @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
         return self._session_factory
 
@@ -283,14 +289,15 @@ class WorkoutService:
         )
         return WorkoutRequest(RequestOutcome.STARTED, job=ticket)
 
-    async def generate_and_save(self, job: JobTicket) -> int:
+    async def generate_and_save(self, job: JobTicket, drafts: DraftListener | None = None) -> int:
         """Build the job's workout and save it; returns the new workout's id.
 
         The save, the job's SAVED state and the 12-hour clock commit together, and only
         while this process still owns the job (`JobLostError` otherwise): however many processes
         once ran the job, one workout is saved. A job taken over from a dead owner skips
         the LLM: the user has waited long enough, the rule-based generator answers at once.
-        No database connection is held while the LLM thinks.
+        No database connection is held while the LLM thinks. `drafts` gets the workout as
+        the LLM writes it (checked exercise by exercise), when the answer is streamed.
         """
         async with self._session_factory() as session:
             user = await session.get(User, job.user_id)
@@ -314,7 +321,7 @@ class WorkoutService:
                 session, job.user_id, slugs_to_read((), history), history, self._clock()
             )
         plan, source = await self._build_plan(
-            telegram_id, profile, history, logged, use_llm=job.attempt == 1
+            telegram_id, profile, history, logged, use_llm=job.attempt == 1, drafts=drafts
         )
         async with self._session_factory() as session:
             # First: lock the job row while checking it is still ours, so a sweeper that
@@ -369,6 +376,7 @@ class WorkoutService:
         logged: TrainingHistory | None = None,
         *,
         use_llm: bool = True,
+        drafts: DraftListener | None = None,
     ) -> tuple[WorkoutPlan, WorkoutSource]:
         today = self._clock().astimezone(self._timezone).date()
         started = time.monotonic()
@@ -389,6 +397,7 @@ class WorkoutService:
                         session_hint=slot.prompt_hint() + self._results_hint(slot.focus, logged),
                         focus=slot.focus,
                         today=today,
+                        listener=drafts,
                     )
             except TimeoutError:
                 logger.warning("LLM generation for user %s exceeded %.0f s", telegram_id, budget)

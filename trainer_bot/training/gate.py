@@ -68,15 +68,26 @@ def _context_for(
     catalogue: Sequence[CatalogueExercise],
     today: date,
 ) -> Context:
+    return context_for_focus(plan.focus, profile, history, catalogue, today)
+
+
+def context_for_focus(
+    focus: str,
+    profile: TrainingProfile,
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    today: date,
+) -> Context:
+    """The fallback's context for today, shaped by `focus` (the plan's own)."""
     ctx = fallback_context(profile, history, catalogue, today=today)
-    if ctx.slot.focus != plan.focus and plan.focus in BLUEPRINTS:
+    if ctx.slot.focus != focus and focus in BLUEPRINTS:
         # Shape the repairs by the plan's own focus (the service passes the split's).
         ctx.slot = replace(
             ctx.slot,
-            focus=plan.focus,
-            title=TITLES[plan.focus],
-            patterns=BLUEPRINTS[plan.focus],
-            muscles=FOCUS_MUSCLES[plan.focus],
+            focus=focus,
+            title=TITLES[focus],
+            patterns=BLUEPRINTS[focus],
+            muscles=FOCUS_MUSCLES[focus],
         )
     return ctx
 

@@ -17,7 +17,7 @@ caller: re-ask the model, else use the fallback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from trainer_bot.catalogue import CatalogueExercise
@@ -61,6 +61,7 @@ from trainer_bot.training.rules_check.session import (
     is_strength_compound,
     table_rows,
 )
+from trainer_bot.training.schemas import TrainingProfile
 from trainer_bot.training.split import TITLES, PatternSlot
 from trainer_bot.training.weights import is_loaded, load_note, round_to_equipment
 
@@ -135,27 +136,67 @@ def _exercises(
 ) -> list[_Item]:
     items: list[_Item] = []
     used = {p.slug for p in plan.exercises}
-    spine_taken = False
     for position, planned in enumerate(plan.exercises):
-        exercise = by_slug.get(planned.slug)
-        if exercise is None or any(i.planned.slug == planned.slug for i in items):
-            done.append(f"dropped {planned.slug} (unknown or repeated)")
-            continue
-        reason = why_not_allowed(exercise, ctx.profile)
-        if reason is None and exercise.spine_loading and spine_taken:
-            reason = "a second spine-loading lift"
-        if reason is not None:
-            replacement = _replacement(exercise, ctx, used, spine_taken)
-            if replacement is None:
-                done.append(f"dropped {planned.slug} ({reason})")
-                continue
-            done.append(f"{planned.slug} -> {replacement.slug} ({reason})")
-            used.add(replacement.slug)
-            planned = planned.model_copy(update={"slug": replacement.slug, "notes": None})
-            exercise = replacement
-        spine_taken = spine_taken or exercise.spine_loading
-        items.append(_Item(exercise, planned, position))
+        taken = {i.planned.slug for i in items}
+        spine_taken = any(i.exercise.spine_loading for i in items)
+        item = _admit(planned, position, ctx, by_slug, taken, used, spine_taken, done)
+        if item is not None:
+            items.append(item)
     return items
+
+
+def _admit(
+    planned: PlannedExercise,
+    position: int,
+    ctx: Context,
+    by_slug: Mapping[str, CatalogueExercise],
+    taken: set[str],
+    used: set[str],
+    spine_taken: bool,
+    done: list[str],
+) -> _Item | None:
+    """One exercise into the plan: dropped when unknown or already in it (`taken`), the
+    fallback's choice for its slot when the person may not do it (never one of `used`,
+    which grows by the replacement)."""
+    exercise = by_slug.get(planned.slug)
+    if exercise is None or planned.slug in taken:
+        done.append(f"dropped {planned.slug} (unknown or repeated)")
+        return None
+    reason = why_not_allowed(exercise, ctx.profile)
+    if reason is None and exercise.spine_loading and spine_taken:
+        reason = "a second spine-loading lift"
+    if reason is not None:
+        replacement = _replacement(exercise, ctx, used, spine_taken)
+        if replacement is None:
+            done.append(f"dropped {planned.slug} ({reason})")
+            return None
+        done.append(f"{planned.slug} -> {replacement.slug} ({reason})")
+        used.add(replacement.slug)
+        planned = planned.model_copy(update={"slug": replacement.slug, "notes": None})
+        exercise = replacement
+    return _Item(exercise, planned, position)
+
+
+def repair_exercise(
+    planned: PlannedExercise,
+    position: int,
+    ctx: Context,
+    by_slug: Mapping[str, CatalogueExercise],
+    *,
+    taken: set[str],
+    used: set[str],
+    spine_taken: bool,
+) -> tuple[PlannedExercise, CatalogueExercise] | None:
+    """One exercise as `repair_plan` repairs it, before the rest of the plan is known
+    (a streamed answer): replaced when not allowed, sets, reps and rest clamped, the load
+    capped; None when it is dropped. `position` is its place in the plan (0: the first
+    lift, the only one that may go heavy); the note is left as it is."""
+    done: list[str] = []
+    item = _admit(planned, position, ctx, by_slug, taken, used, spine_taken, done)
+    if item is None:
+        return None
+    _prescribe(item, ctx, ctx.slot.focus, done)
+    return item.planned, item.exercise
 
 
 def _replacement(
@@ -383,7 +424,11 @@ def _bot_note(item: _Item, draft: Draft, ctx: Context) -> str:
 
 
 def _unsafe(text: str, ctx: Context) -> bool:
-    profile = ctx.profile
+    return unsafe_text(text, ctx.profile)
+
+
+def unsafe_text(text: str, profile: TrainingProfile) -> bool:
+    """Failure sets or a max test for a beginner or a minor; a calorie deficit for a minor."""
     cautious = profile.level.value == "beginner" or profile.is_minor
     if cautious and (FAILURE.search(text.casefold()) or MAX_TEST.search(text)):
         return True

@@ -17,7 +17,7 @@ from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.rules_check.exercise_rules import load_limit, why_not_allowed
 from trainer_bot.training.rules_check.population import population_note
-from trainer_bot.training.rules_check.session import check_session
+from trainer_bot.training.rules_check.session import check_exercise, check_session
 from trainer_bot.training.rules_check.violations import Violation, ViolationKind
 from trainer_bot.training.rules_check.week import HistoryItem, LoggedWorkout, check_week
 from trainer_bot.training.schemas import TrainingProfile
@@ -28,6 +28,7 @@ __all__ = [
     "Violation",
     "ViolationKind",
     "check",
+    "check_exercise",
     "load_limit",
     "population_note",
     "why_not_allowed",

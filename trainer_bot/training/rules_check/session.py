@@ -142,6 +142,20 @@ def check_session(
     return out
 
 
+def check_exercise(
+    p: PlannedExercise, e: CatalogueExercise, profile: TrainingProfile, focus: str
+) -> list[Violation]:
+    """The part of `check_session` one exercise answers for alone: may the person do it,
+    its sets, reps and rest, its load (what a streamed exercise passes before it is shown)."""
+    out: list[Violation] = []
+    reason = why_not_allowed(e, profile)
+    if reason is not None:
+        out.append(Violation(K.NOT_ALLOWED, f"{p.slug}: {reason}", p.slug))
+    out += check_prescription([(p, e)], profile, focus)
+    out += _check_loads([(p, e)], profile)
+    return out
+
+
 def _within(value: float, bounds: tuple[float, float]) -> bool:
     return bounds[0] <= value <= bounds[1]
 
