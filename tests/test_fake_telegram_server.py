@@ -310,3 +310,23 @@ async def test_a_polling_dispatcher_end_to_end(
     finally:
         await dp.stop_polling()
         await asyncio.wait_for(polling, 3)
+
+
+async def test_message_drafts_are_replaced_by_a_message(
+    telegram_server: FakeTelegramServer,  # noqa: F811
+    bot: Bot,
+) -> None:
+    await telegram_server.send_text(USER, "привет")
+    await bot.send_message_draft(USER, draft_id=7, text="<b>Жим</b> — 3 × 8")
+    await bot.send_message_draft(USER, draft_id=7, text="<b>Жим</b> — 3 × 8\nТяга")
+    draft = telegram_server.draft(USER)
+    assert draft is not None and (draft.draft_id, draft.text) == (7, "Жим — 3 × 8\nТяга")
+    assert [d.text for d in telegram_server.drafts(USER)] == ["Жим — 3 × 8", "Жим — 3 × 8\nТяга"]
+    with pytest.raises(TelegramBadRequest, match="TEXTDRAFT_ID_INVALID"):
+        await bot.send_message_draft(USER, draft_id=0, text="x")
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.send_message_draft(USER + 1, draft_id=7, text="x")
+    await bot.send_message(USER, "Готово")
+    assert telegram_server.draft(USER) is None  # the message replaced the draft
+    assert len(telegram_server.drafts(USER)) == 2
+    assert "sendMessageDraft" not in telegram_server.unknown_methods

@@ -187,12 +187,13 @@ def plan_payload(
             entry = exercise_entry(str(item["slug"]), position)
             entry.update(item)
             entries.append(entry)
+    # The strict schema's order (llm.answer): a streamed plan shows its exercises early.
     return {
         "focus": focus,
         "title": title,
+        "exercises": entries,
         "rationale": rationale,
         "warmup": warmup,
-        "exercises": entries,
     }
 
 

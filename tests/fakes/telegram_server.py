@@ -10,6 +10,8 @@ Telegram rules a bot trips over: message ids grow per chat, "message is not modi
 "message to edit not found", editMessageText without reply_markup drops the keyboard,
 4096/1024 length limits, HTML parse errors (`parse_mode=HTML`), 64-byte callback_data,
 unknown file ids, expired callback queries, 401 for a wrong token, 409 for two pollers.
+Message drafts (sendMessageDraft, private chats only, non-zero draft_id): the chat shows
+the newest draft until the bot sends a message, which replaces it (`draft`, `drafts`).
 
     async def test_start(telegram_server: FakeTelegramServer) -> None:
         ...  # start the bot with TELEGRAM_API_URL=telegram_server.url, BOT_TOKEN=...token
@@ -128,6 +130,7 @@ _INT_FIELDS = frozenset(
         "user_id",
         "reply_to_message_id",
         "max_connections",
+        "draft_id",
     }
 )
 _INT_RE = re.compile(r"-?\d+")
@@ -449,6 +452,14 @@ class _Message:
     extra: dict[str, Any] = field(default_factory=dict)  # more Message fields, as sent
 
 
+@dataclass(frozen=True)
+class ChatDraft:
+    draft_id: int
+    text: str
+    at: float  # time.monotonic() when it arrived
+    message_count: int  # bot messages in the chat at that moment (drafts come before)
+
+
 @dataclass
 class _Chat:
     user: _User
@@ -458,6 +469,9 @@ class _Chat:
     blocked: bool = False
     started: bool = False  # the user has written to the bot
     last_action: str | None = None
+    # The draft on screen (replaced by the next message the bot sends) and every one sent.
+    draft: ChatDraft | None = None
+    drafts: list[ChatDraft] = field(default_factory=list)
 
     def next_id(self) -> int:
         self.last_message_id += 1
@@ -533,6 +547,7 @@ class FakeTelegramServer:
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
             "sendmessage": self._send_message,
+            "sendmessagedraft": self._send_message_draft,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "editmessagecaption": self._edit_message_caption,
@@ -728,6 +743,16 @@ class FakeTelegramServer:
             if sender is None or message.sender == sender:
                 return message
         return None
+
+    def draft(self, user_id: int) -> ChatDraft | None:
+        """The draft the user sees now (None: none, or a message has replaced it)."""
+        chat = self._chats.get(user_id)
+        return chat.draft if chat is not None else None
+
+    def drafts(self, user_id: int) -> list[ChatDraft]:
+        """Every draft the bot sent to the chat, oldest first."""
+        chat = self._chats.get(user_id)
+        return list(chat.drafts) if chat is not None else []
 
     def reply_keyboard(self, user_id: int) -> list[list[Button]] | None:
         chat = self._chats.get(user_id)
@@ -1044,6 +1069,24 @@ class FakeTelegramServer:
 
     # --- methods: messages ------------------------------------------------------------------
 
+    def _send_message_draft(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        chat = self._target_chat(params)
+        draft_id = params.get("draft_id")
+        if not isinstance(draft_id, int) or draft_id == 0:
+            raise bad_request("TEXTDRAFT_ID_INVALID")
+        text, _ = _render(
+            params.get("text"),
+            params,
+            limit=TEXT_LIMIT,
+            what="text",
+            entities_key="entities",
+            allow_empty=True,  # an empty draft shows «Thinking…»
+        )
+        bot_messages = sum(1 for m in chat.messages.values() if m.sender == "bot")
+        chat.draft = ChatDraft(draft_id, text, time.monotonic(), bot_messages)
+        chat.drafts.append(chat.draft)
+        return True
+
     def _send_message(
         self, params: dict[str, Any], files: dict[str, UploadedFile]
     ) -> dict[str, Any]:
@@ -1057,6 +1100,7 @@ class FakeTelegramServer:
         )
         _keep_flags(message, params)
         chat.messages[message.message_id] = message
+        chat.draft = None  # a message the bot sends replaces its draft
         return self._message_api(chat, message)
 
     def _media_sender(
@@ -1084,6 +1128,7 @@ class FakeTelegramServer:
             message.media = self._media_object(kind, file, params)
             _keep_flags(message, params)
             chat.messages[message.message_id] = message
+            chat.draft = None  # a message the bot sends replaces its draft
             return self._message_api(chat, message)
 
         return send
