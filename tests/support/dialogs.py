@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiogram.methods import AnswerCallbackQuery, SendChatAction, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, SendChatAction, SendMessageDraft, TelegramMethod
 from aiogram.types import Message, PhotoSize, Sticker, Update
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
@@ -37,7 +37,9 @@ _update_ids = itertools.count(1_000_000)
 def is_message_call(call: TelegramMethod[Any]) -> bool:
     """A Bot API call that puts a message in the chat or changes one."""
     name = type(call).__name__
-    return (name.startswith(("Send", "Edit")) and not isinstance(call, SendChatAction)) or (
+    if isinstance(call, (SendChatAction, SendMessageDraft)):
+        return False  # an indicator, an ephemeral draft: nothing stays in the chat
+    return name.startswith(("Send", "Edit")) or (
         name in {"CopyMessage", "ForwardMessage"}
     )
 

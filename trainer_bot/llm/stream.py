@@ -78,14 +78,12 @@ class SSEDecoder:
 
 def _line_end(text: str) -> tuple[int, int] | None:
     """(where the first line ends, where the next begins), or None while it is open."""
-    for index, char in enumerate(text):
-        if char == "\n":
-            return index, index + 1
-        if char == "\r":
-            if index + 1 == len(text):
-                return None  # a \r\n may be split between two chunks
-            return index, index + (2 if text[index + 1] == "\n" else 1)
-    return None
+    newline, carriage = text.find("\n"), text.find("\r")
+    if carriage < 0 or 0 <= newline < carriage:
+        return None if newline < 0 else (newline, newline + 1)
+    if carriage + 1 == len(text):
+        return None  # a \r\n may be split between two chunks
+    return carriage, carriage + (2 if text[carriage + 1] == "\n" else 1)
 
 
 @dataclass
@@ -213,9 +211,12 @@ class PartialPlan:
                 self.exercises.append(json.loads(raw))
             except ValueError:
                 self.exercises.append(None)  # counted, never shown
-        if texts_closed:
+        texts_changed = False
+        if texts_closed:  # a key or a value: parsed to see which
+            before = dict(self.texts)
             self._read_texts()
-        return texts_closed or bool(closed_objects)
+            texts_changed = self.texts != before
+        return texts_changed or bool(closed_objects)
 
     def _read_texts(self) -> None:
         try:
