@@ -39,9 +39,7 @@ def is_message_call(call: TelegramMethod[Any]) -> bool:
     name = type(call).__name__
     if isinstance(call, (SendChatAction, SendMessageDraft)):
         return False  # an indicator, an ephemeral draft: nothing stays in the chat
-    return name.startswith(("Send", "Edit")) or (
-        name in {"CopyMessage", "ForwardMessage"}
-    )
+    return name.startswith(("Send", "Edit")) or (name in {"CopyMessage", "ForwardMessage"})
 
 
 def message_text(message: Message) -> str:
