@@ -38,7 +38,7 @@ from trainer_bot.llm.drafting import DraftPlan
 from trainer_bot.queries import rebuilds as rebuild_queries
 from trainer_bot.queries import workout_jobs as job_queries
 from trainer_bot.queries import workouts as workout_queries
-from trainer_bot.services.workout_draft import DraftPresenter
+from trainer_bot.services.workout_draft import DRAFT_INTERVAL_SECONDS, DraftPresenter
 from trainer_bot.services.workouts import JobLostError, JobTicket, WorkoutService
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,13 @@ class WorkoutJobRunner:
             and job.chat_id == job.telegram_id
         ):
             return None
-        return DraftPresenter(bot, job.chat_id, job.job_id, self.screens.render_draft)
+        return DraftPresenter(
+            bot,
+            job.chat_id,
+            job.job_id,
+            self.screens.render_draft,
+            interval=DRAFT_INTERVAL_SECONDS,  # (read here: a test may shorten it)
+        )
 
     async def _generate(
         self, bot: Bot, job: JobTicket, drafts: DraftPresenter | None = None
