@@ -4,6 +4,7 @@ process, fake Telegram and OpenAI servers, real Postgres/Redis)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from tests.e2e.bot_process import E2EBot, e2e_bot  # noqa: F401 - the fixture
@@ -52,7 +53,7 @@ async def test_the_workout_grows_in_a_draft_and_the_message_replaces_it(
     counts = [len(EXERCISE_LINE.findall(d.text)) for d in drafts]
     assert counts == sorted(counts) and counts[-1] > counts[0], counts
     # About one a second: never two close together.
-    gaps = [b.at - a.at for a, b in zip(drafts, drafts[1:], strict=False)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(drafts)]
     assert min(gaps) > 0.5, gaps
     # Every exercise a draft showed is in the workout that replaced it.
     shown = {name for d in drafts for name in EXERCISE_LINE.findall(d.text)}
