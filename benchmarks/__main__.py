@@ -10,7 +10,15 @@ import sys
 import time
 from importlib import metadata
 
-from benchmarks import generation, history_scale, llm_cost, memory, sql_counts, throughput
+from benchmarks import (
+    generation,
+    history_scale,
+    llm_cost,
+    memory,
+    sql_counts,
+    streaming,
+    throughput,
+)
 from benchmarks.config import BenchConfig
 from benchmarks.runtime import freeze_like_the_bot, setup_bench_logging
 from benchmarks.services import POSTGRES_ADMIN_DSN, REDIS_URL, ServiceUnavailableError, bench_env
@@ -74,7 +82,8 @@ def _header(cfg: BenchConfig, postgres: str, redis_version: str) -> None:
     print(
         f"  users {cfg.users} at concurrency {cfg.concurrency}, {cfg.sequential_users} one at "
         f"a time; LLM {cfg.llm_users} x {cfg.llm_delay_ms} ms; memory {cfg.memory_users} users;"
-        f" history {cfg.history_users:,} users; tables {','.join(map(str, cfg.tables))}",
+        f" history {cfg.history_users:,} users; streaming {cfg.stream_users} per mode;"
+        f" tables {','.join(map(str, cfg.tables))}",
         flush=True,
     )
 
@@ -84,9 +93,14 @@ async def _in_process(cfg: BenchConfig) -> None:
     freeze_like_the_bot()
     postgres, redis_version = await _versions()
     _header(cfg, postgres, redis_version)
-    if {1, 2, 3} & set(cfg.tables):
+    if {1, 2, 3, 6} & set(cfg.tables):
         async with bench_env() as env:
-            order = [(1, throughput.run), (2, sql_counts.run), (3, generation.run)]
+            order = [
+                (1, throughput.run),
+                (2, sql_counts.run),
+                (3, generation.run),
+                (6, streaming.run),
+            ]
             for number, table in order:
                 if number in cfg.tables:
                     started = time.perf_counter()
@@ -101,7 +115,7 @@ async def _in_process(cfg: BenchConfig) -> None:
         await history_scale.run(cfg)
         print(f"  (table 7: {time.perf_counter() - started:.0f} s)", flush=True)
     if problems.count:
-        print(f"log warnings/errors during tables 1-4 and 7: {problems.count}; first ones:")
+        print(f"log warnings/errors during tables 1-4, 6 and 7: {problems.count}; first ones:")
         for line in problems.first:
             print(f"  {line}")
 

@@ -25,7 +25,8 @@ class BenchConfig:
     memory_users: int = 1000  # table 5
     history_users: int = 10_000  # table 7: users seeded with a year of history each
     history_measured_users: int = 30  # table 7: users measured on each database
-    tables: tuple[int, ...] = (1, 2, 3, 4, 5, 7)
+    stream_users: int = 3  # table 6: workouts per mode (streaming on, off), all at once
+    tables: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 
     @classmethod
     def from_env(cls) -> BenchConfig:
@@ -43,6 +44,7 @@ class BenchConfig:
             history_measured_users=_env_int(
                 "BENCH_HISTORY_MEASURED_USERS", base.history_measured_users
             ),
+            stream_users=_env_int("BENCH_STREAM_USERS", base.stream_users),
         )
 
     @classmethod
@@ -50,10 +52,11 @@ class BenchConfig:
         env = cls.from_env()
         parser = argparse.ArgumentParser(
             prog="python -m benchmarks",
-            description="trainer_bot benchmarks: six tables of figures next to targets "
+            description="trainer_bot benchmarks: seven tables of figures next to targets "
             "(env: BENCH_USERS, BENCH_CONCURRENCY, BENCH_SEQUENTIAL_USERS, BENCH_LLM_USERS, "
             "BENCH_LLM_DELAY_MS, BENCH_MEMORY_USERS, BENCH_HISTORY_USERS, "
-            "BENCH_HISTORY_MEASURED_USERS, BENCH_POSTGRES_DSN, BENCH_REDIS_URL)",
+            "BENCH_HISTORY_MEASURED_USERS, BENCH_STREAM_USERS, BENCH_POSTGRES_DSN, "
+            "BENCH_REDIS_URL)",
         )
         parser.add_argument("--users", type=int, default=env.users)
         parser.add_argument("--concurrency", type=int, default=env.concurrency)
@@ -67,8 +70,9 @@ class BenchConfig:
         parser.add_argument(
             "--history-measured-users", type=int, default=env.history_measured_users
         )
+        parser.add_argument("--stream-users", type=int, default=env.stream_users)
         parser.add_argument(
-            "--only", default="1,2,3,4,5,7", help="comma-separated table numbers, e.g. 1,3"
+            "--only", default="1,2,3,4,5,6,7", help="comma-separated table numbers, e.g. 1,3"
         )
         args = parser.parse_args(argv)
         tables = tuple(sorted({int(part) for part in args.only.split(",") if part.strip()}))
@@ -83,5 +87,6 @@ class BenchConfig:
             memory_users=args.memory_users,
             history_users=max(1, args.history_users),
             history_measured_users=max(1, args.history_measured_users),
+            stream_users=max(1, args.stream_users),
             tables=tables,
         )

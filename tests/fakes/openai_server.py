@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import socket
 import time
@@ -432,11 +433,12 @@ def stream_events(request: RecordedRequest, scripted: ScriptedResponse) -> list[
 
     events = [chunk({"role": "assistant", "content": "", "refusal": None})]
     content = message.get("content") or ""
-    if scripted.pieces:
-        size = max(1, -(-len(content) // scripted.pieces))
+    if scripted.pieces:  # exactly that many (while there are characters enough)
+        count = min(scripted.pieces, len(content))
+        cuts = [round(i * len(content) / count) for i in range(count + 1)] if count else [0]
     else:
-        size = max(1, scripted.piece_chars)
-    events += [chunk({"content": content[i : i + size]}) for i in range(0, len(content), size)]
+        cuts = [*range(0, len(content), max(1, scripted.piece_chars)), len(content)]
+    events += [chunk({"content": content[a:b]}) for a, b in itertools.pairwise(cuts) if b > a]
     if message.get("refusal"):
         events.append(chunk({"refusal": message["refusal"]}))
     events.append(chunk({}, choice.get("finish_reason")))
@@ -463,6 +465,7 @@ async def _stream(
     await response.prepare(request)
     events = stream_events(recorded, scripted)
     pieces = 0
+    started = time.monotonic()
     for event in events:
         is_piece = bool(event["choices"]) and "content" in event["choices"][0]["delta"]
         is_piece = is_piece and bool(event["choices"][0]["delta"]["content"])
@@ -471,9 +474,11 @@ async def _stream(
                 if request.transport is not None:
                     request.transport.close()
                 raise asyncio.CancelledError  # the connection is gone mid-stream
-            wait = scripted.first_piece_delay if pieces == 0 else scripted.piece_interval
-            if wait > 0:
-                await asyncio.sleep(wait)
+            if pieces == 0:
+                await asyncio.sleep(scripted.first_piece_delay)
+                started = time.monotonic()
+            else:  # on a schedule: the pace does not drift with the sleeps' overshoot
+                await asyncio.sleep(started + pieces * scripted.piece_interval - time.monotonic())
             pieces += 1
         raw = f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
         if scripted.split_utf8:
