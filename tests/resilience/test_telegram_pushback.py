@@ -193,6 +193,20 @@ async def test_a_long_wait_is_not_waited(
     assert len(retry_log(caplog)) == 1
 
 
+async def test_a_draft_429_is_left_to_the_draft_presenter(
+    bare_bot: tuple[Bot, RecordedSleep, int],
+    telegram_server: FakeTelegramServer,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A stale draft is not re-sent: the presenter waits and sends the newest one."""
+    bot, sleep, user_id = bare_bot
+    telegram_server.fail_next("sendMessageDraft", status=429, retry_after=1)
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message_draft(user_id, draft_id=5, text="Жим")
+    assert sleep.delays == [] and retry_log(caplog) == []
+    assert len(telegram_server.calls_of("sendMessageDraft")) == 1
+
+
 async def test_other_errors_are_not_retried(
     bare_bot: tuple[Bot, RecordedSleep, int],
     telegram_server: FakeTelegramServer,  # noqa: F811
