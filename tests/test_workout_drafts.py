@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
-from aiogram.methods import SendMessageDraft
+from aiogram.methods import SendMessageDraft, TelegramMethod
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.workout.draft_text import REBUILDING, draft_text
 from tests.support import screens
+from tests.fakes.recording_bot import RecordingBot
 from tests.support.dialogs import UserSession
 from tests.support.harness import build_harness
 from tests.support.registration import fill_until
@@ -130,9 +131,10 @@ async def test_a_429_is_waited_out_once_then_drafts_stop(
     assert len(lines) == 2 and "stopped" in lines[1]
 
 
-async def test_a_refused_draft_stops_the_drafts(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_refused_draft_stops_the_drafts() -> None:
     method = SendMessageDraft(chat_id=CHAT, draft_id=99)
-    bot = DraftBot(FakeTime(), [TelegramBadRequest(method, "Bad Request: TEXTDRAFT_PEER_INVALID")])
+    refused = TelegramBadRequest(method, "Bad Request: TEXTDRAFT_PEER_INVALID")
+    bot = DraftBot(FakeTime(), [refused])
     drafts = presenter(bot)
     drafts.update(draft("a"))
     await settle()
@@ -141,7 +143,7 @@ async def test_a_refused_draft_stops_the_drafts(caplog: pytest.LogCaptureFixture
     await drafts.close()
     assert [text for _, text in bot.calls] == ["a"]
     assert not drafts.maybe_shown  # the result need not replace anything
-    assert len([r for r in caplog.records if "TEXTDRAFT_PEER_INVALID" in r.getMessage()]) == 1
+    assert drafts.refusal is not None and "TEXTDRAFT_PEER_INVALID" in drafts.refusal
 
 
 async def test_no_draft_after_close() -> None:
@@ -209,3 +211,41 @@ async def test_drafts_reach_the_chat_and_the_workout_follows(
         REBUILDING,  # the refused answer left nothing on screen
     ]
     assert {(call.chat_id, call.draft_id) for call in sent} == {(818181, sent[0].draft_id)}
+
+
+class RefusingBot(RecordingBot):
+    """Telegram without drafts for this bot: sendMessageDraft answers 400."""
+
+    async def __call__(
+        self, method: TelegramMethod[Any], request_timeout: int | None = None
+    ) -> Any:
+        if isinstance(method, SendMessageDraft):
+            self.calls.append(method)
+            self.failed_calls.append(method)
+            raise TelegramBadRequest(method, "Bad Request: method is not available")
+        return await super().__call__(method, request_timeout)
+
+
+async def test_drafts_refused_by_telegram_are_turned_off_once(
+    session_factory: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    redis_prefix: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    state = create_state_backend(redis, shared_locks=False, key_prefix=redis_prefix)
+    llm: Any = DraftingLLM()
+    harness = build_harness(session_factory, state, llm=llm)
+    harness.bot = RefusingBot()
+    user = UserSession(harness, 828282, first_name="Инна")
+    await fill_until(user)
+    await user.press("✅ Всё верно")
+    assert await user.press("🏋️ Получить тренировку") == screens.COMPOSING
+    await user.background(1)  # the workout arrives all the same
+    assert "Разминка" in user.text()
+    assert len(harness.bot.calls_of(SendMessageDraft)) == 1  # refused once, never again
+    assert harness.jobs.drafts_off
+    lines = [r.getMessage() for r in caplog.records if "sendMessageDraft" in r.getMessage()]
+    assert lines == [
+        "Workout drafts off for this process: Telegram refused sendMessageDraft: "
+        "Telegram server says - Bad Request: method is not available"
+    ]

@@ -8,8 +8,10 @@
 - a 429 is waited out once (its `retry_after`), then the newest draft goes; a second
   429 stops the drafts of the job. Nothing is ever re-sent in a loop (the session's
   retry middleware leaves sendMessageDraft alone);
-- any other refusal stops the drafts of the job, with one log line: the workout itself
-  still arrives as a message.
+- any other failure stops the drafts of the job, with one log line: the workout itself
+  still arrives as a message. A refusal (400, 404: drafts not available to this bot) is
+  only recorded in `refusal`: the job runner then turns drafts off for the process and
+  says so once.
 `close()` before the result is shown: no draft may land after the message that replaces
 it (a draft in flight is awaited briefly, a pending one dropped).
 """
@@ -24,7 +26,12 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
 
 from trainer_bot.llm.drafting import DraftPlan
 
@@ -74,6 +81,7 @@ class DraftPresenter:
         self.sent_at: list[float] = []  # when (clock) each accepted draft went out
         # A draft may be on screen: one was accepted, or one was cut off in flight.
         self.maybe_shown = False
+        self.refusal: str | None = None  # Telegram refused drafts (400, 404): why
 
     def update(self, draft: DraftPlan) -> None:
         """`DraftListener`: the newest draft; returns at once (sent by a task of its own)."""
@@ -148,6 +156,10 @@ class DraftPresenter:
             self._next_at = self._clock() + float(error.retry_after)
             self._wake.set()
             return True
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            self.refusal = str(error)
+            self._stopped = True
+            return False
         except TelegramAPIError as error:
             logger.warning(
                 "Workout drafts for chat %s stopped: Telegram refused one: %s",

@@ -90,6 +90,8 @@ class WorkoutJobRunner:
         self.slow_notice_seconds = settings.workout_slow_notice_seconds
         self._screens: JobScreens | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        # Telegram refused a draft (drafts not available to this bot): none from now on.
+        self.drafts_off = False
 
     @property
     def owner(self) -> str:
@@ -132,6 +134,7 @@ class WorkoutJobRunner:
         settings = self._service.settings
         if not (
             settings.llm_stream
+            and not self.drafts_off
             and self._service.writes_with_llm
             and job.attempt == 1
             and job.chat_id == job.telegram_id
@@ -157,6 +160,7 @@ class WorkoutJobRunner:
             finally:
                 if drafts is not None:
                     await drafts.close()  # before any result: no draft lands after it
+                    self._note_refusal(drafts)
         except JobLostError:
             logger.info("Workout job %s of user %s was taken over", job.job_id, job.telegram_id)
         except TEMPORARY_ERRORS as error:
@@ -173,6 +177,14 @@ class WorkoutJobRunner:
             if not notice.done():
                 notice.cancel()
         return None
+
+    def _note_refusal(self, drafts: DraftPresenter) -> None:
+        if drafts.refusal is not None and not self.drafts_off:
+            self.drafts_off = True
+            logger.warning(
+                "Workout drafts off for this process: Telegram refused sendMessageDraft: %s",
+                drafts.refusal,
+            )
 
     async def _still_working_later(
         self, bot: Bot, job: JobTicket, drafts: DraftPresenter | None = None
