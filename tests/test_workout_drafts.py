@@ -16,8 +16,8 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.workout.draft_text import REBUILDING, draft_text
-from tests.support import screens
 from tests.fakes.recording_bot import RecordingBot
+from tests.support import screens
 from tests.support.dialogs import UserSession
 from tests.support.harness import build_harness
 from tests.support.registration import fill_until
