@@ -367,7 +367,7 @@ class ChatCompletionsClient:
     ) -> None:
         decoder = SSEDecoder()
         try:
-            async for raw in response.aiter_raw():
+            async for raw in response.aiter_bytes():  # (content-encoding undone, bytes)
                 for event in decoder.feed(raw):
                     self._take(answer, event, sink, started)
                 if answer.done:
