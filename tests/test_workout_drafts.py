@@ -25,6 +25,7 @@ from trainer_bot.app import create_state_backend
 from trainer_bot.llm.drafting import DraftExercise, DraftPlan
 from trainer_bot.services import workout_jobs
 from trainer_bot.services.workout_draft import DraftPresenter
+from trainer_bot.services.workouts import JobTicket
 
 CHAT = 7001
 SQUAT = DraftExercise("Приседания со штангой", 3, 8, 10, 40.0, 120, False)
@@ -249,3 +250,20 @@ async def test_drafts_refused_by_telegram_are_turned_off_once(
         "Workout drafts off for this process: Telegram refused sendMessageDraft: "
         "Telegram server says - Bad Request: method is not available"
     ]
+
+
+async def test_a_job_taken_over_replaces_what_its_dead_owner_drafted(
+    session_factory: async_sessionmaker[AsyncSession], redis: Redis, redis_prefix: str
+) -> None:
+    """Telegram keeps a draft about 30 s: a takeover's result is sent, not edited in."""
+    state = create_state_backend(redis, shared_locks=False, key_prefix=redis_prefix)
+    llm: Any = DraftingLLM()
+    jobs = build_harness(session_factory, state, llm=llm).jobs
+    first = JobTicket(1, 1, 4242, 4242, attempt=1)
+    taken_over = JobTicket(1, 1, 4242, 4242, attempt=2)
+    group = JobTicket(1, 1, 4242, -100, attempt=2)
+    assert not jobs._left_draft(first)  # its own drafts decide
+    assert jobs._left_draft(taken_over)
+    assert not jobs._left_draft(group)  # no drafts outside private chats
+    jobs.drafts_off = True
+    assert not jobs._left_draft(taken_over)

@@ -123,22 +123,28 @@ class WorkoutJobRunner:
                 drafts = self._drafts_for(bot, job)
                 workout_id = await self._generate(bot, job, drafts)
             if workout_id is not None:
-                drafted = drafts is not None and drafts.maybe_shown
+                drafted = drafts.maybe_shown if drafts is not None else self._left_draft(job)
                 await self._show(bot, job, workout_id, replace_draft=drafted)
         finally:
             beat.cancel()
 
-    def _drafts_for(self, bot: Bot, job: JobTicket) -> DraftPresenter | None:
-        """A draft presenter when the LLM will write this workout: drafts exist only in
-        private chats (where the chat is the user)."""
-        settings = self._service.settings
-        if not (
-            settings.llm_stream
+    def _left_draft(self, job: JobTicket) -> bool:
+        """A job taken over from a dead owner: its drafts may still be on screen (Telegram
+        keeps one about 30 s), and only a sent message replaces them."""
+        return job.attempt > 1 and self._may_draft(job)
+
+    def _may_draft(self, job: JobTicket) -> bool:
+        """Drafts exist only in private chats (where the chat is the user)."""
+        return (
+            self._service.settings.llm_stream
             and not self.drafts_off
             and self._service.writes_with_llm
-            and job.attempt == 1
             and job.chat_id == job.telegram_id
-        ):
+        )
+
+    def _drafts_for(self, bot: Bot, job: JobTicket) -> DraftPresenter | None:
+        """A draft presenter when the LLM will write this workout (a first attempt)."""
+        if job.attempt != 1 or not self._may_draft(job):
             return None
         return DraftPresenter(
             bot,
