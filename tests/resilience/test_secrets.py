@@ -100,8 +100,8 @@ async def test_no_secret_in_the_log_file_or_in_what_the_bot_sent(
         ) as live:
             chat = LiveChat(live, new_user_id())
             await chat.register()
-            await chat.press("🏋️ Получить тренировку", "Составляю тренировку")
-            workout = await chat.screen("Разминка")
+            # Streamed: the workout comes as a new message, replacing its draft.
+            workout = await chat.press("🏋️ Получить тренировку", "Разминка", new_messages=1)
             first = next(b.text for b in workout.buttons if b.text.startswith("1. "))
             await chat.press(first, "Как выполнять")
             await chat.press("◀️ К тренировке", "Разминка")

@@ -13,7 +13,9 @@
   only recorded in `refusal`: the job runner then turns drafts off for the process and
   says so once.
 `close()` before the result is shown: no draft may land after the message that replaces
-it (a draft in flight is awaited briefly, a pending one dropped).
+it (a draft in flight is awaited briefly, a pending one dropped). Whether or not a draft
+went out, the result of a job that had a presenter is sent as a new message: one rule,
+whatever the timing (a draft may also have reached Telegram while its request failed).
 """
 
 from __future__ import annotations
@@ -79,8 +81,6 @@ class DraftPresenter:
         self._waited_out = False
         self.updates = 0  # drafts Telegram accepted
         self.sent_at: list[float] = []  # when (clock) each accepted draft went out
-        # A draft may be on screen: one was accepted, or one was cut off in flight.
-        self.maybe_shown = False
         self.refusal: str | None = None  # Telegram refused drafts (400, 404): why
 
     def update(self, draft: DraftPlan) -> None:
@@ -168,20 +168,15 @@ class DraftPresenter:
             )
             self._stopped = True
             return False
-        except asyncio.CancelledError:
-            self.maybe_shown = True  # it may have reached Telegram
-            raise
         except Exception as error:  # network: the draft may or may not have arrived
             logger.warning(
                 "Workout drafts for chat %s stopped: %s", self._chat_id, type(error).__name__
             )
-            self.maybe_shown = True
             self._stopped = True
             return False
         finally:
             self._idle.set()
         self._sent = text
-        self.maybe_shown = True
         self.updates += 1
         now = self._clock()
         self.sent_at.append(now)

@@ -123,7 +123,9 @@ class WorkoutJobRunner:
                 drafts = self._drafts_for(bot, job)
                 workout_id = await self._generate(bot, job, drafts)
             if workout_id is not None:
-                drafted = drafts.maybe_shown if drafts is not None else self._left_draft(job)
+                # Drafted (or maybe: a dead owner's): sent as a new message, which replaces
+                # a draft; an edit would leave it on screen.
+                drafted = drafts is not None or self._left_draft(job)
                 await self._show(bot, job, workout_id, replace_draft=drafted)
         finally:
             beat.cancel()
@@ -178,7 +180,7 @@ class WorkoutJobRunner:
             )
         except Exception:
             logger.exception("Workout job %s of user %s failed", job.job_id, job.telegram_id)
-            await self._fail(bot, job, replace_draft=drafts is not None and drafts.maybe_shown)
+            await self._fail(bot, job, replace_draft=drafts is not None or self._left_draft(job))
         finally:
             if not notice.done():
                 notice.cancel()
