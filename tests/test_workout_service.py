@@ -431,11 +431,16 @@ class RecordedScreens:
     def __init__(self) -> None:
         self.results: list[tuple[int, int | None]] = []
 
-    async def show_result(self, bot: Any, job: JobTicket, workout_id: int | None) -> None:
+    async def show_result(
+        self, bot: Any, job: JobTicket, workout_id: int | None, *, replace_draft: bool = False
+    ) -> None:
         self.results.append((job.telegram_id, workout_id))
 
     async def show_still_working(self, bot: Any, job: JobTicket) -> None:
         pass
+
+    def render_draft(self, draft: Any) -> str:
+        return "draft"
 
 
 def runner_of(service: WorkoutService) -> tuple[WorkoutJobRunner, RecordedScreens]:
