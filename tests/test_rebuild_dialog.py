@@ -13,9 +13,10 @@ from tests.support import screens
 from tests.support.dialogs import UserSession
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until
+from tests.support.set_logs import log_first_set_elsewhere
 from tests.support.sql import captured_sql
 from trainer_bot.catalogue import default_catalogue
-from trainer_bot.db.models import SetLog, User, Workout, WorkoutExercise
+from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.services.workouts import WorkoutService, profile_of
 from trainer_bot.training.rules_check import why_not_allowed
 
@@ -148,25 +149,7 @@ async def test_no_rebuild_once_a_set_is_logged(
     await user.press("◀️ К тренировке")
     await user.press("🔁 Собрать заново")
     # A set logged meanwhile (from another screen of the same workout).
-    async with session_factory() as session:
-        item = (
-            (await session.execute(select(WorkoutExercise).order_by(WorkoutExercise.position)))
-            .scalars()
-            .first()
-        )
-        assert item is not None
-        session.add(
-            SetLog(
-                workout_exercise_id=item.id,
-                user_id=(await session.execute(select(User.id))).scalar_one(),
-                exercise_id=item.exercise_id,
-                set_number=1,
-                reps=8,
-                weight_kg=item.weight_kg,
-                logged_at=harness.clock.current,
-            )
-        )
-        await session.commit()
+    await log_first_set_elsewhere(session_factory, harness.clock.current)
     answer = await user.press("✅ Да, собрать заново")
     assert "уже записаны подходы — её не пересобрать" in answer
     assert [w.status for w in await workouts(session_factory)] == ["planned"]

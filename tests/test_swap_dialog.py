@@ -15,6 +15,7 @@ from tests.support.dialogs import UserSession
 from tests.support.exercises import open_loaded_exercise
 from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until, register_as
+from tests.support.set_logs import log_first_set_elsewhere
 from tests.support.sql import captured_sql
 from tests.support.swaps import alternative_findings, saved_findings
 from trainer_bot.db.models import Exercise, ExerciseSwap, SetLog, User, WorkoutExercise
@@ -212,26 +213,7 @@ async def test_a_swap_is_refused_once_a_set_is_logged(
 ) -> None:
     await open_swap_choice(user)
     # A set of this exercise logged meanwhile (from another screen of the workout).
-    async with session_factory() as session:
-        item = next(
-            s
-            for s in (
-                await session.execute(select(WorkoutExercise).order_by(WorkoutExercise.position))
-            ).scalars()
-            if s.weight_kg
-        )
-        session.add(
-            SetLog(
-                workout_exercise_id=item.id,
-                user_id=(await session.execute(select(User.id))).scalar_one(),
-                exercise_id=item.exercise_id,
-                set_number=1,
-                reps=8,
-                weight_kg=item.weight_kg,
-                logged_at=harness.clock.current,
-            )
-        )
-        await session.commit()
+    await log_first_set_elsewhere(session_factory, harness.clock.current, loaded_only=True)
     answer = await user.press(re.escape(options(user)[0]))
     assert "уже записаны подходы — сначала отмени их" in answer
     assert options(user) == [] and user.buttons() == ["◀️ К упражнению"]
