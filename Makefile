@@ -32,7 +32,7 @@ run: migrate
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Benchmarks: five tables of figures next to targets; needs running PostgreSQL and Redis,
+## Benchmarks: seven tables of figures next to targets; needs running PostgreSQL and Redis,
 ## never embedded ones (~5 min).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
