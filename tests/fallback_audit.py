@@ -146,7 +146,8 @@ def simulate(
             sessions.append(Session(day, plan, found))
             at = datetime(day.year, day.month, day.day, 18, tzinfo=UTC)
             slugs = tuple(e.slug for e in plan.exercises)
-            past.insert(0, PastWorkout(at, WorkoutStatus.COMPLETED, plan.focus, slugs))
+            sets = tuple(e.sets for e in plan.exercises)
+            past.insert(0, PastWorkout(at, WorkoutStatus.COMPLETED, plan.focus, slugs, sets))
             logged.insert(0, LoggedWorkout(at, WorkoutStatus.COMPLETED, plan))
     return sessions
 

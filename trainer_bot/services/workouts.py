@@ -148,6 +148,7 @@ def past_workout(workout: Workout) -> PastWorkout:
         status=WorkoutStatus(workout.status),
         focus=workout.focus,
         exercise_slugs=tuple(item.exercise.slug for item in workout.exercises),
+        exercise_sets=tuple(item.sets for item in workout.exercises),
     )
 
 

@@ -79,7 +79,7 @@ def fallback_context(
     slot = next_session(profile, history, today=today, catalogue=catalogue)
     done = completed_newest_first(history, today)
     window = tuple(
-        w.exercise_slugs
+        _exercise_sets(w)
         for w in done
         if is_hard_focus(w.focus) and (today - workout_day(w)).days < WEEK_DAYS
     )
@@ -100,3 +100,11 @@ def fallback_context(
     if not ctx.allowed:
         raise ValueError("no catalogue exercise fits this profile")
     return ctx
+
+
+def _exercise_sets(workout: PastWorkout) -> tuple[tuple[str, int], ...]:
+    """(slug, planned sets) of a past workout; sets 0 when the history does not carry them."""
+    sets = workout.exercise_sets
+    if len(sets) != len(workout.exercise_slugs):
+        sets = (0,) * len(workout.exercise_slugs)
+    return tuple(zip(workout.exercise_slugs, sets, strict=True))

@@ -75,7 +75,8 @@ class Context:
     recency: dict[str, float]
     # Exercises of the completed hard workouts of the six days before today: with today
     # they make the 7 days whose hard sets the weekly range (training.md) is counted on.
-    window: tuple[tuple[str, ...], ...] = ()
+    # Each exercise as (slug, planned sets), the sets 0 where the history does not say.
+    window: tuple[tuple[tuple[str, int], ...], ...] = ()
     index: Index = field(default_factory=lambda: Index({}, {}))
 
     @property

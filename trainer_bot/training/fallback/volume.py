@@ -200,7 +200,7 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
     direct, indirect = weekly_focus_counts(ctx.profile)
     expected_indirect = rules.INDIRECT_SET_WEIGHT * 2 * sum(ctx.scheme.sets) / 2
     today_indirect = rules.FOCUS_INDIRECT_MUSCLES.get(ctx.slot.focus, frozenset())
-    ceiling = float(high)
+    ceiling = float(high) + WEEKLY_MARGIN_HIGH
     floor = [0.0] * len(_MUSCLES)
     cap = [math.inf] * len(_MUSCLES)
     sessions = [1] * len(_MUSCLES)  # sessions sharing the muscle's weekly overshoot
@@ -246,12 +246,14 @@ def window_volume(ctx: Context) -> tuple[list[float], bool]:
     )
     by_slug = {e.slug: e for e in ctx.allowed}
     volume = [0.0] * len(_MUSCLES)
-    for slugs in ctx.window:
-        for slug in slugs:
+    for workout in ctx.window:
+        for slug, planned in workout:
             exercise = by_slug.get(slug)
             if exercise is None:
                 continue
-            sets = set_range(ctx, Draft(exercise, 0, 0))[0]
+            # The planned sets when the history carries them (saved workouts do), else
+            # the bottom of the exercise's range (what the search starts from).
+            sets = planned or set_range(ctx, Draft(exercise, 0, 0))[0]
             for muscle, share in hard_set_contribution(exercise):
                 volume[_INDEX[muscle]] += share * sets
     return volume, len(ctx.window) >= expected - 1
