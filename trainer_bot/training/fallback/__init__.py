@@ -16,16 +16,18 @@ Deterministic (same inputs, same plan) and built only from training.md's rules:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.training import rules
 from trainer_bot.training.fallback.choice import cached_index, recency_penalties
-from trainer_bot.training.fallback.context import Context, Kind
+from trainer_bot.db.enums import Muscle, WorkoutStatus
+from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.fallback.prescription import plan_hard, plan_light
 from trainer_bot.training.fallback.sessions import hard_session, light_session
 from trainer_bot.training.fallback.texts import CARDIO_FINISHER, rationale_text, warmup_text
-from trainer_bot.training.plan import WorkoutPlan
+from trainer_bot.training.fallback.week import session_volume, window_gaps
+from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 from trainer_bot.training.split import (
     completed_newest_first,
@@ -48,16 +50,28 @@ def generate_fallback_workout(
 ) -> WorkoutPlan:
     """One workout by the rules, deterministic for the same inputs."""
     ctx = fallback_context(profile, history, catalogue, today=today)
-    if ctx.slot.is_hard:
-        drafts = hard_session(ctx)
-        planned = [plan_hard(ctx, d) for d in drafts]
-        extra = None
-        if ctx.conditioning_day and not any(d.kind is Kind.CONDITIONING for d in drafts):
-            extra = CARDIO_FINISHER
-    else:
+    if not ctx.slot.is_hard:
         drafts = light_session(ctx)
         planned = [plan_light(ctx, d) for d in drafts]
-        extra = None
+        return _plan(ctx, drafts, planned, None)
+    drafts = hard_session(ctx)
+    bounds = next_session_needs(ctx, drafts, history, catalogue, today=today)
+    if bounds is not None:
+        # The week plan: the next session would leave its 7 days outside the weekly
+        # range where it cannot make up the difference itself: today is built again
+        # carrying that part (or leaving the room it needs).
+        ctx.at_least, ctx.at_most = bounds
+        drafts = hard_session(ctx)
+    planned = [plan_hard(ctx, d) for d in drafts]
+    extra = None
+    if ctx.conditioning_day and not any(d.kind is Kind.CONDITIONING for d in drafts):
+        extra = CARDIO_FINISHER
+    return _plan(ctx, drafts, planned, extra)
+
+
+def _plan(
+    ctx: Context, drafts: list[Draft], planned: list[PlannedExercise], extra: str | None
+) -> WorkoutPlan:
     return WorkoutPlan(
         focus=ctx.slot.focus,
         title=ctx.slot.title,
@@ -65,6 +79,39 @@ def generate_fallback_workout(
         warmup=warmup_text(ctx, drafts, planned),
         exercises=planned,
     )
+
+
+def next_session_needs(
+    ctx: Context,
+    drafts: Sequence[Draft],
+    history: Sequence[PastWorkout],
+    catalogue: Sequence[CatalogueExercise],
+    *,
+    today: date,
+) -> tuple[dict[Muscle, float], dict[Muscle, float]] | None:
+    """The week plan, one session ahead: today's session taken as done, the next one
+    (on the next regular training day) is built; where its 7 days would still miss the
+    weekly range, the least and the most hard sets today's session should hold instead.
+    None when the next session manages (most days: one extra build, no rebuild)."""
+    frequency = rules.normalized_frequency(ctx.profile.workouts_per_week)
+    later = today + timedelta(days=max(WEEK_DAYS // frequency, 1))
+    done = PastWorkout(
+        datetime(today.year, today.month, today.day, 12, tzinfo=UTC),
+        WorkoutStatus.COMPLETED,
+        ctx.slot.focus,
+        tuple(d.exercise.slug for d in drafts),
+        tuple(d.sets for d in drafts),
+    )
+    following = fallback_context(ctx.profile, [done, *history], catalogue, today=later)
+    if not following.slot.is_hard:
+        return None
+    gaps = window_gaps(following, hard_session(following))
+    if not gaps:
+        return None
+    mine = session_volume(drafts)
+    at_least = {m: mine.get(m, 0.0) + gap for m, gap in gaps.items() if gap > 0}
+    at_most = {m: max(mine.get(m, 0.0) + gap, 0.0) for m, gap in gaps.items() if gap < 0}
+    return at_least, at_most
 
 
 def fallback_context(

@@ -231,6 +231,13 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
         if floor[index] > 0 and full_week:
             short = low - WEEKLY_MARGIN_LOW - past[index] + FLOOR_MARGIN
             floor[index] = max(floor[index], min(short, limit[index]))
+        if muscle in ctx.at_most:
+            # The next session will need the room: today leaves it.
+            limit[index] = min(limit[index], ctx.at_most[muscle])
+            cap[index] = min(cap[index], limit[index])
+        if muscle in ctx.at_least and muscle in ctx.slot.muscles:
+            # The next session cannot make up this muscle: today carries more of it.
+            floor[index] = max(floor[index], min(ctx.at_least[muscle], limit[index]))
     fit = Fit(floor, cap, limit, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
     fit.balanced = ctx.slot.focus in BALANCED_FOCI
     fit.time_now = fit.time_cost(0.0)

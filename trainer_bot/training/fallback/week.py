@@ -19,6 +19,7 @@ range, this only closes what is left. It runs on the few sessions that need it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from trainer_bot.db.enums import Muscle
@@ -52,11 +53,7 @@ def close_week(
     """Change `chosen` in place until the 7 days ending today meet the weekly range, or
     no single change brings them closer. `pool`: unused candidates of the session;
     `keeps`: what the session must keep whatever the change (its opening lift)."""
-    past, full_week = window_volume(ctx)
-    low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
-    floor = low - WEEKLY_TOLERANCE_LOW if full_week else 0.0
-    ceiling = high + WEEKLY_TOLERANCE_HIGH
-    week = _Week(ctx, past, floor, ceiling)
+    week = _Week(ctx, *window_targets(ctx))
     gaps = week.gaps(_with_sets(chosen, {}))
     if not any(gaps):
         return
@@ -85,6 +82,41 @@ def close_week(
         gaps = week.gaps(_with_sets(chosen, {}))
         if not any(gaps):
             return
+
+
+def window_targets(ctx: Context) -> tuple[list[float], list[float], list[float]]:
+    """The 7 days' hard sets before today, and per muscle the least and the most the 7
+    days ending today may hold: the check's bounds."""
+    past, full_week = window_volume(ctx)
+    low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
+    least = low - WEEKLY_TOLERANCE_LOW if full_week else 0.0
+    floor = [least if m in rules.MAJOR_MUSCLES else 0.0 for m in _MUSCLES]
+    most = high + WEEKLY_TOLERANCE_HIGH
+    ceiling = [math.inf if m in rules.STABILISER_MUSCLES else most for m in _MUSCLES]
+    return past, floor, ceiling
+
+
+def window_gaps(ctx: Context, drafts: Sequence[Draft]) -> dict[Muscle, float]:
+    """Hard sets the 7 days ending today miss (> 0) or hold too many (< 0), by muscle,
+    with `drafts` as today's session."""
+    week = _Week(ctx, *window_targets(ctx))
+    total = week.total(_with_sets(drafts, {}))
+    out: dict[Muscle, float] = {}
+    for muscle, value, least, most in zip(_MUSCLES, total, week.floor, week.ceiling, strict=True):
+        if value < least - EPS:
+            out[muscle] = least - value
+        elif value > most + EPS:
+            out[muscle] = most - value
+    return out
+
+
+def session_volume(drafts: Sequence[Draft]) -> dict[Muscle, float]:
+    """Hard sets per muscle of one session."""
+    out: dict[Muscle, float] = {}
+    for draft in drafts:
+        for muscle, share in hard_set_contribution(draft.exercise):
+            out[muscle] = out.get(muscle, 0.0) + share * draft.sets
+    return out
 
 
 def _unused(pool: Sequence[Draft], chosen: Sequence[Draft]) -> list[Draft]:
@@ -130,25 +162,37 @@ def _changes(
 class _Week:
     """The 7-day window: the six days before (fixed) plus today's trial session."""
 
-    def __init__(self, ctx: Context, past: list[float], floor: float, ceiling: float) -> None:
+    def __init__(
+        self, ctx: Context, past: list[float], floor: list[float], ceiling: list[float]
+    ) -> None:
         self.ctx = ctx
         self.past = past
         self.floor = floor
         self.ceiling = ceiling
-        self.major = [m in rules.MAJOR_MUSCLES for m in _MUSCLES]
-        self.counted = [m not in rules.STABILISER_MUSCLES for m in _MUSCLES]
         self.index = {m: i for i, m in enumerate(_MUSCLES)}
+        self.ahead = [(m, i) for m, i in self.index.items() if m in ctx.at_least or m in ctx.at_most]
 
-    def gaps(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
-        """Per muscle: hard sets missing to the floor, or over the ceiling."""
+    def total(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
         total = self.past[:]
         for draft, count in trial:
             for muscle, share in hard_set_contribution(draft.exercise):
                 total[self.index[muscle]] += share * count
-        return [
-            max(self.floor - value, 0.0) * major + max(value - self.ceiling, 0.0) * counted
-            for value, major, counted in zip(total, self.major, self.counted, strict=True)
+        return total
+
+    def gaps(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
+        """Per muscle: hard sets missing to the floor, or over the ceiling, of the 7
+        days; then of today's session against the next session's needs."""
+        total = self.total(trial)
+        out = [
+            max(least - value, 0.0) + max(value - most, 0.0)
+            for value, least, most in zip(total, self.floor, self.ceiling, strict=True)
         ]
+        ctx = self.ctx
+        for muscle, index in self.ahead:
+            today = total[index] - self.past[index]
+            out[index] += max(ctx.at_least.get(muscle, 0.0) - today, 0.0)
+            out[index] += max(today - ctx.at_most.get(muscle, math.inf), 0.0)
+        return out
 
     def shape_ok(
         self,
