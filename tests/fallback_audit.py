@@ -16,7 +16,9 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
   warmup_weight 180, push_pull_balance 78, implausible_load 32;
 - after: 621, all weekly_volume (see tests/test_fallback_audit.py); then with the
   push/pull balance inside the volume search: 497; with the 6 days before today
-  counted into today's targets (floor on a full week, ceiling always): 350.
+  counted into today's targets (floor on a full week, ceiling always): 350; with the
+  week plan (past sets from the saved plans, the 7 days closed after the search, one
+  session looked ahead, `trainer_bot/training/fallback/week.py`): 210.
 """
 
 from __future__ import annotations

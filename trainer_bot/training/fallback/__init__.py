@@ -9,7 +9,14 @@ Deterministic (same inputs, same plan) and built only from training.md's rules:
    (`volume`, `sessions`): the weekly hard sets per muscle (training.md) shared out over
    the sessions of the week that train the muscle, the 4-7 exercises and the ~45-60
    minutes.
-4. Reps, rest, effort and a starting weight come from the goal x level tables
+4. The week plan (`week`): the 7 days ending today are closed where the search left
+   them outside the weekly range (a set more or less, an exercise added, dropped or
+   exchanged, the session's shape kept), and the next session is built ahead: where it
+   could not make up a muscle (or needs room under a ceiling), today is built again
+   carrying that part. Decision: training.md fixes the sets per exercise by goal and
+   level (3 for weight loss at 1-3+ years), so the week's volume is planned through
+   which exercises each session gets, within that range, not by leaving the table.
+5. Reps, rest, effort and a starting weight come from the goal x level tables
    (`prescription`); the warm-up and the rationale are written by `texts`.
 """
 

@@ -60,8 +60,9 @@ REPAIR_CANDIDATES = 2
 # a margin of 1 set under the minimum and 2 over the ceiling. Today's session makes up
 # what the six days before left short (aiming at the minimum itself: with FLOOR_MARGIN
 # the shortfall penalty starts half a set under it), and stays under what they left of
-# the ceiling; the past sets are estimated at the bottom of each exercise's range (what
-# the search starts from), so the ceiling keeps half a set in hand. Measured on the
+# the ceiling; the past sets are the saved plans' own (`PastWorkout.exercise_sets`), or
+# where a history does not carry them estimated at the bottom of each exercise's range
+# (what the search starts from), so the ceiling keeps half a set in hand. Measured on the
 # audit: margins of 0 or 1 under the minimum, 1 or 2 over the ceiling, did worse.
 WEEKLY_MARGIN_LOW = 0.5
 WEEKLY_MARGIN_HIGH = 1.5
@@ -200,7 +201,7 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
     direct, indirect = weekly_focus_counts(ctx.profile)
     expected_indirect = rules.INDIRECT_SET_WEIGHT * 2 * sum(ctx.scheme.sets) / 2
     today_indirect = rules.FOCUS_INDIRECT_MUSCLES.get(ctx.slot.focus, frozenset())
-    ceiling = float(high) + WEEKLY_MARGIN_HIGH
+    ceiling = float(high)
     floor = [0.0] * len(_MUSCLES)
     cap = [math.inf] * len(_MUSCLES)
     sessions = [1] * len(_MUSCLES)  # sessions sharing the muscle's weekly overshoot

@@ -59,7 +59,7 @@ def close_week(
         return
     met = [need for need in needs(ctx) if any(need(d.exercise) for d in chosen)]
     min_count = rules.EXERCISES_PER_SESSION[0]
-    spare = _unused(pool, chosen)
+    spare = _unused(ctx, pool, chosen)
     for _ in range(MAX_STEPS):
         best: tuple[float, int, list[Draft], dict[int, int]] | None = None
         for rank, (drafts, sets) in enumerate(_changes(ctx, chosen, spare, max_count, min_count)):
@@ -78,7 +78,7 @@ def close_week(
         for draft in drafts:
             draft.sets = sets.get(id(draft), draft.sets)
         chosen[:] = drafts
-        spare = _unused(pool, chosen)
+        spare = _unused(ctx, pool, chosen)
         gaps = week.gaps(_with_sets(chosen, {}))
         if not any(gaps):
             return
@@ -119,9 +119,12 @@ def session_volume(drafts: Sequence[Draft]) -> dict[Muscle, float]:
     return out
 
 
-def _unused(pool: Sequence[Draft], chosen: Sequence[Draft]) -> list[Draft]:
+def _unused(ctx: Context, pool: Sequence[Draft], chosen: Sequence[Draft]) -> list[Draft]:
+    """Candidates not in the session, nor in the last hard one (sessions rotate)."""
     taken = {id(d) for d in chosen}
     slugs = {d.exercise.slug for d in chosen}
+    if ctx.window:
+        slugs |= {slug for slug, _ in ctx.window[0]}
     return [d for d in pool if id(d) not in taken and d.exercise.slug not in slugs]
 
 
