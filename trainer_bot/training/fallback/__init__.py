@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from trainer_bot.catalogue import CatalogueExercise
+from trainer_bot.db.enums import Muscle, WorkoutStatus
 from trainer_bot.training import rules
 from trainer_bot.training.fallback.choice import cached_index, recency_penalties
-from trainer_bot.db.enums import Muscle, WorkoutStatus
 from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.fallback.prescription import plan_hard, plan_light
 from trainer_bot.training.fallback.sessions import hard_session, light_session

@@ -30,7 +30,6 @@ from trainer_bot.training.fallback.shape import (
     needs,
     older_adult_drills,
 )
-from trainer_bot.training.fallback.week import close_week
 from trainer_bot.training.fallback.volume import (
     SHORT_SESSION_MIN,
     Option,
@@ -40,6 +39,7 @@ from trainer_bot.training.fallback.volume import (
     repair,
     session_fit,
 )
+from trainer_bot.training.fallback.week import close_week
 from trainer_bot.training.scoring import is_mobility_drill
 from trainer_bot.training.split import BLUEPRINTS, PatternSlot, SessionSlot
 

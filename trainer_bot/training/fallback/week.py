@@ -173,7 +173,9 @@ class _Week:
         self.floor = floor
         self.ceiling = ceiling
         self.index = {m: i for i, m in enumerate(_MUSCLES)}
-        self.ahead = [(m, i) for m, i in self.index.items() if m in ctx.at_least or m in ctx.at_most]
+        self.ahead = [
+            (m, i) for m, i in self.index.items() if m in ctx.at_least or m in ctx.at_most
+        ]
 
     def total(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
         total = self.past[:]
