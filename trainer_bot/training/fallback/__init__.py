@@ -46,6 +46,8 @@ from trainer_bot.training.split import (
 __all__ = ["fallback_context", "generate_fallback_workout"]
 
 WEEK_DAYS = 7
+# Sessions the week plan builds ahead of today (each one costs one more session build).
+LOOK_AHEAD_SESSIONS = 2
 
 
 def generate_fallback_workout(
@@ -96,29 +98,41 @@ def next_session_needs(
     *,
     today: date,
 ) -> tuple[dict[Muscle, float], dict[Muscle, float]] | None:
-    """The week plan, one session ahead: today's session taken as done, the next one
-    (on the next regular training day) is built; where its 7 days would still miss the
-    weekly range, the least and the most hard sets today's session should hold instead.
-    None when the next session manages (most days: one extra build, no rebuild)."""
+    """The week plan, a few sessions ahead: today's session taken as done, the next ones
+    (on the next regular training days, each taking the one before as done) are built;
+    where their 7 days would still miss the weekly range, the least and the most hard
+    sets today's session should hold instead. None when they manage (most days)."""
     frequency = rules.normalized_frequency(ctx.profile.workouts_per_week)
-    later = today + timedelta(days=max(WEEK_DAYS // frequency, 1))
-    done = PastWorkout(
-        datetime(today.year, today.month, today.day, 12, tzinfo=UTC),
-        WorkoutStatus.COMPLETED,
-        ctx.slot.focus,
-        tuple(d.exercise.slug for d in drafts),
-        tuple(d.sets for d in drafts),
-    )
-    following = fallback_context(ctx.profile, [done, *history], catalogue, today=later)
-    if not following.slot.is_hard:
-        return None
-    gaps = window_gaps(following, hard_session(following))
+    step = timedelta(days=max(WEEK_DAYS // frequency, 1))
+    past = [_done(today, ctx.slot.focus, drafts), *history]
+    day = today
+    gaps: dict[Muscle, float] = {}
+    for _ in range(LOOK_AHEAD_SESSIONS):
+        day += step
+        following = fallback_context(ctx.profile, past, catalogue, today=day)
+        if not following.slot.is_hard:
+            continue
+        built = hard_session(following)
+        for muscle, gap in window_gaps(following, built).items():
+            known = gaps.get(muscle, 0.0)
+            gaps[muscle] = max(gap, known) if gap > 0 else min(gap, known)
+        past.insert(0, _done(day, following.slot.focus, built))
     if not gaps:
         return None
     mine = session_volume(drafts)
     at_least = {m: mine.get(m, 0.0) + gap for m, gap in gaps.items() if gap > 0}
     at_most = {m: max(mine.get(m, 0.0) + gap, 0.0) for m, gap in gaps.items() if gap < 0}
     return at_least, at_most
+
+
+def _done(day: date, focus: str, drafts: Sequence[Draft]) -> PastWorkout:
+    return PastWorkout(
+        datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+        WorkoutStatus.COMPLETED,
+        focus,
+        tuple(d.exercise.slug for d in drafts),
+        tuple(d.sets for d in drafts),
+    )
 
 
 def fallback_context(

@@ -19,6 +19,7 @@ range, this only closes what is left. It runs on the few sessions that need it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -152,6 +153,13 @@ def _changes(
     if len(chosen) < max_count:
         for joining in spare:
             out.append(([*chosen, joining], {id(joining): set_range(ctx, joining)[0]}))
+    if len(chosen) + 1 < max_count:
+        # A pushing and a pulling exercise together: one alone would tip the 1:1.5.
+        pushes = [d for d in spare if d.exercise.movement in PUSH and not d.exercise.is_drill]
+        pulls = [d for d in spare if d.exercise.movement in PULL and not d.exercise.is_drill]
+        for push, pull in itertools.product(pushes, pulls):
+            low = {id(push): set_range(ctx, push)[0], id(pull): set_range(ctx, pull)[0]}
+            out.append(([*chosen, push, pull], low))
     if len(chosen) > min_count:
         for leaving in strength:
             out.append(([d for d in chosen if d is not leaving], {}))
