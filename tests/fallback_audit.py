@@ -18,7 +18,7 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
   push/pull balance inside the volume search: 497; with the 6 days before today
   counted into today's targets (floor on a full week, ceiling always): 350; with the
   week plan (past sets from the saved plans, the 7 days closed after the search, one
-  session looked ahead, `trainer_bot/training/fallback/week.py`): 210.
+  sessions looked ahead, `trainer_bot/training/fallback/week.py`): 184.
 """
 
 from __future__ import annotations

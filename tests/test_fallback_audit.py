@@ -2,16 +2,18 @@
 `tests/fallback_audit.py`), counts by kind printed with `-s`.
 
 Every rule holds for every profile except the weekly hard-set range, where a known gap
-remains: it may only shrink, never grow. Measured: 621 -> 350 -> 210 (the week plan:
-past sets counted from the saved plans, the 7 days closed after the search, one session
-looked ahead). What is left is weight loss at 1-3+ years, where the table fixes 3 sets an
-exercise: on 2 full body days a week an advanced user needs 11+ sets for each of six
-groups from at most 14 exercises x 3 sets, and with this catalogue the lower body alone
-takes 6 of them (a lunge gives quads 1 + hamstrings 0.5 a set, a hinge the reverse), the
-upper body 8 (chest, back, and shoulders from their halves) plus the shoulder exercise
-the «плечи» title needs; the 1:1.5 push/pull balance then leaves no arrangement. Home
-catalogues (push-ups and bodyweight rows all load the shoulders by half) hit the same
-wall between the chest minimum and the shoulder ceiling.
+remains: it may only shrink, never grow. Measured: 621 -> 350 -> 184 (the week plan:
+past sets counted from the saved plans, the 7 days closed after the search, two sessions
+built ahead). 170 of the 184 are weight loss at 1-3+ years, where the table fixes 3 sets
+an exercise. On 2 full body days an advanced user needs 11+ sets for each of six groups
+from at most 14 exercises x 3 sets: the lower body alone takes 6 of them (a lunge gives
+quads 1 + hamstrings 0.5 a set, a hinge the reverse), the upper body 8 plus the shoulder
+exercise the «плечи» title needs. By hand one week fits in the gym, and only lopsided:
+A = 3 chest, 2 rows, a lunge, a deadlift; B = 1 chest, 1 row, a rear-delt fly, 3 lunges,
+a deadlift (1:1.5 balance kept on both days). Sessions built one at a time, each making
+up for the days before, do not find it; home catalogues (push-ups and bodyweight rows
+all load the shoulders by half) meet the same wall between the chest minimum and the
+shoulder ceiling. Closing it needs a search over the whole week's exercise choice.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from tests.fallback_audit import all_profiles, audit
 
 # The weekly_volume count measured when the gap was left; lower it when it shrinks.
-KNOWN_WEEKLY_VOLUME_GAP = 210
+KNOWN_WEEKLY_VOLUME_GAP = 184
 
 
 def test_the_fallback_meets_every_rule_for_every_profile() -> None:
