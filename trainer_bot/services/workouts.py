@@ -122,6 +122,7 @@ HOME_ITEMS: dict[Equipment, HomeItem] = {
     Equipment.DUMBBELL: HomeItem.DUMBBELLS,
     Equipment.BANDS: HomeItem.BANDS,
     Equipment.BENCH: HomeItem.BENCH,
+    Equipment.DIP_BARS: HomeItem.DIP_BARS,
 }
 
 

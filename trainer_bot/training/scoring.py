@@ -32,6 +32,7 @@ GYM_EQUIPMENT_PENALTY_BEGINNER: Final[Mapping[Equipment, float]] = {
     Equipment.KETTLEBELL: 1.0,
     Equipment.BODYWEIGHT: 1.5,
     Equipment.PULLUP_BAR: 2.0,
+    Equipment.DIP_BARS: 2.0,
 }
 GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
     Equipment.BARBELL: 0.0,
@@ -39,6 +40,7 @@ GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
     Equipment.CABLE: 0.5,
     Equipment.MACHINE: 0.5,
     Equipment.PULLUP_BAR: 0.5,
+    Equipment.DIP_BARS: 0.5,
     Equipment.KETTLEBELL: 1.0,
     Equipment.BODYWEIGHT: 1.5,
 }
