@@ -140,8 +140,9 @@ def _changes(
     max_count: int,
     min_count: int,
 ) -> list[tuple[list[Draft], dict[int, int]]]:
-    """Single changes, cheapest first: a set more or less, an exercise added or dropped,
-    one exchanged for an unused candidate (at the exercise's lowest sets)."""
+    """Single changes, cheapest first: a set more or less, an exercise (or a push and a
+    pull together) added, one dropped, one exchanged for an unused candidate (new ones
+    at their lowest sets)."""
     out: list[tuple[list[Draft], dict[int, int]]] = []
     strength = [d for d in chosen if d.kind in _STRENGTH]
     for draft in strength:
@@ -158,8 +159,8 @@ def _changes(
         pushes = [d for d in spare if d.exercise.movement in PUSH and not d.exercise.is_drill]
         pulls = [d for d in spare if d.exercise.movement in PULL and not d.exercise.is_drill]
         for push, pull in itertools.product(pushes, pulls):
-            low = {id(push): set_range(ctx, push)[0], id(pull): set_range(ctx, pull)[0]}
-            out.append(([*chosen, push, pull], low))
+            lowest = {id(push): set_range(ctx, push)[0], id(pull): set_range(ctx, pull)[0]}
+            out.append(([*chosen, push, pull], lowest))
     if len(chosen) > min_count:
         for leaving in strength:
             out.append(([d for d in chosen if d is not leaving], {}))
