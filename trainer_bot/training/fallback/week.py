@@ -44,6 +44,9 @@ _STRENGTH = (Kind.COMPOUND, Kind.ISOLATION, Kind.CORE)
 Keeps = Callable[[Sequence[Draft]], bool]
 
 
+State = list[tuple[Draft, int]]  # the session's exercises with their sets
+
+
 def close_week(
     ctx: Context,
     chosen: list[Draft],
@@ -52,37 +55,85 @@ def close_week(
     keeps: Keeps,
 ) -> None:
     """Change `chosen` in place until the 7 days ending today meet the weekly range, or
-    no single change brings them closer. `pool`: unused candidates of the session;
-    `keeps`: what the session must keep whatever the change (its opening lift)."""
+    no change brings them closer. `pool`: unused candidates of the session; `keeps`:
+    what the session must keep whatever the change (its opening lift)."""
     week = _Week(ctx, *window_targets(ctx))
-    gaps = week.gaps(_with_sets(chosen, {}))
+    state: State = [(d, d.sets) for d in chosen]
+    gaps = week.gaps(state)
     if not any(gaps):
         return
-    met = [need for need in needs(ctx) if any(need(d.exercise) for d in chosen)]
-    min_count = rules.EXERCISES_PER_SESSION[0]
-    spare = _unused(ctx, pool, chosen)
-    for _ in range(MAX_STEPS):
-        best: tuple[float, int, list[Draft], dict[int, int]] | None = None
-        for rank, (drafts, sets) in enumerate(_changes(ctx, chosen, spare, max_count, min_count)):
-            trial = _with_sets(drafts, sets)
-            new = week.gaps(trial)
-            if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
-                continue  # widens another gap
-            gain = sum(gaps) - sum(new)
-            if gain <= EPS or not week.shape_ok(drafts, sets, met, keeps):
+    search = _Search(ctx, week, pool, max_count, keeps, chosen)
+    state, gaps = search.descend(state, gaps)
+    if any(gaps):
+        state, gaps = search.two_changes(state, gaps)
+    for draft, sets in state:
+        draft.sets = sets
+    chosen[:] = [draft for draft, _ in state]
+
+
+class _Search:
+    """Changes of one session toward the week's range, each keeping its shape."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        week: _Week,
+        pool: Sequence[Draft],
+        max_count: int,
+        keeps: Keeps,
+        chosen: Sequence[Draft],
+    ) -> None:
+        self.ctx = ctx
+        self.week = week
+        self.pool = pool
+        self.max_count = max_count
+        self.keeps = keeps
+        self.met = [need for need in needs(ctx) if any(need(d.exercise) for d in chosen)]
+
+    def changes(self, state: State) -> list[State]:
+        return _changes(self.ctx, state, _unused(self.ctx, self.pool, state), self.max_count)
+
+    def descend(self, state: State, gaps: list[float]) -> tuple[State, list[float]]:
+        """Single changes that narrow the gaps and widen none, the best each time."""
+        for _ in range(MAX_STEPS):
+            best: tuple[float, State, list[float]] | None = None
+            for trial in self.changes(state):
+                new = self.week.gaps(trial)
+                if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
+                    continue  # widens another gap
+                gain = sum(gaps) - sum(new)
+                if gain <= EPS or (best is not None and gain <= best[0] + EPS):
+                    continue
+                if self.week.shape_ok(trial, self.met, self.keeps):
+                    best = (gain, trial, new)
+            if best is None:
+                break
+            _, state, gaps = best
+            if not any(gaps):
+                break
+        return state, gaps
+
+    def two_changes(self, state: State, gaps: list[float]) -> tuple[State, list[float]]:
+        """When no single change helps: one change that narrows the largest gap whatever
+        it opens elsewhere, then single changes that close what it opened (an upper-body
+        exercise out for a hamstring one, then a set more of the other upper-body
+        exercises). Kept only when no gap ends wider and one ends narrower."""
+        target = max(range(len(gaps)), key=gaps.__getitem__)
+        best = (sum(gaps) - EPS, state, gaps)
+        for first in self.changes(state):
+            opened = self.week.gaps(first)
+            if opened[target] >= gaps[target] - EPS:
                 continue
-            if best is None or gain > best[0] + EPS:
-                best = (gain, rank, drafts, sets)
-        if best is None:
-            return
-        _, _, drafts, sets = best
-        for draft in drafts:
-            draft.sets = sets.get(id(draft), draft.sets)
-        chosen[:] = drafts
-        spare = _unused(ctx, pool, chosen)
-        gaps = week.gaps(_with_sets(chosen, {}))
-        if not any(gaps):
-            return
+            if not self.week.shape_ok(first, self.met, self.keeps):
+                continue
+            trial, new = self.descend(first, opened)
+            if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
+                continue  # what it opened stays open
+            if sum(new) < best[0]:
+                best = (sum(new) - EPS, trial, new)
+                if not any(new):
+                    break
+        return best[1], best[2]
 
 
 def window_targets(ctx: Context) -> tuple[list[float], list[float], list[float]]:
@@ -101,7 +152,7 @@ def window_gaps(ctx: Context, drafts: Sequence[Draft]) -> dict[Muscle, float]:
     """Hard sets the 7 days ending today miss (> 0) or hold too many (< 0), by muscle,
     with `drafts` as today's session."""
     week = _Week(ctx, *window_targets(ctx))
-    total = week.total(_with_sets(drafts, {}))
+    total = week.total([(d, d.sets) for d in drafts])
     out: dict[Muscle, float] = {}
     for muscle, value, least, most in zip(_MUSCLES, total, week.floor, week.ceiling, strict=True):
         if value < least - EPS:
@@ -120,54 +171,46 @@ def session_volume(drafts: Sequence[Draft]) -> dict[Muscle, float]:
     return out
 
 
-def _unused(ctx: Context, pool: Sequence[Draft], chosen: Sequence[Draft]) -> list[Draft]:
+def _unused(ctx: Context, pool: Sequence[Draft], state: State) -> list[Draft]:
     """Candidates not in the session, nor in the last hard one (sessions rotate)."""
-    taken = {id(d) for d in chosen}
-    slugs = {d.exercise.slug for d in chosen}
+    slugs = {d.exercise.slug for d, _ in state}
     if ctx.window:
         slugs |= {slug for slug, _ in ctx.window[0]}
-    return [d for d in pool if id(d) not in taken and d.exercise.slug not in slugs]
+    return [d for d in pool if d.exercise.slug not in slugs]
 
 
-def _with_sets(drafts: Sequence[Draft], sets: dict[int, int]) -> list[tuple[Draft, int]]:
-    return [(d, sets.get(id(d), d.sets)) for d in drafts]
-
-
-def _changes(
-    ctx: Context,
-    chosen: list[Draft],
-    spare: Sequence[Draft],
-    max_count: int,
-    min_count: int,
-) -> list[tuple[list[Draft], dict[int, int]]]:
+def _changes(ctx: Context, state: State, spare: Sequence[Draft], max_count: int) -> list[State]:
     """Single changes, cheapest first: a set more or less, an exercise (or a push and a
     pull together) added, one dropped, one exchanged for an unused candidate (new ones
     at their lowest sets)."""
-    out: list[tuple[list[Draft], dict[int, int]]] = []
-    strength = [d for d in chosen if d.kind in _STRENGTH]
-    for draft in strength:
+    out: list[State] = []
+    min_count = rules.EXERCISES_PER_SESSION[0]
+    for position, (draft, sets) in enumerate(state):
+        if draft.kind not in _STRENGTH:
+            continue
         low, high = set_range(ctx, draft)
-        if draft.sets < high:
-            out.append((chosen, {id(draft): draft.sets + 1}))
-        if draft.sets > low:
-            out.append((chosen, {id(draft): draft.sets - 1}))
-    if len(chosen) < max_count:
-        for joining in spare:
-            out.append(([*chosen, joining], {id(joining): set_range(ctx, joining)[0]}))
-    if len(chosen) + 1 < max_count:
+        for change in (1, -1):
+            if low <= sets + change <= high:
+                trial = state[:]
+                trial[position] = (draft, sets + change)
+                out.append(trial)
+    if len(state) < max_count:
+        out += [[*state, (joining, set_range(ctx, joining)[0])] for joining in spare]
+    if len(state) + 1 < max_count:
         # A pushing and a pulling exercise together: one alone would tip the 1:1.5.
         pushes = [d for d in spare if d.exercise.movement in PUSH and not d.exercise.is_drill]
         pulls = [d for d in spare if d.exercise.movement in PULL and not d.exercise.is_drill]
         for push, pull in itertools.product(pushes, pulls):
-            lowest = {id(push): set_range(ctx, push)[0], id(pull): set_range(ctx, pull)[0]}
-            out.append(([*chosen, push, pull], lowest))
-    if len(chosen) > min_count:
-        for leaving in strength:
-            out.append(([d for d in chosen if d is not leaving], {}))
-    for leaving in strength:
+            lowest = [(push, set_range(ctx, push)[0]), (pull, set_range(ctx, pull)[0])]
+            out.append([*state, *lowest])
+    leaving = [i for i, (d, _) in enumerate(state) if d.kind in _STRENGTH]
+    if len(state) > min_count:
+        out += [state[:i] + state[i + 1 :] for i in leaving]
+    for i in leaving:
         for joining in spare:
-            drafts = [joining if d is leaving else d for d in chosen]
-            out.append((drafts, {id(joining): set_range(ctx, joining)[0]}))
+            trial = state[:]
+            trial[i] = (joining, set_range(ctx, joining)[0])
+            out.append(trial)
     return out
 
 
@@ -208,36 +251,31 @@ class _Week:
             out[index] += max(today - ctx.at_most.get(muscle, math.inf), 0.0)
         return out
 
-    def shape_ok(
-        self,
-        drafts: Sequence[Draft],
-        sets: dict[int, int],
-        met: Sequence[Callable[..., bool]],
-        keeps: Keeps,
-    ) -> bool:
+    def shape_ok(self, state: State, met: Sequence[Callable[..., bool]], keeps: Keeps) -> bool:
         """The session keeps its shape: title groups, balance, one spine-loading lift,
         the time, and what `keeps` asks for."""
+        drafts = [draft for draft, _ in state]
         if not all(any(need(d.exercise) for d in drafts) for need in met):
             return False
         if sum(d.exercise.spine_loading for d in drafts) > 1:
             return False
-        saved = [(d, d.sets) for d in drafts]
-        for draft in drafts:
-            draft.sets = sets.get(id(draft), draft.sets)
+        if not keeps(drafts) or not self._balanced(state):
+            return False
+        saved = [d.sets for d in drafts]
+        for draft, sets in state:
+            draft.sets = sets
         try:
-            if session_minutes(self.ctx, drafts) > MAX_MINUTES or not keeps(drafts):
-                return False
-            return self._balanced(drafts)
+            return session_minutes(self.ctx, drafts) <= MAX_MINUTES
         finally:
-            for draft, count in saved:
-                draft.sets = count
+            for draft, sets in zip(drafts, saved, strict=True):
+                draft.sets = sets
 
-    def _balanced(self, drafts: Sequence[Draft]) -> bool:
+    def _balanced(self, state: State) -> bool:
         if self.ctx.slot.focus not in BALANCED_FOCI:
             return True
-        strength = [d for d in drafts if not d.exercise.is_drill]
-        push = sum(d.sets for d in strength if d.exercise.movement in PUSH)
-        pull = sum(d.sets for d in strength if d.exercise.movement in PULL)
+        strength = [(d, n) for d, n in state if not d.exercise.is_drill]
+        push = sum(n for d, n in strength if d.exercise.movement in PUSH)
+        pull = sum(n for d, n in strength if d.exercise.movement in PULL)
         if not push or not pull:
             return True  # a side the title needs is kept by `met`
         return max(push, pull) <= PUSH_PULL_RATIO * min(push, pull) + EPS
