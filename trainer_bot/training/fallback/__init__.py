@@ -69,8 +69,14 @@ def generate_fallback_workout(
         # The week plan: the next session would leave its 7 days outside the weekly
         # range where it cannot make up the difference itself: today is built again
         # carrying that part (or leaving the room it needs).
+        first = drafts
         ctx.at_least, ctx.at_most = bounds
         drafts = hard_session(ctx)
+        ctx.at_least, ctx.at_most = {}, {}
+        if _missed(window_gaps(ctx, drafts)) > _missed(window_gaps(ctx, first)) + 1e-9:
+            # Carrying more for later cost today's own 7 days: a sure miss now is
+            # worse than a likely one later.
+            drafts = first
     planned = [plan_hard(ctx, d) for d in drafts]
     extra = None
     if ctx.conditioning_day and not any(d.kind is Kind.CONDITIONING for d in drafts):
@@ -123,6 +129,10 @@ def next_session_needs(
     at_least = {m: mine.get(m, 0.0) + gap for m, gap in gaps.items() if gap > 0}
     at_most = {m: max(mine.get(m, 0.0) + gap, 0.0) for m, gap in gaps.items() if gap < 0}
     return at_least, at_most
+
+
+def _missed(gaps: dict[Muscle, float]) -> float:
+    return sum(abs(gap) for gap in gaps.values())
 
 
 def _done(day: date, focus: str, drafts: Sequence[Draft]) -> PastWorkout:
