@@ -97,12 +97,15 @@ class _Search:
         """Single changes that narrow the gaps and widen none, the best each time."""
         for _ in range(MAX_STEPS):
             best: tuple[float, State, list[float]] | None = None
+            # A state tipped off the push/pull balance (see `two_changes`) takes a change
+            # that restores it even when the gaps stay as they are.
+            least = EPS if self.week.balanced(state) else -EPS
             for trial in self.changes(state):
                 new = self.week.gaps(trial)
                 if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
                     continue  # widens another gap
                 gain = sum(gaps) - sum(new)
-                if gain <= EPS or (best is not None and gain <= best[0] + EPS):
+                if gain <= least or (best is not None and gain <= best[0] + EPS):
                     continue
                 if self.week.shape_ok(trial, self.met, self.keeps):
                     best = (gain, trial, new)
@@ -124,11 +127,14 @@ class _Search:
             opened = self.week.gaps(first)
             if opened[target] >= gaps[target] - EPS:
                 continue
-            if not self.week.shape_ok(first, self.met, self.keeps):
+            # The first change may tip the push/pull balance: the next one restores it.
+            if not self.week.shape_ok(first, self.met, self.keeps, balance=False):
                 continue
             trial, new = self.descend(first, opened)
             if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
                 continue  # what it opened stays open
+            if trial is first and not self.week.shape_ok(trial, self.met, self.keeps):
+                continue
             if sum(new) < best[0]:
                 best = (sum(new) - EPS, trial, new)
                 if not any(new):
@@ -251,7 +257,14 @@ class _Week:
             out[index] += max(today - ctx.at_most.get(muscle, math.inf), 0.0)
         return out
 
-    def shape_ok(self, state: State, met: Sequence[Callable[..., bool]], keeps: Keeps) -> bool:
+    def shape_ok(
+        self,
+        state: State,
+        met: Sequence[Callable[..., bool]],
+        keeps: Keeps,
+        *,
+        balance: bool = True,
+    ) -> bool:
         """The session keeps its shape: title groups, balance, one spine-loading lift,
         the time, and what `keeps` asks for."""
         drafts = [draft for draft, _ in state]
@@ -259,7 +272,7 @@ class _Week:
             return False
         if sum(d.exercise.spine_loading for d in drafts) > 1:
             return False
-        if not keeps(drafts) or not self._balanced(state):
+        if not keeps(drafts) or (balance and not self.balanced(state)):
             return False
         saved = [d.sets for d in drafts]
         for draft, sets in state:
@@ -270,7 +283,7 @@ class _Week:
             for draft, sets in zip(drafts, saved, strict=True):
                 draft.sets = sets
 
-    def _balanced(self, state: State) -> bool:
+    def balanced(self, state: State) -> bool:
         if self.ctx.slot.focus not in BALANCED_FOCI:
             return True
         strength = [(d, n) for d, n in state if not d.exercise.is_drill]
