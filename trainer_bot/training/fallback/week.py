@@ -37,6 +37,8 @@ from trainer_bot.training.rules_check.limits import (
 
 MAX_MINUTES = 70.0  # "about 45-60 minutes"; the check stops at 75
 MAX_STEPS = 12
+# Single changes after the first of `two_changes` (a bound on the nested search).
+SECOND_STEPS = 3
 EPS = 1e-9
 _MUSCLES = tuple(Muscle)
 _STRENGTH = (Kind.COMPOUND, Kind.ISOLATION, Kind.CORE)
@@ -93,9 +95,11 @@ class _Search:
     def changes(self, state: State) -> list[State]:
         return _changes(self.ctx, state, _unused(self.ctx, self.pool, state), self.max_count)
 
-    def descend(self, state: State, gaps: list[float]) -> tuple[State, list[float]]:
+    def descend(
+        self, state: State, gaps: list[float], steps: int = MAX_STEPS
+    ) -> tuple[State, list[float]]:
         """Single changes that narrow the gaps and widen none, the best each time."""
-        for _ in range(MAX_STEPS):
+        for _ in range(steps):
             best: tuple[float, State, list[float]] | None = None
             # A state tipped off the push/pull balance (see `two_changes`) takes a change
             # that restores it even when the gaps stay as they are.
@@ -130,7 +134,7 @@ class _Search:
             # The first change may tip the push/pull balance: the next one restores it.
             if not self.week.shape_ok(first, self.met, self.keeps, balance=False):
                 continue
-            trial, new = self.descend(first, opened)
+            trial, new = self.descend(first, opened, SECOND_STEPS)
             if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
                 continue  # what it opened stays open
             if trial is first and not self.week.shape_ok(trial, self.met, self.keeps):
@@ -231,6 +235,7 @@ class _Week:
         self.floor = floor
         self.ceiling = ceiling
         self.index = {m: i for i, m in enumerate(_MUSCLES)}
+        self._cache: dict[int, tuple[tuple[int, float], ...]] = {}
         self.ahead = [
             (m, i) for m, i in self.index.items() if m in ctx.at_least or m in ctx.at_most
         ]
@@ -238,9 +243,20 @@ class _Week:
     def total(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
         total = self.past[:]
         for draft, count in trial:
-            for muscle, share in hard_set_contribution(draft.exercise):
-                total[self.index[muscle]] += share * count
+            for index, share in self._shares(draft):
+                total[index] += share * count
         return total
+
+    def _shares(self, draft: Draft) -> tuple[tuple[int, float], ...]:
+        """(muscle index, hard sets per set) of a draft, computed once per search (the
+        drafts live as long as the search)."""
+        shares = self._cache.get(id(draft))
+        if shares is None:
+            shares = tuple(
+                (self.index[m], share) for m, share in hard_set_contribution(draft.exercise)
+            )
+            self._cache[id(draft)] = shares
+        return shares
 
     def gaps(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
         """Per muscle: hard sets missing to the floor, or over the ceiling, of the 7
