@@ -17,8 +17,9 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
 - after: 621, all weekly_volume (see tests/test_fallback_audit.py); then with the
   push/pull balance inside the volume search: 497; with the 6 days before today
   counted into today's targets (floor on a full week, ceiling always): 350; with the
-  week plan (past sets from the saved plans, the 7 days closed after the search, one
-  sessions looked ahead, `trainer_bot/training/fallback/week.py`): 184.
+  week plan (past sets from the saved plans, the 7 days closed after the search with one
+  or two changes, two sessions built ahead, `trainer_bot/training/fallback/week.py`): 126,
+  all weight loss at > 3 years (see tests/test_fallback_audit.py).
 """
 
 from __future__ import annotations
@@ -168,6 +169,8 @@ class AuditResult:
     counts: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Violations per profile and kind: "<profile> <kind>" -> count.
+    by_profile: Counter[str] = field(default_factory=Counter)
 
 
 def audit(
@@ -184,6 +187,7 @@ def audit(
             result.plans += 1
             for violation in session.violations:
                 result.counts[violation.kind.value] += 1
+                result.by_profile[f"{describe(user)} {violation.kind.value}"] += 1
                 if len(result.examples) < examples:
                     result.examples.append(
                         f"{describe(user)} {session.day} {session.plan.focus}: {violation}"

@@ -2,18 +2,24 @@
 `tests/fallback_audit.py`), counts by kind printed with `-s`.
 
 Every rule holds for every profile except the weekly hard-set range, where a known gap
-remains: it may only shrink, never grow. Measured: 621 -> 350 -> 184 (the week plan:
-past sets counted from the saved plans, the 7 days closed after the search, two sessions
-built ahead). 170 of the 184 are weight loss at 1-3+ years, where the table fixes 3 sets
-an exercise. On 2 full body days an advanced user needs 11+ sets for each of six groups
-from at most 14 exercises x 3 sets: the lower body alone takes 6 of them (a lunge gives
-quads 1 + hamstrings 0.5 a set, a hinge the reverse), the upper body 8 plus the shoulder
-exercise the «плечи» title needs. By hand one week fits in the gym, and only lopsided:
-A = 3 chest, 2 rows, a lunge, a deadlift; B = 1 chest, 1 row, a rear-delt fly, 3 lunges,
-a deadlift (1:1.5 balance kept on both days). Sessions built one at a time, each making
-up for the days before, do not find it; home catalogues (push-ups and bodyweight rows
-all load the shoulders by half) meet the same wall between the chest minimum and the
-shoulder ceiling. Closing it needs a search over the whole week's exercise choice.
+remains: it may only shrink, never grow, and it may only be weight loss at 1-3+ years
+(the table fixes 3 sets an exercise there). Measured: 621 -> 350 -> 126 (the week plan:
+past sets counted from the saved plans, the 7 days closed after the search with one or
+two changes, two sessions built ahead). 118 of the 126 are advanced weight loss on 2 full
+body days, 8 advanced weight loss on 3 home days at BMI 42 and 55.
+
+Why 2 days cannot always work: an advanced user needs 11+ sets (12 minus the check's
+margin) for each of six groups from at most 14 exercises x 3 sets. The lower body takes
+6 of them (a lunge gives quads 1 + hamstrings 0.5 a set, a hinge the reverse or none of
+the quads: 5 exercises reach at best 12 and 10.5); the upper body 8 (4 chest and 4 back
+exercises give the shoulders their 12 by halves). That is all 14 places, and the «плечи»
+title of day B needs a shoulder exercise on top: at home with nothing there is no
+arrangement. In the gym a lopsided week fits (A = 3 chest, 2 rows, a lunge, a deadlift;
+B = 1 chest, 1 row, a rear-delt fly, 3 lunges, a deadlift: the deadlift's half set for
+the back closes it), but sessions built one at a time, each making up for the days
+before and looking two ahead, do not find it. Closing the rest takes a search over the
+whole week, or a decision on the rules for 2 days a week (the lead's, not the
+generator's: the checker stays as it is).
 """
 
 from __future__ import annotations
@@ -32,3 +38,11 @@ def test_the_fallback_meets_every_rule_for_every_profile() -> None:
     others = {k: n for k, n in result.counts.items() if k != "weekly_volume"}
     assert others == {}, "\n".join(result.examples)
     assert result.counts.get("weekly_volume", 0) <= KNOWN_WEEKLY_VOLUME_GAP
+    # Where sets per exercise may vary (every goal but weight loss at 1-3+ years, and
+    # beginners everywhere), the weekly range holds without exception.
+    flexible = [
+        line
+        for line in result.by_profile
+        if "weekly_volume" in line and not ("weight_loss" in line and "beginner" not in line)
+    ]
+    assert flexible == []

@@ -6,15 +6,19 @@ weight loss at a fixed 3 sets an exercise) can stop short of the 7-day minimum. 
 step looks at the same 7 days the rules check counts: the completed hard sessions of the
 six days before today, with their planned sets (`PastWorkout.exercise_sets`), plus
 today's session. While a major muscle is under the minimum (a full week only) or any
-muscle is over the ceiling, it makes the single change that shrinks the gap most without
-widening any other: a set more or less within the goal's set range, an exercise added,
-dropped or exchanged for one of the session's unused candidates. Every change keeps the
-rest of the session shape: 4-7 exercises, the title's muscle groups, pushing and pulling
-within 1:1.5, one spine-loading lift, about an hour.
+muscle is over the ceiling, it makes the change that shrinks the gaps most without
+widening any: a set more or less within the goal's set range, an exercise (or a push and
+a pull together) added, dropped or exchanged for one of the session's unused candidates.
+When no single change helps, two: the first narrows the largest gap whatever it opens
+(it may even tip the push/pull balance), the second closes what it opened. Every result
+keeps the session's shape: 4-7 exercises, the title's muscle groups, pushing and pulling
+within 1:1.5, one spine-loading lift, about an hour, the opening lift.
 
 Targets are the check's own bounds (training.md's range with its documented margins of
 1 set under the minimum and 2 over the ceiling): the search has already aimed inside the
-range, this only closes what is left. It runs on the few sessions that need it.
+range, this only closes what is left. Plus, from the look ahead
+(`fallback.next_session_needs`), the least and the most today's session itself should
+hold so that the next sessions can meet theirs. It runs on the few sessions that need it.
 """
 
 from __future__ import annotations
