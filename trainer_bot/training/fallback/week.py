@@ -41,7 +41,8 @@ from trainer_bot.training.rules_check.limits import (
 
 MAX_MINUTES = 70.0  # "about 45-60 minutes"; the check stops at 75
 MAX_STEPS = 12
-# Single changes after the first of `two_changes` (a bound on the nested search).
+# `two_changes`: first changes tried, single changes after each (bounds on the search).
+FIRST_CHANGES = 8
 SECOND_STEPS = 3
 EPS = 1e-9
 _MUSCLES = tuple(Muscle)
@@ -96,7 +97,7 @@ class _Search:
         self.keeps = keeps
         self.met = [need for need in needs(ctx) if any(need(d.exercise) for d in chosen)]
 
-    def changes(self, state: State) -> list[State]:
+    def changes(self, state: State) -> list[Change]:
         return _changes(self.ctx, state, _unused(self.ctx, self.pool, state), self.max_count)
 
     def descend(
@@ -108,8 +109,9 @@ class _Search:
             # A state tipped off the push/pull balance (see `two_changes`) takes a change
             # that restores it even when the gaps stay as they are.
             least = EPS if self.week.balanced(state) else -EPS
-            for trial in self.changes(state):
-                new = self.week.gaps(trial)
+            total = self.week.total(state)
+            for trial, delta in self.changes(state):
+                new = self.week.gaps_of(self.week.moved(total, delta))
                 if any(n > g + EPS for n, g in zip(new, gaps, strict=True)):
                     continue  # widens another gap
                 gain = sum(gaps) - sum(new)
@@ -131,10 +133,14 @@ class _Search:
         exercises). Kept only when no gap ends wider and one ends narrower."""
         target = max(range(len(gaps)), key=gaps.__getitem__)
         best = (sum(gaps) - EPS, state, gaps)
-        for first in self.changes(state):
-            opened = self.week.gaps(first)
-            if opened[target] >= gaps[target] - EPS:
-                continue
+        firsts = []
+        total = self.week.total(state)
+        for rank, (first, delta) in enumerate(self.changes(state)):
+            opened = self.week.gaps_of(self.week.moved(total, delta))
+            if opened[target] < gaps[target] - EPS:
+                firsts.append((opened[target], sum(opened), rank, first, opened))
+        # The few that narrow it most and open least: a bound on the nested search.
+        for *_, first, opened in sorted(firsts, key=lambda f: f[:3])[:FIRST_CHANGES]:
             # The first change may tip the push/pull balance: the next one restores it.
             if not self.week.shape_ok(first, self.met, self.keeps, balance=False):
                 continue
@@ -193,11 +199,14 @@ def _unused(ctx: Context, pool: Sequence[Draft], state: State) -> list[Draft]:
     return [d for d in pool if d.exercise.slug not in slugs]
 
 
-def _changes(ctx: Context, state: State, spare: Sequence[Draft], max_count: int) -> list[State]:
+Change = tuple[State, list[tuple[Draft, int]]]  # the new state, and the sets it moves
+
+
+def _changes(ctx: Context, state: State, spare: Sequence[Draft], max_count: int) -> list[Change]:
     """Single changes, cheapest first: a set more or less, an exercise (or a push and a
     pull together) added, one dropped, one exchanged for an unused candidate (new ones
     at their lowest sets)."""
-    out: list[State] = []
+    out: list[Change] = []
     min_count = rules.EXERCISES_PER_SESSION[0]
     for position, (draft, sets) in enumerate(state):
         if draft.kind not in _STRENGTH:
@@ -207,24 +216,29 @@ def _changes(ctx: Context, state: State, spare: Sequence[Draft], max_count: int)
             if low <= sets + change <= high:
                 trial = state[:]
                 trial[position] = (draft, sets + change)
-                out.append(trial)
+                out.append((trial, [(draft, change)]))
     if len(state) < max_count:
-        out += [[*state, (joining, set_range(ctx, joining)[0])] for joining in spare]
+        for joining in spare:
+            added = (joining, set_range(ctx, joining)[0])
+            out.append(([*state, added], [added]))
     if len(state) + 1 < max_count:
         # A pushing and a pulling exercise together: one alone would tip the 1:1.5.
         pushes = [d for d in spare if d.exercise.movement in PUSH and not d.exercise.is_drill]
         pulls = [d for d in spare if d.exercise.movement in PULL and not d.exercise.is_drill]
         for push, pull in itertools.product(pushes, pulls):
-            lowest = [(push, set_range(ctx, push)[0]), (pull, set_range(ctx, pull)[0])]
-            out.append([*state, *lowest])
+            pair = [(push, set_range(ctx, push)[0]), (pull, set_range(ctx, pull)[0])]
+            out.append(([*state, *pair], pair))
     leaving = [i for i, (d, _) in enumerate(state) if d.kind in _STRENGTH]
     if len(state) > min_count:
-        out += [state[:i] + state[i + 1 :] for i in leaving]
+        for i in leaving:
+            draft, sets = state[i]
+            out.append((state[:i] + state[i + 1 :], [(draft, -sets)]))
     for i in leaving:
+        draft, sets = state[i]
         for joining in spare:
             trial = state[:]
             trial[i] = (joining, set_range(ctx, joining)[0])
-            out.append(trial)
+            out.append((trial, [(draft, -sets), trial[i]]))
     return out
 
 
@@ -263,9 +277,19 @@ class _Week:
         return shares
 
     def gaps(self, trial: Sequence[tuple[Draft, int]]) -> list[float]:
+        return self.gaps_of(self.total(trial))
+
+    def moved(self, total: list[float], delta: Sequence[tuple[Draft, int]]) -> list[float]:
+        """`total` after a change that moves these sets."""
+        out = total[:]
+        for draft, count in delta:
+            for index, share in self._shares(draft):
+                out[index] += share * count
+        return out
+
+    def gaps_of(self, total: list[float]) -> list[float]:
         """Per muscle: hard sets missing to the floor, or over the ceiling, of the 7
         days; then of today's session against the next session's needs."""
-        total = self.total(trial)
         out = [
             max(least - value, 0.0) + max(value - most, 0.0)
             for value, least, most in zip(total, self.floor, self.ceiling, strict=True)
