@@ -27,7 +27,7 @@ from __future__ import annotations
 from tests.fallback_audit import all_profiles, audit
 
 # The weekly_volume count measured when the gap was left; lower it when it shrinks.
-KNOWN_WEEKLY_VOLUME_GAP = 126
+KNOWN_WEEKLY_VOLUME_GAP = 122
 
 
 def test_the_fallback_meets_every_rule_for_every_profile() -> None:

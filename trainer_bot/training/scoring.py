@@ -40,9 +40,11 @@ GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
     Equipment.CABLE: 0.5,
     Equipment.MACHINE: 0.5,
     Equipment.PULLUP_BAR: 0.5,
-    Equipment.DIP_BARS: 0.5,
     Equipment.KETTLEBELL: 1.0,
     Equipment.BODYWEIGHT: 1.5,
+    # Bar dips: bodyweight work that is hard on the shoulder joint; in a gym the loaded
+    # presses and push-ups come first (as the pull-up bar for a beginner).
+    Equipment.DIP_BARS: 2.0,
 }
 # Trunk work and conditioning drills: any equipment will do.
 NO_EQUIPMENT_PREFERENCE: Final = frozenset({Movement.CORE, Movement.CONDITIONING})
