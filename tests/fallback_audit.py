@@ -18,7 +18,7 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
   push/pull balance inside the volume search: 497; with the 6 days before today
   counted into today's targets (floor on a full week, ceiling always): 350; with the
   week plan (past sets from the saved plans, the 7 days closed after the search with one
-  or two changes, two sessions built ahead, `trainer_bot/training/fallback/week.py`): 126,
+  or two changes, two sessions built ahead, `trainer_bot/training/fallback/week.py`): 122,
   all weight loss at > 3 years (see tests/test_fallback_audit.py).
 """
 

@@ -3,10 +3,11 @@
 
 Every rule holds for every profile except the weekly hard-set range, where a known gap
 remains: it may only shrink, never grow, and it may only be weight loss at 1-3+ years
-(the table fixes 3 sets an exercise there). Measured: 621 -> 350 -> 126 (the week plan:
+(the table fixes 3 sets an exercise there). Measured: 621 -> 350 -> 122 (the week plan:
 past sets counted from the saved plans, the 7 days closed after the search with one or
-two changes, two sessions built ahead). 118 of the 126 are advanced weight loss on 2 full
-body days, 8 advanced weight loss on 3 home days at BMI 42 and 55.
+two changes, two sessions built ahead). 114 of the 122 are advanced weight loss on 2 full
+body days (90 at home, 24 in the gym), 8 advanced weight loss on 3 home days at BMI
+42 and 55.
 
 Why 2 days cannot always work: an advanced user needs 11+ sets (12 minus the check's
 margin) for each of six groups from at most 14 exercises x 3 sets. The lower body takes

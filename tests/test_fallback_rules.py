@@ -330,7 +330,7 @@ def test_every_profile_passes_the_checker_on_the_real_catalogue() -> None:
     catalogue = real_catalogue()
     if catalogue is None:
         pytest.skip("trainer_bot/data/exercises.toml is not written yet")
-    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=24)
+    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=21)
 
 
 # --- determinism and rotation --------------------------------------------------------
