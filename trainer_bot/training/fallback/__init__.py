@@ -118,6 +118,7 @@ def next_session_needs(
         following = fallback_context(ctx.profile, past, catalogue, today=day)
         if not following.slot.is_hard:
             continue
+        following.ahead_only = True
         built = hard_session(following)
         for muscle, gap in window_gaps(following, built).items():
             known = gaps.get(muscle, 0.0)

@@ -83,6 +83,8 @@ class Context:
     # ending with the next session still meet the weekly range.
     at_least: dict[Muscle, float] = field(default_factory=dict)
     at_most: dict[Muscle, float] = field(default_factory=dict)
+    # A session built only to look ahead: single changes close its week, not pairs.
+    ahead_only: bool = False
 
     @property
     def gym(self) -> bool:

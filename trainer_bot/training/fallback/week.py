@@ -71,7 +71,7 @@ def close_week(
         return
     search = _Search(ctx, week, pool, max_count, keeps, chosen)
     state, gaps = search.descend(state, gaps)
-    if any(gaps):
+    if any(gaps) and not ctx.ahead_only:
         state, gaps = search.two_changes(state, gaps)
     for draft, sets in state:
         draft.sets = sets
