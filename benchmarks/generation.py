@@ -89,6 +89,7 @@ def fallback_timings(rounds: int) -> tuple[list[float], list[float], int]:
                     status=WorkoutStatus.COMPLETED,
                     focus=plan.focus,
                     exercise_slugs=tuple(item.slug for item in plan.exercises),
+                    exercise_sets=tuple(item.sets for item in plan.exercises),
                 ),
             )
     return warm, cold, len(profiles)

@@ -31,6 +31,7 @@ HOME_EQUIPMENT_CHOICES = [
     (Equipment.DUMBBELL.value, "Гантели"),
     (Equipment.BANDS.value, "Резинки (эспандеры)"),
     (Equipment.BENCH.value, "Скамья или крепкий стул"),
+    (Equipment.DIP_BARS.value, "Брусья"),
 ]
 # How the summary and the profile name them, in this order: «Дома: турник, гантели».
 HOME_EQUIPMENT_NAMES = {
@@ -38,6 +39,7 @@ HOME_EQUIPMENT_NAMES = {
     Equipment.DUMBBELL.value: "гантели",
     Equipment.BANDS.value: "резинки",
     Equipment.BENCH.value: "скамья или стул",
+    Equipment.DIP_BARS.value: "брусья",
 }
 HOME_UNKNOWN_TEXT = "не указано"
 HOME_UNKNOWN_HINT = " — укажи, чтобы тренировки были точнее"

@@ -16,7 +16,10 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
   warmup_weight 180, push_pull_balance 78, implausible_load 32;
 - after: 621, all weekly_volume (see tests/test_fallback_audit.py); then with the
   push/pull balance inside the volume search: 497; with the 6 days before today
-  counted into today's targets (floor on a full week, ceiling always): 350.
+  counted into today's targets (floor on a full week, ceiling always): 350; with the
+  week plan (past sets from the saved plans, the 7 days closed after the search with one
+  or two changes, two sessions built ahead, `trainer_bot/training/fallback/week.py`): 122,
+  all weight loss at > 3 years (see tests/test_fallback_audit.py).
 """
 
 from __future__ import annotations
@@ -146,7 +149,8 @@ def simulate(
             sessions.append(Session(day, plan, found))
             at = datetime(day.year, day.month, day.day, 18, tzinfo=UTC)
             slugs = tuple(e.slug for e in plan.exercises)
-            past.insert(0, PastWorkout(at, WorkoutStatus.COMPLETED, plan.focus, slugs))
+            sets = tuple(e.sets for e in plan.exercises)
+            past.insert(0, PastWorkout(at, WorkoutStatus.COMPLETED, plan.focus, slugs, sets))
             logged.insert(0, LoggedWorkout(at, WorkoutStatus.COMPLETED, plan))
     return sessions
 
@@ -165,6 +169,8 @@ class AuditResult:
     counts: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Violations per profile and kind: "<profile> <kind>" -> count.
+    by_profile: Counter[str] = field(default_factory=Counter)
 
 
 def audit(
@@ -181,6 +187,7 @@ def audit(
             result.plans += 1
             for violation in session.violations:
                 result.counts[violation.kind.value] += 1
+                result.by_profile[f"{describe(user)} {violation.kind.value}"] += 1
                 if len(result.examples) < examples:
                     result.examples.append(
                         f"{describe(user)} {session.day} {session.plan.focus}: {violation}"

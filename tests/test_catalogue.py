@@ -351,7 +351,7 @@ def test_instructions_speak_to_the_user_as_ty(catalogue: list[CatalogueExercise]
 
 def test_load_units_are_spelled_out(catalogue: list[CatalogueExercise]) -> None:
     for e in catalogue:
-        if e.equipment in (Equipment.BODYWEIGHT, Equipment.PULLUP_BAR):
+        if e.equipment in HOME_EQUIPMENT:  # bodyweight, on a bar or on dip bars
             assert e.load_unit_text == "", e.slug
         else:
             assert e.load_unit_text, e.slug
@@ -392,3 +392,30 @@ def test_every_profile_has_choices_for_every_slot() -> None:
                 if slot.muscle is None and not any(e.movement in slot.movements for e in allowed)
             ]
             assert len(empty) <= 1, (profile, focus, empty)
+
+
+def test_bar_dips_need_dip_bars_not_a_machine(catalogue: list[CatalogueExercise]) -> None:
+    dips = {e.slug: e for e in catalogue}
+    bars = dips["parallel_bar_dips"]
+    assert bars.equipment is Equipment.DIP_BARS
+    assert bars.home_items == {HomeItem.DIP_BARS}
+    assert bars.home_possible
+    # The assisted dip is a real machine (a counterweight platform).
+    assert dips["assisted_dips"].equipment is Equipment.MACHINE
+
+
+def test_only_home_users_with_dip_bars_get_bar_dips(catalogue: list[CatalogueExercise]) -> None:
+    from tests.fallback_audit import make_profile
+    from trainer_bot.db.enums import EquipmentType, Gender, Goal
+    from trainer_bot.training.selection import allowed_exercises
+
+    def gets_dips(equipment: EquipmentType, home: frozenset[HomeItem]) -> bool:
+        user = make_profile(
+            Gender.MALE, 30, 180, 80.0, FitnessLevel.INTERMEDIATE, Goal.MASS_GAIN, 3,
+            equipment, home,
+        )  # fmt: skip
+        return any(e.slug == "parallel_bar_dips" for e in allowed_exercises(user, catalogue))
+
+    assert gets_dips(EquipmentType.GYM, frozenset())
+    assert gets_dips(EquipmentType.BODYWEIGHT, frozenset({HomeItem.DIP_BARS}))
+    assert not gets_dips(EquipmentType.BODYWEIGHT, frozenset({HomeItem.PULLUP_BAR}))

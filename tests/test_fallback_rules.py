@@ -273,7 +273,8 @@ def simulate(
             sessions.append(Session(day, plan, problems))
             at = datetime(day.year, day.month, day.day, 18, tzinfo=UTC)
             slugs = tuple(e.slug for e in plan.exercises)
-            past.insert(0, PastWorkout(at, WorkoutStatus.COMPLETED, plan.focus, slugs))
+            sets = tuple(e.sets for e in plan.exercises)  # saved workouts carry them
+            past.insert(0, PastWorkout(at, WorkoutStatus.COMPLETED, plan.focus, slugs, sets))
             logged.insert(0, LoggedWorkout(at, WorkoutStatus.COMPLETED, plan))
     return sessions
 
@@ -329,7 +330,7 @@ def test_every_profile_passes_the_checker_on_the_real_catalogue() -> None:
     catalogue = real_catalogue()
     if catalogue is None:
         pytest.skip("trainer_bot/data/exercises.toml is not written yet")
-    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=62)
+    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=21)
 
 
 # --- determinism and rotation --------------------------------------------------------

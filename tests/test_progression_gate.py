@@ -110,3 +110,49 @@ def test_too_many_sets_go_back_and_the_other_exercises_keep_their_progression() 
     assert result.plan.exercises[position] == item
     assert result.notes[other] == "📈 держим"
     assert check(result.plan, PROFILE, [], catalogue=CATALOGUE, today=TODAY) == []
+
+
+def test_reps_past_the_table_are_clamped_and_the_load_kept(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    checked = checked_plan()
+    position, item, _ = first_loaded(checked)
+    climbed = item.model_copy(update={"reps_min": 13, "reps_max": 16})  # beginner: 8-12
+    progressed = changed(checked, position, climbed, from_log=True, note="📈 +1 повтор")
+    with caplog.at_level(logging.INFO):
+        result = run(checked, progressed)
+    kept = result.plan.exercises[position]
+    assert (kept.reps_min, kept.reps_max) == (12, 12)
+    assert kept.weight_kg == item.weight_kg
+    assert result.notes[position] == "📈 +1 повтор"
+    assert check(result.plan, PROFILE, [], catalogue=CATALOGUE, today=TODAY) == []
+    assert "reverted" not in caplog.text
+
+
+def test_a_placeholder_note_gets_the_checked_note_back() -> None:
+    checked = checked_plan()
+    position, item, _ = first_loaded(checked)
+    silent = item.model_copy(update={"notes": "Без заметок"})
+    progressed = changed(checked, position, silent, from_log=True, note="📈 держим")
+    result = run(checked, progressed)
+    assert result.plan.exercises[position].notes == item.notes
+    assert result.notes[position] == "📈 держим"
+    assert check(result.plan, PROFILE, [], catalogue=CATALOGUE, today=TODAY) == []
+
+
+def test_a_warmup_that_cannot_be_rewritten_sends_the_plan_back(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import trainer_bot.training.progression_gate as gate
+
+    checked = checked_plan()
+    position, item, _ = first_loaded(checked)
+    progressed = changed(checked, position, item, from_log=True, note="📈 держим")
+    broken = progressed.plan.model_copy(update={"warmup": "—"})
+    progressed = Progressed(broken, progressed.notes, progressed.previous)
+    monkeypatch.setattr(gate, "warmup_for", lambda *args, **kwargs: "Разомнись.")
+    with caplog.at_level(logging.WARNING):
+        result = run(checked, progressed)
+    assert result.plan == checked.plan
+    assert "violations=warmup" in caplog.text
+    assert "action=reverted" in caplog.text

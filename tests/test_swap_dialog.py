@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from dialogs.swap.texts import PAIN_TEXT
+from dialogs.swap.texts import EQUIPMENT_NAMES, PAIN_TEXT
 from tests.support.dialogs import UserSession
 from tests.support.exercises import open_loaded_exercise
 from tests.support.harness import DialogHarness
@@ -18,6 +18,7 @@ from tests.support.registration import fill_until, register_as
 from tests.support.set_logs import log_first_set_elsewhere
 from tests.support.sql import captured_sql
 from tests.support.swaps import alternative_findings, saved_findings
+from trainer_bot.db.enums import Equipment
 from trainer_bot.db.models import Exercise, ExerciseSwap, SetLog, User, WorkoutExercise
 from trainer_bot.queries.swaps import ranked_lower_slugs
 
@@ -271,3 +272,7 @@ async def test_statements_per_swap_step(user: UserSession, engine: AsyncEngine) 
     with captured_sql(engine) as sql:
         await user.press(re.escape(options(user)[0]))
     assert len(sql.statements) <= 10 and sql.commits == 1, sql.statements
+
+
+def test_every_equipment_has_a_name_on_the_alternatives_list() -> None:
+    assert set(EQUIPMENT_NAMES) == set(Equipment)

@@ -25,6 +25,7 @@ class HomeItem(StrEnum):
     DUMBBELLS = "dumbbells"
     BANDS = "bands"
     BENCH = "bench"  # a bench or a sturdy chair
+    DIP_BARS = "dip_bars"  # parallel bars: wall-mounted, a stand, or with the pull-up bar
 
 
 class Category(StrEnum):
@@ -70,6 +71,7 @@ _LOAD_UNIT_TEXT = {
 _EQUIPMENT_ITEM = {
     Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR,
     Equipment.DUMBBELL: HomeItem.DUMBBELLS,
+    Equipment.DIP_BARS: HomeItem.DIP_BARS,
 }
 
 

@@ -19,6 +19,7 @@ EQUIPMENT_NAMES = {
     Equipment.CABLE: "блок",
     Equipment.BANDS: "резинка",
     Equipment.BENCH: "скамья",
+    Equipment.DIP_BARS: "брусья",
 }
 CLOSED_TEXTS = {
     SwapOutcome.NOT_FOUND: "Этого упражнения больше нет в тренировке.",

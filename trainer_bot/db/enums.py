@@ -52,10 +52,12 @@ class Equipment(StrEnum):
     CABLE = "cable"
     BANDS = "bands"  # resistance bands
     BENCH = "bench"  # a bench, or a sturdy chair at home
+    DIP_BARS = "dip_bars"  # parallel bars or a dip station (gym, or on a home wall)
 
 
-# Exercises a user without a gym can do: nothing, or a pull-up bar (a door frame bar).
-HOME_EQUIPMENT = frozenset({Equipment.BODYWEIGHT, Equipment.PULLUP_BAR})
+# Bodyweight exercises: nothing, a pull-up bar (a door frame bar) or dip bars. A home
+# user needs the bar or the bars (`CatalogueExercise.home_items`); no external load.
+HOME_EQUIPMENT = frozenset({Equipment.BODYWEIGHT, Equipment.PULLUP_BAR, Equipment.DIP_BARS})
 
 
 class Muscle(StrEnum):

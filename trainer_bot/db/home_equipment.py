@@ -16,6 +16,7 @@ HOME_EQUIPMENT_BITS: dict[Equipment, int] = {
     Equipment.DUMBBELL: 2,
     Equipment.BANDS: 4,
     Equipment.BENCH: 8,
+    Equipment.DIP_BARS: 16,
 }
 HOME_EQUIPMENT_ALL = sum(HOME_EQUIPMENT_BITS.values())
 

@@ -39,11 +39,12 @@ EQUIPMENT_CODES: Mapping[Equipment, str] = {
     Equipment.PULLUP_BAR: "p",
     Equipment.BANDS: "r",
     Equipment.BENCH: "s",
+    Equipment.DIP_BARS: "x",
 }
 ALLOWED_HEADER = (
     "Allowed exercises by pattern, slug|main muscle|equipment|flags. Equipment: b barbell, "
     "d dumbbell, k kettlebell, m machine, c cable, w bodyweight, p pull-up bar, "
-    "r resistance band, s bench or sturdy chair. "
+    "r resistance band, s bench or sturdy chair, x dip bars. "
     "Flags: I isolation (none: compound), T timed, H high impact:"
 )
 

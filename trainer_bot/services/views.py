@@ -140,7 +140,7 @@ class ExerciseView:
     @property
     def loaded(self) -> bool:
         """Takes an external weight (a barbell, dumbbells, a machine stack)."""
-        return self.equipment not in ("bodyweight", "pullup_bar")
+        return self.equipment not in ("bodyweight", "pullup_bar", "dip_bars")
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,6 +129,7 @@ HOME_ITEMS: dict[Equipment, HomeItem] = {
     Equipment.DUMBBELL: HomeItem.DUMBBELLS,
     Equipment.BANDS: HomeItem.BANDS,
     Equipment.BENCH: HomeItem.BENCH,
+    Equipment.DIP_BARS: HomeItem.DIP_BARS,
 }
 
 
@@ -155,6 +156,7 @@ def past_workout(workout: Workout) -> PastWorkout:
         status=WorkoutStatus(workout.status),
         focus=workout.focus,
         exercise_slugs=tuple(item.exercise.slug for item in workout.exercises),
+        exercise_sets=tuple(item.sets for item in workout.exercises),
     )
 
 

@@ -53,3 +53,7 @@ class PastWorkout:
     status: WorkoutStatus
     focus: str
     exercise_slugs: tuple[str, ...] = field(default_factory=tuple)
+    # The planned sets of each exercise, in the order of `exercise_slugs`, when known
+    # (saved workouts carry them): the fallback counts the week's hard sets from them
+    # instead of estimating. Empty when unknown.
+    exercise_sets: tuple[int, ...] = field(default_factory=tuple)

@@ -32,6 +32,7 @@ GYM_EQUIPMENT_PENALTY_BEGINNER: Final[Mapping[Equipment, float]] = {
     Equipment.KETTLEBELL: 1.0,
     Equipment.BODYWEIGHT: 1.5,
     Equipment.PULLUP_BAR: 2.0,
+    Equipment.DIP_BARS: 2.0,
 }
 GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
     Equipment.BARBELL: 0.0,
@@ -41,6 +42,9 @@ GYM_EQUIPMENT_PENALTY_EXPERIENCED: Final[Mapping[Equipment, float]] = {
     Equipment.PULLUP_BAR: 0.5,
     Equipment.KETTLEBELL: 1.0,
     Equipment.BODYWEIGHT: 1.5,
+    # Bar dips: bodyweight work that is hard on the shoulder joint; in a gym the loaded
+    # presses and push-ups come first (as the pull-up bar for a beginner).
+    Equipment.DIP_BARS: 2.0,
 }
 # An exercise the user swapped away twice (or one of the workout a rebuild replaces): about
 # as costly as having done it in the last workout, so another fitting exercise wins while

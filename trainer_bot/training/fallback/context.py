@@ -75,8 +75,16 @@ class Context:
     recency: dict[str, float]
     # Exercises of the completed hard workouts of the six days before today: with today
     # they make the 7 days whose hard sets the weekly range (training.md) is counted on.
-    window: tuple[tuple[str, ...], ...] = ()
+    # Each exercise as (slug, planned sets), the sets 0 where the history does not say.
+    window: tuple[tuple[tuple[str, int], ...], ...] = ()
     index: Index = field(default_factory=lambda: Index({}, {}))
+    # The week plan's word from the next session (`fallback.ahead`): the least and the
+    # most hard sets of a muscle today's session itself should hold, so that the 7 days
+    # ending with the next session still meet the weekly range.
+    at_least: dict[Muscle, float] = field(default_factory=dict)
+    at_most: dict[Muscle, float] = field(default_factory=dict)
+    # A session built only to look ahead: single changes close its week, not pairs.
+    ahead_only: bool = False
 
     @property
     def gym(self) -> bool:

@@ -39,6 +39,7 @@ from trainer_bot.training.fallback.volume import (
     repair,
     session_fit,
 )
+from trainer_bot.training.fallback.week import close_week
 from trainer_bot.training.scoring import is_mobility_drill
 from trainer_bot.training.split import BLUEPRINTS, PatternSlot, SessionSlot
 
@@ -157,10 +158,26 @@ def hard_session(ctx: Context) -> list[Draft]:
     in_session = {d.exercise.slug for d in chosen} | {d.exercise.slug for d in older}
     balance_push_pull(ctx, chosen, in_session, spine)
     _one_spine_loading(chosen)
+    heavy = [d for d in chosen if d.heavy]
+    close_week(
+        ctx,
+        chosen,
+        [d for d in (*drafts, *extras) if d.exercise.slug not in in_session],
+        strength_max,
+        keeps=lambda kept: _keeps(kept, heavy, bool(openers)),
+    )
     _fill_short_session(ctx, chosen)
     chosen.sort(key=_session_order)
     _stretch_rests(ctx, chosen)
     return chosen + older
+
+
+def _keeps(drafts: Sequence[Draft], heavy: Sequence[Draft], opened: bool) -> bool:
+    """The heavy lift stays, and a big multi-joint lift still opens the session."""
+    kept = {id(d) for d in drafts}
+    if not all(id(d) in kept for d in heavy):
+        return False
+    return not opened or any(_opens_session(d) for d in drafts)
 
 
 def _one_spine_loading(drafts: list[Draft]) -> None:

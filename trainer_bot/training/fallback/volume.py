@@ -60,8 +60,9 @@ REPAIR_CANDIDATES = 2
 # a margin of 1 set under the minimum and 2 over the ceiling. Today's session makes up
 # what the six days before left short (aiming at the minimum itself: with FLOOR_MARGIN
 # the shortfall penalty starts half a set under it), and stays under what they left of
-# the ceiling; the past sets are estimated at the bottom of each exercise's range (what
-# the search starts from), so the ceiling keeps half a set in hand. Measured on the
+# the ceiling; the past sets are the saved plans' own (`PastWorkout.exercise_sets`), or
+# where a history does not carry them estimated at the bottom of each exercise's range
+# (what the search starts from), so the ceiling keeps half a set in hand. Measured on the
 # audit: margins of 0 or 1 under the minimum, 1 or 2 over the ceiling, did worse.
 WEEKLY_MARGIN_LOW = 0.5
 WEEKLY_MARGIN_HIGH = 1.5
@@ -231,6 +232,13 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
         if floor[index] > 0 and full_week:
             short = low - WEEKLY_MARGIN_LOW - past[index] + FLOOR_MARGIN
             floor[index] = max(floor[index], min(short, limit[index]))
+        if muscle in ctx.at_most:
+            # The next session will need the room: today leaves it.
+            limit[index] = min(limit[index], ctx.at_most[muscle])
+            cap[index] = min(cap[index], limit[index])
+        if muscle in ctx.at_least and muscle in ctx.slot.muscles:
+            # The next session cannot make up this muscle: today carries more of it.
+            floor[index] = max(floor[index], min(ctx.at_least[muscle], limit[index]))
     fit = Fit(floor, cap, limit, base_seconds, [0.0] * len(_MUSCLES), 0.0, 0)
     fit.balanced = ctx.slot.focus in BALANCED_FOCI
     fit.time_now = fit.time_cost(0.0)
@@ -246,12 +254,14 @@ def window_volume(ctx: Context) -> tuple[list[float], bool]:
     )
     by_slug = {e.slug: e for e in ctx.allowed}
     volume = [0.0] * len(_MUSCLES)
-    for slugs in ctx.window:
-        for slug in slugs:
+    for workout in ctx.window:
+        for slug, planned in workout:
             exercise = by_slug.get(slug)
             if exercise is None:
                 continue
-            sets = set_range(ctx, Draft(exercise, 0, 0))[0]
+            # The planned sets when the history carries them (saved workouts do), else
+            # the bottom of the exercise's range (what the search starts from).
+            sets = planned or set_range(ctx, Draft(exercise, 0, 0))[0]
             for muscle, share in hard_set_contribution(exercise):
                 volume[_INDEX[muscle]] += share * sets
     return volume, len(ctx.window) >= expected - 1
