@@ -168,17 +168,24 @@ def _past(slugs: tuple[str, ...], days_ago: int, focus: str = "upper") -> PastWo
 
 def test_main_lift_is_kept_within_the_block_and_rotates_after_it() -> None:
     new = plan_of(planned("dumbbell_bench_press"), planned("dumbbell_lateral_raise"))
+    logged = {"barbell_bench_press": [session((10, 10, 10), 60.0, days_ago=3)]}
     recent = TrainingHistory(
+        exercises=logged,
         workouts=[
             _past(("barbell_bench_press", "face_pull"), 3),
             _past(("barbell_bench_press",), 10),
-        ]
+        ],
     )
     kept = apply_progression(new, recent, CATALOGUE, today=NOW.date())
     assert kept.plan.exercises[0].slug == "barbell_bench_press"
+    assert kept.plan.exercises[0].weight_kg == 60.0  # from the log, not the dumbbells' load
     assert kept.plan.exercises[1].slug == "dumbbell_lateral_raise"  # accessories rotate
+    never_logged = TrainingHistory(workouts=recent.workouts)
+    fresh = apply_progression(new, never_logged, CATALOGUE, today=NOW.date())
+    assert fresh.plan.exercises[0].slug == "dumbbell_bench_press"  # nothing to progress from
     old = TrainingHistory(
-        workouts=[_past(("barbell_bench_press",), 3), _past(("barbell_bench_press",), 45)]
+        exercises=logged,
+        workouts=[_past(("barbell_bench_press",), 3), _past(("barbell_bench_press",), 45)],
     )
     rotated = apply_progression(new, old, CATALOGUE, today=NOW.date())
     assert rotated.plan.exercises[0].slug == "dumbbell_bench_press"
@@ -204,10 +211,13 @@ def test_prompt_lines_name_the_main_lifts_last_results() -> None:
 
 def test_a_generator_note_naming_a_start_weight_gives_way_to_the_log() -> None:
     item = planned("barbell_bench_press", weight=45.0).model_copy(
-        update={"notes": "Старт: 45 кг. Все подходы по 12 — в следующий раз +2,5 кг."}
+        update={
+            "notes": "Старт: 45 кг. Все подходы по 12 — в следующий раз +2,5 кг. "
+            "Оставляй 1–2 повтора в запасе."
+        }
     )
     logged, _ = progress(item, session((12, 12, 12), 60.0))
-    assert logged.notes is None and logged.weight_kg == 62.5
+    assert logged.notes == "Оставляй 1–2 повтора в запасе." and logged.weight_kg == 62.5
     first, _ = progress(item)
     assert first.notes == item.notes
 

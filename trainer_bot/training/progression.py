@@ -15,6 +15,7 @@ reps come from here (whatever the LLM wrote), with a short "why" for the screen:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -123,8 +124,9 @@ def apply_progression(
         used.add(result.item.slug)
         prescribed = result.item
         if result.note not in FIRST_TIMES and prescribed.notes and "кг" in prescribed.notes:
-            # The generator's «Старт: 40 кг» would contradict the load taken from the log.
-            prescribed = prescribed.model_copy(update={"notes": None})
+            # The generator's «Старт: 40 кг» would contradict the load taken from the log;
+            # its effort advice («Оставляй 1–2 повтора в запасе») still holds.
+            prescribed = prescribed.model_copy(update={"notes": without_loads(prescribed.notes)})
         progressed.append(prescribed)
         notes.append(result.note)
         sessions = history.exercises.get(result.item.slug, ())
@@ -292,13 +294,32 @@ def keep_main_lifts(
         kept = _block_lift(last, planned, allowed)
         if kept is None or kept == item.slug or kept in {i.slug for i in items}:
             continue
+        if not _has_working_load(history, allowed[kept]):
+            # Nothing logged to progress from: the slot's load and note belong to the
+            # generator's own choice, so its choice stays (a new block starts).
+            continue
         started = _block_start(same_focus, kept)
         if (now - started).days >= BLOCK_DAYS:
             continue  # the block is over: the generator's fresh choice starts a new one
-        items[index] = item.model_copy(update={"slug": kept})
+        items[index] = item.model_copy(update={"slug": kept, "notes": without_loads(item.notes)})
         # The warm-up names the first lift: it now names the kept one.
         warmup = warmup.replace(planned.name, allowed[kept].name)
     return plan.model_copy(update={"exercises": items, "warmup": warmup})
+
+
+def _has_working_load(history: TrainingHistory, exercise: CatalogueExercise) -> bool:
+    sessions = history.exercises.get(exercise.slug, ())
+    if not sessions:
+        return False
+    return exercise.equipment in HOME_EQUIPMENT or sessions[0].working_weight is not None
+
+
+def without_loads(note: str | None) -> str | None:
+    """The sentences of a generator's note that name no load (its effort advice), or None."""
+    if not note:
+        return None
+    kept = [part for part in re.split(r"(?<=[.!])\s+", note.strip()) if "кг" not in part]
+    return " ".join(kept) or None
 
 
 def _block_lift(
