@@ -407,18 +407,29 @@ class WorkoutService:
                 if outcome.plan is not None:
                     # The split decides the focus; the model only fills it in.
                     return outcome.plan.model_copy(update={"focus": slot.focus}), WorkoutSource.LLM
-        plan = generate_fallback_workout(profile, history, self._catalogue, today=today)
-        # The rules gate: the fallback's own plans pass it too (a violation is a bug,
-        # logged at ERROR, and still repaired before anyone sees it).
-        plan = gate_fallback(
-            plan, profile, history, self._catalogue, today=today, user_id=telegram_id
-        )
+        # Pure CPU (a few ms, tens for the hardest week plans): in a worker thread, so
+        # the event loop keeps serving other users' taps meanwhile.
+        plan = await asyncio.to_thread(self._checked_fallback, profile, history, today, telegram_id)
         logger.info(
             "Fallback workout for user %s built in %.1f ms",
             telegram_id,
             (time.monotonic() - started) * 1000,
         )
         return plan, WorkoutSource.FALLBACK
+
+    def _checked_fallback(
+        self,
+        profile: TrainingProfile,
+        history: Sequence[PastWorkout],
+        today: date,
+        telegram_id: int,
+    ) -> WorkoutPlan:
+        plan = generate_fallback_workout(profile, history, self._catalogue, today=today)
+        # The rules gate: the fallback's own plans pass it too (a violation is a bug,
+        # logged at ERROR, and still repaired before anyone sees it).
+        return gate_fallback(
+            plan, profile, history, self._catalogue, today=today, user_id=telegram_id
+        )
 
     def _results_hint(self, focus: str, logged: TrainingHistory | None) -> str:
         """The last results of the session's main lifts, so the LLM's choice and rationale
