@@ -63,8 +63,8 @@ FROM (SELECT g, round((62 + g % 30)::numeric, 1)::float AS weight
 HISTORY = """
 WITH pool AS (
     SELECT array_agg(id ORDER BY id) AS gym,
-           array_agg(id ORDER BY id) FILTER (WHERE equipment IN ('bodyweight', 'pullup_bar', 'dip_bars'))
-               AS home,
+           array_agg(id ORDER BY id)
+               FILTER (WHERE equipment IN ('bodyweight', 'pullup_bar', 'dip_bars')) AS home,
            $4::int[] AS unloaded
     FROM exercises WHERE is_active
 ),
