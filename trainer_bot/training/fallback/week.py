@@ -33,6 +33,7 @@ from trainer_bot.training.fallback.context import Context, Draft, Kind
 from trainer_bot.training.fallback.prescription import session_minutes, set_range
 from trainer_bot.training.fallback.shape import PULL, PUSH, PUSH_PULL_RATIO, needs
 from trainer_bot.training.fallback.volume import hard_set_contribution, window_volume
+from trainer_bot.training.rules_check import weekly_minimum
 from trainer_bot.training.rules_check.limits import (
     BALANCED_FOCI,
     WEEKLY_TOLERANCE_HIGH,
@@ -160,7 +161,8 @@ def window_targets(ctx: Context) -> tuple[list[float], list[float], list[float]]
     """The 7 days' hard sets before today, and per muscle the least and the most the 7
     days ending today may hold: the check's bounds."""
     past, full_week = window_volume(ctx)
-    low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
+    # The check's own minimum (capped by what the week can hold), so both aim alike.
+    low, high = weekly_minimum(ctx.profile), rules.weekly_hard_sets(ctx.level, ctx.profile.age)[1]
     least = low - WEEKLY_TOLERANCE_LOW if full_week else 0.0
     floor = [least if m in rules.MAJOR_MUSCLES else 0.0 for m in _MUSCLES]
     most = high + WEEKLY_TOLERANCE_HIGH
