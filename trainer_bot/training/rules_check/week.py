@@ -211,7 +211,11 @@ def _check_volume(
                         K.WEEKLY_VOLUME,
                         f"{muscle.value}: {volume.get(muscle, 0.0):g} hard sets in 7 days, "
                         f"under {level.value}'s {low}"
-                        + (" (capped: what the week can hold)" if low < level_minimum(profile) else ""),
+                        + (
+                            " (capped: what the week can hold)"
+                            if low < level_minimum(profile)
+                            else ""
+                        ),
                     )
                 )
     return out
