@@ -5,8 +5,8 @@ from __future__ import annotations
 from trainer_bot.catalogue import HomeItem, default_catalogue
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
-from trainer_bot.training.rules_check import ViolationKind as K
 from trainer_bot.training.population import VOLUME_CAP_NOTES
+from trainer_bot.training.rules_check import ViolationKind as K
 from trainer_bot.training.rules_check import (
     check,
     load_limit,
@@ -91,7 +91,9 @@ def test_the_profiles_the_weekly_cap_touches() -> None:
     }
     for age, weight in ((11, 38.0), (16, 60.0), (70, 80.0)):
         for goal in Goal:
-            young_or_old = person(age=age, weight_kg=weight, level=A, goal=goal, workouts_per_week=2)
+            young_or_old = person(
+                age=age, weight_kg=weight, level=A, goal=goal, workouts_per_week=2
+            )
             assert weekly_minimum(young_or_old) == 6 and not weekly_minimum_capped(young_or_old)
     # An underweight adult's weight loss is maintenance: the maintenance cap.
     thin = person(weight_kg=55.0, level=A, goal=LOSS, workouts_per_week=3)  # BMI 17
