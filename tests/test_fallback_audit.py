@@ -15,9 +15,10 @@ by halves), and the «плечи» title of day B needs a shoulder exercise on t
 
 The lead's decision: the weekly minimum is capped by what the week can hold, hard
 sessions x 7 exercises x the table's most sets an exercise, shared evenly over the six
-groups (`rules_check.weekly_minimum`; the fallback aims at the same minimum, the user is
-told on the workout screen). It touches every intermediate and advanced adult on 2 days
-and advanced weight loss on 3 days; with it: 0.
+groups (`rules_check.weekly_minimum`; the user is told on the workout screen). It touches
+every intermediate and advanced adult on 2 days and advanced weight loss on 3 days; with
+it: 0. The fallback still aims at training.md's minimum: aiming at the capped one also
+gave 0, but thinner weeks where the level's minimum is within reach (`fallback/week.py`).
 """
 
 from __future__ import annotations

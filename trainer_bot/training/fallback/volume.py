@@ -18,7 +18,6 @@ from trainer_bot.training import rules
 from trainer_bot.training.fallback.context import Context, Draft, Kind, kind_of
 from trainer_bot.training.fallback.prescription import set_range, set_seconds
 from trainer_bot.training.fallback.shape import PULL, PUSH, PUSH_PULL_RATIO
-from trainer_bot.training.rules_check import weekly_minimum
 from trainer_bot.training.rules_check.limits import BALANCED_FOCI
 from trainer_bot.training.split import weekly_focus_counts
 
@@ -198,8 +197,8 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
     `direct` days and loaded only indirectly on `indirect` days (shoulders on a pull day)
     gets the indirect days' expected share set aside: about half the sets of two
     exercises. The floor never exceeds the cap: the indirect work makes up the week."""
-    # The check's own minimum (capped by what the week can hold), so both aim alike.
-    low, high = weekly_minimum(ctx.profile), rules.weekly_hard_sets(ctx.level, ctx.profile.age)[1]
+    # training.md's minimum, never under the check's capped one (see `week.window_targets`).
+    low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
     direct, indirect = weekly_focus_counts(ctx.profile)
     expected_indirect = rules.INDIRECT_SET_WEIGHT * 2 * sum(ctx.scheme.sets) / 2
     today_indirect = rules.FOCUS_INDIRECT_MUSCLES.get(ctx.slot.focus, frozenset())
