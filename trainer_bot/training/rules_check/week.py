@@ -65,10 +65,9 @@ def level_minimum(profile: TrainingProfile) -> int:
     """training.md's weekly minimum of hard sets per major muscle group for the level.
     Children count as beginners; minors and adults 65+ get the beginner's minimum
     (volume built up slowly)."""
-    level = lim.B if is_child(profile) else profile.level
     if profile.age < lim.ADULT or profile.age >= lim.OLDER_ADULT:
         return lim.WEEKLY_SETS[lim.B][0]
-    return lim.WEEKLY_SETS[level][0]
+    return lim.WEEKLY_SETS[profile.level][0]
 
 
 def week_capacity(profile: TrainingProfile) -> int:
@@ -90,7 +89,7 @@ def weekly_minimum(profile: TrainingProfile) -> int:
     when the week's capacity is under groups x minimum, the minimum is the capacity
     shared evenly, floor(capacity / groups). Direct sets only, so the cap is
     conservative. The ceiling is unchanged. It touches every intermediate and advanced
-    adult on 2 days a week and advanced weight loss on 3 (tests/test_rules_check.py).
+    adult (18-64) on 2 days a week and advanced weight loss on 3 (tests/test_rules_check.py).
     """
     return min(level_minimum(profile), week_capacity(profile) // len(lim.MAJOR))
 
