@@ -19,7 +19,8 @@ Measured on 10,800 plans (issue 11), with the flagged catalogue:
   counted into today's targets (floor on a full week, ceiling always): 350; with the
   week plan (past sets from the saved plans, the 7 days closed after the search with one
   or two changes, two sessions built ahead, `trainer_bot/training/fallback/week.py`): 122,
-  all weight loss at > 3 years (see tests/test_fallback_audit.py).
+  all weight loss at > 3 years; with the weekly minimum capped by what the week can hold
+  (`rules_check.weekly_minimum`, see tests/test_fallback_audit.py): 0.
 """
 
 from __future__ import annotations

@@ -303,17 +303,11 @@ def _describe(user: TrainingProfile) -> str:
     )
 
 
-def _report(plans: int, seconds: float, failures: list[str], *, weekly_volume_gap: int = 0) -> None:
-    """No violation at all, except up to `weekly_volume_gap` weekly hard-set misses: the
-    known gap left when the title's muscle groups and the push/pull balance became
-    rules (see tests/test_fallback_audit.py); it may only shrink."""
+def _report(plans: int, seconds: float, failures: list[str]) -> None:
+    """No violation at all (the weekly hard-set minimum included: it is capped by what
+    the week can hold, see tests/test_fallback_audit.py)."""
     print(f"\n{plans} plans checked, {seconds / plans * 1000:.2f} ms per plan incl. the check")
-    volume = [f for f in failures if ": weekly_volume: " in f]
-    others = [f for f in failures if ": weekly_volume: " not in f]
-    assert not others, f"{len(others)} violations, first ones:\n" + "\n".join(others[:25])
-    assert len(volume) <= weekly_volume_gap, f"{len(volume)} weekly volume misses:\n" + "\n".join(
-        volume[:25]
-    )
+    assert not failures, f"{len(failures)} violations, first ones:\n" + "\n".join(failures[:25])
 
 
 # --- the matrix ----------------------------------------------------------------------
@@ -330,7 +324,7 @@ def test_every_profile_passes_the_checker_on_the_real_catalogue() -> None:
     catalogue = real_catalogue()
     if catalogue is None:
         pytest.skip("trainer_bot/data/exercises.toml is not written yet")
-    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]), weekly_volume_gap=21)
+    _report(*run_matrix(catalogue, [*adult_matrix(), *edge_matrix()]))
 
 
 # --- determinism and rotation --------------------------------------------------------

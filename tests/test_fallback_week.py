@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from datetime import UTC, date, datetime
 
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal, Muscle, WorkoutStatus
+from trainer_bot.training import rules
 from trainer_bot.training.fallback import fallback_context, generate_fallback_workout
 from trainer_bot.training.fallback.context import Draft
 from trainer_bot.training.fallback.volume import window_volume
 from trainer_bot.training.fallback.week import window_gaps
+from trainer_bot.training.rules_check import weekly_minimum
 from trainer_bot.training.schemas import PastWorkout, TrainingProfile
 
 CATALOGUE = default_catalogue()
@@ -67,3 +71,16 @@ def test_a_regular_week_lands_inside_the_weekly_range() -> None:
     by_slug = {e.slug: e for e in CATALOGUE}
     last = [Draft(by_slug[s], n, i) for i, (s, n) in enumerate(zip(slugs, sets, strict=True))]
     assert window_gaps(ctx, last) == {}
+
+
+def test_the_week_plan_never_aims_under_the_checks_weekly_minimum() -> None:
+    """The check caps the minimum where the week cannot hold the level's; the fallback
+    keeps aiming at training.md's own (as close as it gets), never lower."""
+    for level, goal, frequency, age in itertools.product(
+        FitnessLevel, Goal, (2, 3, 5), (11, 16, 30, 70)
+    ):
+        user = dataclasses.replace(
+            PROFILE, level=level, goal=goal, workouts_per_week=frequency, age=age
+        )
+        aim = rules.weekly_hard_sets(rules.effective_level(level, age), age)[0]
+        assert aim >= weekly_minimum(user), user

@@ -19,7 +19,7 @@ from tests.support.harness import DialogHarness
 from tests.support.registration import fill_until
 from trainer_bot.catalogue import HomeItem
 from trainer_bot.db.models import User, WelcomeVideoNote
-from trainer_bot.services.workouts import profile_of
+from trainer_bot.services.training_profile import profile_of
 
 USER_ID = 626262
 NOTHING = "Ничего нет"

@@ -17,7 +17,8 @@ from tests.support.set_logs import log_first_set_elsewhere
 from tests.support.sql import captured_sql
 from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.models import User, Workout, WorkoutExercise
-from trainer_bot.services.workouts import WorkoutService, profile_of
+from trainer_bot.services.training_profile import profile_of
+from trainer_bot.services.workouts import WorkoutService
 from trainer_bot.training.rules_check import why_not_allowed
 
 USER_ID = 848484

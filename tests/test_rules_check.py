@@ -5,8 +5,17 @@ from __future__ import annotations
 from trainer_bot.catalogue import HomeItem, default_catalogue
 from trainer_bot.db.enums import EquipmentType, FitnessLevel, Gender, Goal
 from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
+from trainer_bot.training.population import VOLUME_CAP_NOTES
 from trainer_bot.training.rules_check import ViolationKind as K
-from trainer_bot.training.rules_check import check, load_limit, population_note, why_not_allowed
+from trainer_bot.training.rules_check import (
+    check,
+    load_limit,
+    population_note,
+    weekly_minimum,
+    weekly_minimum_capped,
+    why_not_allowed,
+    workout_note,
+)
 from trainer_bot.training.schemas import TrainingProfile
 
 CATALOGUE = default_catalogue()
@@ -42,6 +51,65 @@ def test_population_notes() -> None:
     assert population_note(person(weight_kg=60.0)) is None  # BMI 18.5
     for note in map(population_note, (person(age=12), person(age=70))):
         assert note is not None and len(note) < 120 and "\n" not in note
+
+
+B, MID, A = FitnessLevel.BEGINNER, FitnessLevel.INTERMEDIATE, FitnessLevel.ADVANCED
+MASS, LOSS, KEEP = Goal.MASS_GAIN, Goal.WEIGHT_LOSS, Goal.MAINTENANCE
+
+
+def test_the_weekly_minimum_is_capped_by_what_the_week_can_hold() -> None:
+    # Advanced weight loss on 2 days: 2 sessions x 7 exercises x 3 sets = 42 sets for six
+    # groups, not 6 x 12: the minimum becomes 42 // 6 = 7.
+    assert weekly_minimum(person(level=A, goal=LOSS, workouts_per_week=2)) == 7
+    assert weekly_minimum(person(level=A, goal=LOSS, workouts_per_week=3)) == 10  # 63 // 6
+    assert weekly_minimum(person(level=A, goal=LOSS, workouts_per_week=5)) == 12
+    # Intermediate mass gain on 3 days holds 3 x 7 x 4 = 84 >= 6 x 10: no cap.
+    mass = person(level=MID, goal=MASS, workouts_per_week=3)
+    assert weekly_minimum(mass) == 10 and not weekly_minimum_capped(mass)
+
+
+def test_the_profiles_the_weekly_cap_touches() -> None:
+    """Adults 18-64: every intermediate and advanced goal on 2 days, and advanced weight
+    loss on 3 days. Beginners, minors and adults 65+ (the beginner's minimum of 6) never."""
+    capped = {
+        (level, goal, frequency): weekly_minimum(
+            person(level=level, goal=goal, workouts_per_week=frequency)
+        )
+        for level in FitnessLevel
+        for goal in Goal
+        for frequency in (2, 3, 5)
+        if weekly_minimum_capped(person(level=level, goal=goal, workouts_per_week=frequency))
+    }
+    assert capped == {
+        (MID, MASS, 2): 9,  # 2 x 7 x 4 = 56 < 60
+        (MID, LOSS, 2): 7,  # 42 < 60
+        (MID, KEEP, 2): 7,  # 42 < 60
+        (A, MASS, 2): 11,  # 70 < 72
+        (A, LOSS, 2): 7,  # 42 < 72
+        (A, KEEP, 2): 9,  # 56 < 72
+        (A, LOSS, 3): 10,  # 63 < 72
+    }
+    for age, weight in ((11, 38.0), (16, 60.0), (70, 80.0)):
+        for goal in Goal:
+            young_or_old = person(
+                age=age, weight_kg=weight, level=A, goal=goal, workouts_per_week=2
+            )
+            assert weekly_minimum(young_or_old) == 6 and not weekly_minimum_capped(young_or_old)
+    # An underweight adult's weight loss is maintenance: the maintenance cap.
+    thin = person(weight_kg=55.0, level=A, goal=LOSS, workouts_per_week=3)  # BMI 17
+    assert weekly_minimum(thin) == 12
+
+
+def test_the_workout_note_tells_when_the_week_is_too_short() -> None:
+    short = person(level=A, goal=LOSS, workouts_per_week=2)
+    assert workout_note(short) == VOLUME_CAP_NOTES[2]
+    assert workout_note(person(level=A, goal=LOSS, workouts_per_week=3)) == VOLUME_CAP_NOTES[3]
+    assert workout_note(person(level=MID, goal=MASS, workouts_per_week=3)) is None
+    assert workout_note(person(level=A, goal=LOSS, workouts_per_week=5)) is None
+    # The doctor's line first, then the week's.
+    heavy = person(weight_kg=133.0, level=A, goal=LOSS, workouts_per_week=2)  # BMI 41
+    assert workout_note(heavy) == f"{population_note(heavy)}\n{VOLUME_CAP_NOTES[2]}"
+    assert workout_note(person(age=70)) == population_note(person(age=70))
 
 
 def test_who_may_do_what() -> None:

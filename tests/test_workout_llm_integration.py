@@ -56,7 +56,8 @@ from trainer_bot.db.models import User, Workout
 from trainer_bot.llm import session_shortlist
 from trainer_bot.llm.prompt import parse_allowed_lines
 from trainer_bot.queries import workouts as workout_queries
-from trainer_bot.services.workouts import RequestOutcome, profile_of
+from trainer_bot.services.training_profile import profile_of
+from trainer_bot.services.workouts import RequestOutcome
 from trainer_bot.training.selection import allowed_exercises
 from trainer_bot.training.split import next_session
 

@@ -13,7 +13,7 @@ from trainer_bot.catalogue import default_catalogue
 from trainer_bot.db.enums import SwapReason
 from trainer_bot.db.models import Exercise, User, Workout
 from trainer_bot.services.swaps import saved_plan
-from trainer_bot.services.workouts import profile_of
+from trainer_bot.services.training_profile import profile_of
 from trainer_bot.training.progression import TrainingHistory
 from trainer_bot.training.rules_check import check
 from trainer_bot.training.swap import alternatives

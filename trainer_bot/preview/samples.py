@@ -13,7 +13,7 @@ from typing import Any
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.middlewares.throttling import THROTTLED_TEXT
 from trainer_bot.services.profile_rules import parse_age
-from trainer_bot.training.population import SENIOR_NOTE
+from trainer_bot.training.population import HIGH_BMI_NOTE, SENIOR_NOTE, VOLUME_CAP_NOTES
 
 Sample = dict[str, Any]
 
@@ -69,6 +69,8 @@ PROFILE_UNSAVED: Sample = {
 }
 # The workout of a 70-year-old: one line about a doctor.
 WORKOUT_SENIOR: Sample = {"population_note": SENIOR_NOTE}
+# Advanced weight loss on 2 days at BMI 42: the doctor, then the week too short.
+WORKOUT_SHORT_WEEK: Sample = {"population_note": f"{HIGH_BMI_NOTE}\n{VOLUME_CAP_NOTES[2]}"}
 
 MENU_JUST_REGISTERED: Sample = {
     "name": "Анна",

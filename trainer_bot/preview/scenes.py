@@ -44,6 +44,7 @@ from trainer_bot.preview.samples import (
     TOO_FAST_TOAST,
     TYPED_LOG_ERROR,
     WORKOUT_SENIOR,
+    WORKOUT_SHORT_WEEK,
     WRONG_AGE,
     ZONE_ASKED_FIRST,
     ZONE_OFFSET_TYPED,
@@ -223,6 +224,13 @@ def storyboard() -> list[Section]:
                     "Пользователю 65+ (или при ИМТ < 16 и ≥ 40, или 10–13 лет): одна строка "
                     "о враче или о взрослом рядом.",
                     WORKOUT_SENIOR,
+                ),
+                Scene(
+                    WorkoutSG.view,
+                    "Опытному (1–3 года и больше) на двух тренировках в неделю, на похудении "
+                    "после 3 лет и на трёх: строка о том, что подходов меньше нужного; "
+                    "здесь вместе со строкой о враче (ИМТ 42).",
+                    WORKOUT_SHORT_WEEK,
                 ),
                 Scene(
                     WorkoutSG.rebuild,

@@ -22,7 +22,8 @@ from trainer_bot.db.models import ExerciseSwap, Workout
 from trainer_bot.queries import swaps as swap_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.progress_history import read_history
-from trainer_bot.services.workouts import HISTORY_DEPTH, WorkoutService, past_workout, profile_of
+from trainer_bot.services.training_profile import profile_of
+from trainer_bot.services.workouts import HISTORY_DEPTH, WorkoutService, past_workout
 from trainer_bot.training.gate import log_plan_check
 from trainer_bot.training.plan import PlannedExercise, WorkoutPlan
 from trainer_bot.training.swap import Alternative, SavedPlan, alternatives

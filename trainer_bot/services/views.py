@@ -21,7 +21,8 @@ from trainer_bot.db.enums import (
 from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise
 from trainer_bot.services.profile_rules import ProfileAnswers
-from trainer_bot.training.population import population_note
+from trainer_bot.services.training_profile import profile_of
+from trainer_bot.training.rules_check import workout_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,8 @@ class WorkoutView:
     rationale: str
     warmup: str
     exercises: tuple[ExerciseView, ...]
-    # One line for the user's population (a doctor, an adult nearby), or None.
+    # A line for the user's population (a doctor, an adult nearby) and one for a week too
+    # short for the level's weekly minimum (`rules_check.workout_note`), or None.
     population_note: str | None = None
     user_id: int = 0
     effort: SessionEffort | None = None
@@ -247,7 +249,8 @@ def exercise_view(item: WorkoutExercise) -> ExerciseView:
 
 
 def workout_view(workout: Workout, user: User | None = None) -> WorkoutView:
-    """`user`: the owner, when the query loaded it, for the population note."""
+    """`user`: the owner, when the query loaded it, for the population note (plus the
+    line for a week too short for the level's weekly minimum)."""
     return WorkoutView(
         id=workout.id,
         status=WorkoutStatus(workout.status),
@@ -256,11 +259,7 @@ def workout_view(workout: Workout, user: User | None = None) -> WorkoutView:
         rationale=workout.rationale,
         warmup=workout.warmup,
         exercises=tuple(exercise_view(item) for item in workout.exercises),
-        population_note=(
-            population_note(user.age, user.height_cm, user.current_weight_kg)
-            if user is not None
-            else None
-        ),
+        population_note=workout_note(profile_of(user)) if user is not None else None,
         user_id=workout.user_id,
         effort=SessionEffort(workout.effort) if workout.effort else None,
     )

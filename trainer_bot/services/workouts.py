@@ -18,20 +18,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from trainer_bot.catalogue import CatalogueExercise, HomeItem
+from trainer_bot.catalogue import CatalogueExercise
 from trainer_bot.config import Settings
 from trainer_bot.db.base import utcnow
 from trainer_bot.db.enums import (
-    Equipment,
-    EquipmentType,
-    FitnessLevel,
-    Gender,
-    Goal,
     WorkoutJobState,
     WorkoutSource,
     WorkoutStatus,
 )
-from trainer_bot.db.home_equipment import decode_home_equipment
 from trainer_bot.db.models import User, Workout, WorkoutExercise, WorkoutJob
 from trainer_bot.llm import LLMWorkoutGenerator, session_shortlist
 from trainer_bot.llm.drafting import DraftListener
@@ -41,6 +35,7 @@ from trainer_bot.queries import users as user_queries
 from trainer_bot.queries import workout_jobs as job_queries
 from trainer_bot.queries import workouts as workout_queries
 from trainer_bot.services.progress_history import read_history, slugs_to_read
+from trainer_bot.services.training_profile import profile_of
 from trainer_bot.services.views import WorkoutView, workout_view
 from trainer_bot.training.fallback import generate_fallback_workout
 from trainer_bot.training.gate import gate_fallback
@@ -121,33 +116,6 @@ class CompletionResult:
     outcome: CompletionOutcome
     next_available_at: datetime | None
     timezone: str | None = None  # users.timezone, read anyway: the done screen names it
-
-
-# The profile's home equipment in the catalogue's terms (what the generators match).
-HOME_ITEMS: dict[Equipment, HomeItem] = {
-    Equipment.PULLUP_BAR: HomeItem.PULLUP_BAR,
-    Equipment.DUMBBELL: HomeItem.DUMBBELLS,
-    Equipment.BANDS: HomeItem.BANDS,
-    Equipment.BENCH: HomeItem.BENCH,
-    Equipment.DIP_BARS: HomeItem.DIP_BARS,
-}
-
-
-def profile_of(user: User) -> TrainingProfile:
-    return TrainingProfile(
-        gender=Gender(user.gender),
-        age=user.age,
-        height_cm=user.height_cm,
-        weight_kg=user.current_weight_kg,
-        level=FitnessLevel(user.fitness_level),
-        goal=Goal(user.goal),
-        target_weight_kg=user.target_weight_kg,
-        workouts_per_week=user.workout_frequency,
-        equipment=EquipmentType(user.equipment_type),
-        home_equipment=frozenset(
-            HOME_ITEMS[item] for item in decode_home_equipment(user.home_equipment) or ()
-        ),
-    )
 
 
 def past_workout(workout: Workout) -> PastWorkout:

@@ -4,6 +4,8 @@
 - Age 65+: check with a doctor before starting.
 - Adults with BMI < 16 or >= 40: the workout itself says to see a doctor (adult BMI
   cut-offs do not apply to minors, so a 14-17-year-old gets no BMI note).
+A week too short for the level's weekly minimum of hard sets (the rules check caps the
+minimum then, `rules_check.weekly_minimum`) gets its own honest line.
 Pure: no Telegram, no database.
 """
 
@@ -24,6 +26,24 @@ LOW_BMI_NOTE = (
 HIGH_BMI_NOTE = (
     "🩺 Перед началом покажись врачу: он подскажет, какие нагрузки безопасны для сердца и суставов."
 )
+
+# By workouts a week; the cap touches 2 days (intermediate and advanced) and 3 days
+# (advanced weight loss): the advice is the next choice the profile offers.
+VOLUME_CAP_NOTES = {
+    2: "📉 При двух тренировках в неделю мышцам достаётся меньше подходов, чем нужно "
+    "при твоём опыте. Сможешь — добавь третью.",
+    3: "📉 При трёх тренировках в неделю мышцам достаётся меньше подходов, чем нужно "
+    "при твоём опыте. Сможешь — переходи на пять.",
+}
+VOLUME_CAP_NOTE = (
+    "📉 При таком графике мышцам достаётся меньше подходов, чем нужно при твоём опыте. "
+    "Сможешь — добавь тренировку."
+)
+
+
+def volume_cap_note(workouts_per_week: int) -> str:
+    """The line for a week that holds fewer hard sets than the level needs."""
+    return VOLUME_CAP_NOTES.get(workouts_per_week, VOLUME_CAP_NOTE)
 
 
 def population_note(age: int, height_cm: int, weight_kg: float) -> str | None:

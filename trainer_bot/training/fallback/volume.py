@@ -197,6 +197,7 @@ def session_fit(ctx: Context, base_seconds: float) -> Fit:
     `direct` days and loaded only indirectly on `indirect` days (shoulders on a pull day)
     gets the indirect days' expected share set aside: about half the sets of two
     exercises. The floor never exceeds the cap: the indirect work makes up the week."""
+    # training.md's minimum, never under the check's capped one (see `week.window_targets`).
     low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
     direct, indirect = weekly_focus_counts(ctx.profile)
     expected_indirect = rules.INDIRECT_SET_WEIGHT * 2 * sum(ctx.scheme.sets) / 2

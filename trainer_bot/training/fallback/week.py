@@ -158,8 +158,14 @@ class _Search:
 
 def window_targets(ctx: Context) -> tuple[list[float], list[float], list[float]]:
     """The 7 days' hard sets before today, and per muscle the least and the most the 7
-    days ending today may hold: the check's bounds."""
+    days ending today may hold: the check's bounds, except the minimum (see below)."""
     past, full_week = window_volume(ctx)
+    # training.md's minimum, never under the check's (`rules_check.weekly_minimum`, capped
+    # where the week cannot hold the level's): aiming at the capped one also gave 0
+    # violations in the audit, but thinner weeks where the level's minimum is within
+    # reach (weakest major group, weeks 2-4: advanced maintenance 2/week at home 12.0 ->
+    # 9.9, intermediate weight loss 2/week in the gym 9.0 -> 6.0). Where it is out of
+    # reach the search gets as close as it can and the check accepts the capped floor.
     low, high = rules.weekly_hard_sets(ctx.level, ctx.profile.age)
     least = low - WEEKLY_TOLERANCE_LOW if full_week else 0.0
     floor = [least if m in rules.MAJOR_MUSCLES else 0.0 for m in _MUSCLES]

@@ -5,7 +5,8 @@ passes): the table, the session's shape, the week's shape, load limits, populati
 equipment. It reads only the plan, the profile, the catalogue and the history, and keeps
 its own tables (`limits`), so a mistake in a generator's tables stays visible here.
 `population_note(profile)` is the one line the workout screen shows for the people
-training.md names (a doctor, an adult nearby).
+training.md names (a doctor, an adult nearby); `workout_note(profile)` adds to it the line
+for a week too short for the level's weekly minimum (`weekly_minimum`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,16 @@ from datetime import UTC, date, datetime
 from trainer_bot.catalogue import CatalogueExercise, default_catalogue
 from trainer_bot.training.plan import WorkoutPlan
 from trainer_bot.training.rules_check.exercise_rules import load_limit, why_not_allowed
-from trainer_bot.training.rules_check.population import population_note
+from trainer_bot.training.rules_check.population import population_note, workout_note
 from trainer_bot.training.rules_check.session import check_exercise, check_session
 from trainer_bot.training.rules_check.violations import Violation, ViolationKind
-from trainer_bot.training.rules_check.week import HistoryItem, LoggedWorkout, check_week
+from trainer_bot.training.rules_check.week import (
+    HistoryItem,
+    LoggedWorkout,
+    check_week,
+    weekly_minimum,
+    weekly_minimum_capped,
+)
 from trainer_bot.training.schemas import TrainingProfile
 
 __all__ = [
@@ -31,7 +38,10 @@ __all__ = [
     "check_exercise",
     "load_limit",
     "population_note",
+    "weekly_minimum",
+    "weekly_minimum_capped",
     "why_not_allowed",
+    "workout_note",
 ]
 
 
