@@ -31,6 +31,16 @@ DIPS_ROW = (
     "'i', '[]', '[]', 'machine', 'intermediate', 'horizontal_push', true, false, false, "
     "'https://v', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
 )
+# A workout that uses the dips: SQLite rebuilds the exercises table in batch mode, and
+# with foreign keys on it refused to drop a table these rows reference.
+WORKOUT_ROWS = (
+    "INSERT INTO workouts (user_id, planned_date, status, source, focus, title, rationale, "
+    "warmup) SELECT id, '2026-12-01', 'planned', 'fallback', 'upper', 't', 'r', 'w' "
+    "FROM users WHERE telegram_id = 556",
+    "INSERT INTO workout_exercises (workout_id, exercise_id, position, sets, reps_min, "
+    "reps_max, rest_seconds) SELECT w.id, e.id, 1, 3, 8, 12, 90 FROM workouts w, exercises e "
+    "WHERE e.slug = 'parallel_bar_dips'",
+)
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -56,6 +66,8 @@ async def test_dip_bars_come_and_go(database_before_0008: str) -> None:
         async with engine.begin() as connection:
             await connection.execute(text(USER_ROW))
             await connection.execute(text(DIPS_ROW))
+            for row in WORKOUT_ROWS:
+                await connection.execute(text(row))
         await alembic(command.upgrade, url, REVISION)
         async with engine.begin() as connection:
             # What the catalogue sync does at start-up, and a user ticking «Брусья».
@@ -78,7 +90,9 @@ async def test_dip_bars_come_and_go(database_before_0008: str) -> None:
             equipment = await connection.scalar(
                 text("SELECT equipment FROM exercises WHERE slug = 'parallel_bar_dips'")
             )
+            planned = await connection.scalar(text("SELECT count(*) FROM workout_exercises"))
         assert home == 15
         assert equipment == "machine"
+        assert planned == 1
     finally:
         await engine.dispose()
