@@ -102,6 +102,22 @@ async def test_a_dst_free_city_names_every_time_in_it(user: UserSession) -> None
     )
 
 
+async def test_the_zone_is_asked_where_a_time_is_first_shown(user: UserSession) -> None:
+    done = await finish_a_workout(user)
+    assert done == screens.done("через 12 ч, завтра в 00:00")
+    assert "🕐 Указать мой часовой пояс" in user.buttons()
+    chooser = await user.press("🕐 Указать мой часовой пояс")
+    assert "Сейчас: <b>Москва</b> (по умолчанию)." in chooser
+    # Chosen: back on the same screen, the time in the new zone, not asked again.
+    again = await user.press("Екатеринбург")
+    assert again.startswith("🎉 <b>Отличная работа!</b>")
+    assert "Следующая тренировка — через 12 ч, завтра в 02:00 по Екатеринбургу." in again
+    assert "🕐 Указать мой часовой пояс" not in user.buttons()
+    await user.press("◀️ В меню")
+    await user.say("/workout")
+    assert user.buttons() == ["📋 Моя тренировка", "◀️ В меню"]
+
+
 async def test_another_zone_is_a_typed_utc_offset(user: UserSession) -> None:
     await open_profile(user)
     await user.press("🕐 Часовой пояс: Москва")

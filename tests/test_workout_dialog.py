@@ -20,7 +20,7 @@ MENU_WITH_WORKOUT = [
     "📈 Прогресс",
     "👤 Мой профиль",
 ]
-COOLDOWN_BUTTONS = ["📋 Моя тренировка", "◀️ В меню"]
+COOLDOWN_BUTTONS = ["📋 Моя тренировка", "🕐 Указать мой часовой пояс", "◀️ В меню"]
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo, Url
+from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, SwitchTo, Url
 from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
 from dialogs.common import ERROR_LINE
-from dialogs.states import SwapSG, WorkoutSG
+from dialogs.states import SwapSG, TimezoneSG, WorkoutSG
 from dialogs.workout import handlers, logging_handlers, rest
 from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
 from dialogs.workout.keys import (
@@ -22,6 +22,7 @@ from dialogs.workout.keys import (
     ADD_SET_ITEMS,
     AS_WRITTEN_ID,
     ASK_EFFORT,
+    ASK_ZONE_ID,
     CAN_REBUILD,
     CAN_REST,
     CAN_SKIP,
@@ -78,12 +79,20 @@ from dialogs.workout.keys import (
     VIDEO_URL,
     WARMUP,
     WHY,
+    ZONE_UNCHOSEN,
 )
 from dialogs.workout.rebuild import rebuild_window
 from trainer_bot.db.enums import WorkoutStatus
 
 TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
 TEXT_INPUT = MessageInput(handlers.on_text)
+# Asked where a time of day is first shown, until the user chooses a zone.
+ASK_ZONE = Start(
+    Const("🕐 Указать мой часовой пояс"),
+    id=ASK_ZONE_ID,
+    state=TimezoneSG.choose,
+    when=F[ZONE_UNCHOSEN],
+)
 # A planned workout needs no status line.
 STATUS_LINE = Case(
     {
@@ -337,12 +346,14 @@ def workout_dialog() -> Dialog:
                 ),
                 when=F[ASK_EFFORT],
             ),
+            ASK_ZONE,
             TO_MENU,
             TEXT_INPUT,
             state=WorkoutSG.done,
             getter=done_getter,
             preview_data={
                 NEXT_TEXT: "Следующая тренировка — через 11 ч 40 мин, в 21:40 по Москве.",
+                ZONE_UNCHOSEN: True,
                 ASK_EFFORT: True,
                 OFFER_REST: True,
                 REST_TEXT: "",
@@ -363,12 +374,14 @@ def workout_dialog() -> Dialog:
                 state=WorkoutSG.view,
                 when=F[HAS_WORKOUT],
             ),
+            ASK_ZONE,
             TO_MENU,
             TEXT_INPUT,
             state=WorkoutSG.cooldown,
             getter=cooldown_getter,
             preview_data={
                 NEXT_TEXT: "Следующая тренировка — через 3 ч 20 мин, в 21:40 по Москве.",
+                ZONE_UNCHOSEN: True,
                 HAS_WORKOUT: True,
             },
         ),

@@ -61,6 +61,7 @@ from dialogs.workout.keys import (
     WARMUP,
     WHY,
     WORKOUT_ID,
+    ZONE_UNCHOSEN,
 )
 from dialogs.workout.logging_fields import logging_buttons, logging_texts
 from dialogs.workout.rest import rest_getter_fields
@@ -93,15 +94,22 @@ async def _workout(
     return await services.workouts.view(telegram_id, workout_id)
 
 
-async def _next_text(services: BotServices, telegram_id: int, moment_iso: str | None) -> str:
+async def _next_text(
+    services: BotServices, telegram_id: int, moment_iso: str | None
+) -> dict[str, Any]:
+    """When the next workout opens, in the user's zone; a user who has not chosen one is
+    offered the zone picker right there, the first place a time of day is shown."""
     if not moment_iso:
-        return "Новую тренировку можно получить уже сейчас."
+        return {NEXT_TEXT: "Новую тренировку можно получить уже сейчас.", ZONE_UNCHOSEN: False}
     moment = datetime.fromisoformat(moment_iso)
     now = services.now()
     if moment <= now:
-        return "Новую тренировку можно получить уже сейчас."
+        return {NEXT_TEXT: "Новую тренировку можно получить уже сейчас.", ZONE_UNCHOSEN: False}
     zone = await services.zone(telegram_id)
-    return f"Следующая тренировка — {wait_text(now, moment, zone)}."
+    return {
+        NEXT_TEXT: f"Следующая тренировка — {wait_text(now, moment, zone)}.",
+        ZONE_UNCHOSEN: not zone.chosen,
+    }
 
 
 async def workout_getter(
@@ -254,7 +262,7 @@ async def done_getter(
     answered = data.get(EFFORT)
     effort_text = EFFORT_ANSWERS[SessionEffort(answered)] if answered in EFFORT_ANSWERS else ""
     return {
-        NEXT_TEXT: await _next_text(services, event_from_user.id, data.get(AVAILABLE_AT)),
+        **await _next_text(services, event_from_user.id, data.get(AVAILABLE_AT)),
         ASK_EFFORT: bool(data.get(JUST_COMPLETED)) and not answered,
         EFFORT_TEXT: effort_text,
         EFFORT_ITEMS: [(effort.value, label) for effort, label in EFFORT_LABELS.items()],
@@ -271,6 +279,6 @@ async def cooldown_getter(
 ) -> dict[str, Any]:
     available_at = dialog_manager.dialog_data.get(AVAILABLE_AT)
     return {
-        NEXT_TEXT: await _next_text(services, event_from_user.id, available_at),
+        **await _next_text(services, event_from_user.id, available_at),
         HAS_WORKOUT: isinstance(dialog_manager.dialog_data.get(WORKOUT_ID), int),
     }
