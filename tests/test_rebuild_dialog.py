@@ -4,6 +4,7 @@ from the workout screen, the third one refused, never once a set is logged."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -214,3 +215,28 @@ async def test_a_failed_rebuild_gives_its_claim_back(
     row = await user_row(session_factory)
     assert row.rebuild_count == 0 and row.workout_generation_started_at is None
     assert [w.status for w in await workouts(session_factory)] == ["planned"]
+
+
+async def test_a_set_logged_while_the_rebuild_is_written_keeps_the_started_workout(
+    user: UserSession,
+    harness: DialogHarness,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started = user.text()
+    build_plan = WorkoutService._build_plan
+
+    async def set_logged_meanwhile(self: WorkoutService, *args: Any, **kwargs: Any) -> Any:
+        # The user logs a set from another screen while the coach writes the new plan.
+        await log_first_set_elsewhere(session_factory, harness.clock.current)
+        return await build_plan(self, *args, **kwargs)
+
+    monkeypatch.setattr(WorkoutService, "_build_plan", set_logged_meanwhile)
+    await user.press("🔁 Собрать заново")
+    assert await user.press("✅ Да, собрать заново") == screens.COMPOSING
+    await user.background(1)
+    # The started workout is shown again, nothing replaced it, the claim is given back.
+    assert screens.workout_exercises(user.text()) == screens.workout_exercises(started)
+    assert [w.status for w in await workouts(session_factory)] == ["planned"]
+    row = await user_row(session_factory)
+    assert row.rebuild_count == 0 and row.workout_generation_started_at is None

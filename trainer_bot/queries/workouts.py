@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from trainer_bot.db.enums import WorkoutStatus
-from trainer_bot.db.models import Exercise, User, Workout, WorkoutExercise
+from trainer_bot.db.models import Exercise, SetLog, User, Workout, WorkoutExercise
 
 
 async def try_reserve_generation(
@@ -61,6 +61,17 @@ async def skip_planned(session: AsyncSession, user_id: int) -> None:
         .where(Workout.user_id == user_id, Workout.status == WorkoutStatus.PLANNED.value)
         .values(status=WorkoutStatus.SKIPPED.value)
         .execution_options(synchronize_session=False)
+    )
+
+
+async def started_planned_workout(session: AsyncSession, user_id: int) -> int | None:
+    """The user's planned workout if a set of it is logged, else None."""
+    return await session.scalar(
+        select(Workout.id)
+        .join(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
+        .join(SetLog, SetLog.workout_exercise_id == WorkoutExercise.id)
+        .where(Workout.user_id == user_id, Workout.status == WorkoutStatus.PLANNED.value)
+        .limit(1)
     )
 
 

@@ -415,9 +415,22 @@ class WorkoutService:
         rebuild: bool = False,
     ) -> int:
         """One transaction: the new workout, the old planned one skipped, the clock reset
-        (a rebuild keeps the clock of the workout it replaces)."""
+        (a rebuild keeps the clock of the workout it replaces). A rebuild whose workout
+        got a logged set while it was being written is dropped: the started workout stays
+        (and is what the user is shown), the claim is given back."""
         plan = progressed.plan
         received_at = self._clock()
+        if rebuild:
+            started = await workout_queries.started_planned_workout(session, user_id)
+            if started is not None:
+                logger.info(
+                    "Rebuild for user %s dropped: workout %s was started meanwhile",
+                    user_id,
+                    started,
+                )
+                await workout_queries.release_generation(session, user_id)
+                await rebuild_queries.refund_rebuild(session, user_id)
+                return started
         ids = await workout_queries.exercise_ids_by_slug(
             session, [item.slug for item in plan.exercises]
         )
