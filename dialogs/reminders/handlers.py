@@ -25,7 +25,7 @@ from trainer_bot.time_zones import UserZone
 async def on_reminders_start(start_data: Any, manager: DialogManager) -> None:
     """The time zone is asked once, before the first reminder: reminders come at the
     user's own hour."""
-    user = manager.middleware_data.get("event_from_user")
+    user = getattr(manager.event, "from_user", None)  # every event but an ErrorEvent has one
     if isinstance(user, TelegramUser) and not (await services_of(manager).zone(user.id)).chosen:
         await manager.switch_to(RemindersSG.zone)
 

@@ -13,10 +13,16 @@ from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, Start, Switc
 from aiogram_dialog.widgets.link_preview import LinkPreview
 from aiogram_dialog.widgets.text import Case, Const, Format
 
-from dialogs.common import ERROR_LINE
+from dialogs.common import ERROR_KEY, ERROR_LINE
 from dialogs.states import SwapSG, TimezoneSG, WorkoutSG
 from dialogs.workout import handlers, logging_handlers, rest
-from dialogs.workout.getters import cooldown_getter, done_getter, exercise_getter, workout_getter
+from dialogs.workout.getters import (
+    cooldown_getter,
+    done_getter,
+    exercise_getter,
+    rebuild_getter,
+    workout_getter,
+)
 from dialogs.workout.keys import (
     ADD_SET_ID,
     ADD_SET_ITEMS,
@@ -54,7 +60,10 @@ from dialogs.workout.keys import (
     POPULATION_NOTE,
     PREVIOUS_EXERCISE_ID,
     PRIMARY,
+    PROFILE_CHANGED,
     RATIONALE,
+    REBUILD_BACK_ID,
+    REBUILD_CONFIRM_ID,
     REBUILD_ID,
     REST_AS_WRITTEN_ID,
     REST_LINE,
@@ -81,7 +90,6 @@ from dialogs.workout.keys import (
     WHY,
     ZONE_UNCHOSEN,
 )
-from dialogs.workout.rebuild import rebuild_window
 from trainer_bot.db.enums import WorkoutStatus
 
 TO_MENU = Button(Const("◀️ В меню"), id=TO_MENU_ID, on_click=handlers.on_to_menu)
@@ -385,6 +393,36 @@ def workout_dialog() -> Dialog:
                 HAS_WORKOUT: True,
             },
         ),
-        rebuild_window(),
+        Window(
+            Const("🔁 <b>Собрать тренировку заново?</b>\n"),
+            Const(
+                "Анкета изменилась — соберу тренировку под новые данные.\n",
+                when=F[PROFILE_CHANGED],
+            ),
+            Const(
+                "Составлю новую тренировку вместо этой, постараюсь с другими упражнениями. "
+                "Эта отметится как пропущенная.\n"
+            ),
+            Format(f"{{{NEXT_TEXT}}}\n", when=F[NEXT_TEXT]),
+            ERROR_LINE,
+            Button(
+                Const("✅ Да, собрать заново"),
+                id=REBUILD_CONFIRM_ID,
+                on_click=handlers.on_rebuild_confirmed,
+                when=F[CAN_REBUILD],
+            ),
+            Button(Const("◀️ Назад"), id=REBUILD_BACK_ID, on_click=handlers.on_rebuild_back),
+            TEXT_INPUT,
+            state=WorkoutSG.rebuild,
+            getter=rebuild_getter,
+            preview_add_transitions=[SwitchTo(Const(""), id="rebuilt", state=WorkoutSG.composing)],
+            preview_data={
+                NEXT_TEXT: "Можно пересобрать ещё 2 раза до следующей тренировки "
+                "(через 11 ч 40 мин, в 21:40).",
+                CAN_REBUILD: True,
+                PROFILE_CHANGED: False,
+                ERROR_KEY: None,
+            },
+        ),
         on_start=handlers.on_workout_start,
     )

@@ -44,6 +44,7 @@ from dialogs.workout.keys import (
     POPULATION_NOTE,
     POSITION,
     PRIMARY,
+    PROFILE_CHANGED,
     RATIONALE,
     REST_LINE,
     REST_LOGGED,
@@ -66,10 +67,12 @@ from dialogs.workout.keys import (
 from dialogs.workout.logging_fields import logging_buttons, logging_texts
 from dialogs.workout.rest import rest_getter_fields
 from dialogs.workout.texts import (
+    REBUILD_REFUSALS,
     TELEGRAM_TEXT_LIMIT,
     exercise_line,
     load_text,
     muscles_text,
+    rebuild_status_text,
     reps_text,
     rest_text,
     wait_text,
@@ -77,6 +80,7 @@ from dialogs.workout.texts import (
 from trainer_bot.db.enums import SessionEffort, WorkoutSource
 from trainer_bot.formatting import shorten, utf16_length
 from trainer_bot.services.bot_services import BotServices
+from trainer_bot.services.rebuilds import RebuildOutcome
 from trainer_bot.services.views import ExerciseResult, WorkoutView
 
 SOURCE_NOTES = {
@@ -281,4 +285,42 @@ async def cooldown_getter(
     return {
         **await _next_text(services, event_from_user.id, available_at),
         HAS_WORKOUT: isinstance(dialog_manager.dialog_data.get(WORKOUT_ID), int),
+    }
+
+
+async def rebuild_getter(
+    dialog_manager: DialogManager,
+    services: BotServices,
+    event_from_user: Any,
+    **_: Any,
+) -> dict[str, Any]:
+    workout_id = dialog_manager.dialog_data.get(WORKOUT_ID)
+    status = (
+        await services.workouts.rebuild_status(event_from_user.id, workout_id)
+        if isinstance(workout_id, int)
+        else None
+    )
+    error = dialog_manager.dialog_data.get(ERROR_KEY)
+    if status is None:
+        return {
+            NEXT_TEXT: "",
+            CAN_REBUILD: False,
+            PROFILE_CHANGED: False,
+            ERROR_KEY: error or REBUILD_REFUSALS[RebuildOutcome.NOT_PLANNED],
+        }
+    if status.refused is not None:
+        # Said before «Да» is offered (the workout was begun or replaced meanwhile).
+        return {
+            NEXT_TEXT: "",
+            CAN_REBUILD: False,
+            PROFILE_CHANGED: False,
+            ERROR_KEY: error or REBUILD_REFUSALS[status.refused],
+        }
+    return {
+        NEXT_TEXT: rebuild_status_text(
+            services.now(), status, await services.zone(event_from_user.id)
+        ),
+        CAN_REBUILD: status.left > 0,
+        PROFILE_CHANGED: bool(dialog_manager.dialog_data.get(PROFILE_CHANGED)),
+        ERROR_KEY: error,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -25,7 +26,9 @@ from dialogs.workout.keys import (
     REST_LOGGED,
     WORKOUT_ID,
 )
+from dialogs.workout.texts import REBUILD_REFUSALS, rebuild_limit_text
 from trainer_bot.services.bot_services import services_of
+from trainer_bot.services.rebuilds import RebuildOutcome
 from trainer_bot.services.views import WorkoutView
 from trainer_bot.services.workouts import CompletionOutcome
 
@@ -155,3 +158,43 @@ async def on_complete(callback: CallbackQuery, button: Button, manager: DialogMa
         )
     else:
         await _back_to_menu(manager, "Такой тренировки нет.")
+
+
+async def on_rebuild_confirmed(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    workout_id = manager.dialog_data.get(WORKOUT_ID)
+    if not isinstance(workout_id, int):
+        manager.dialog_data[ERROR_KEY] = REBUILD_REFUSALS[RebuildOutcome.NOT_PLANNED]
+        return
+    services = services_of(manager)
+    telegram_id = callback.from_user.id
+    chat_id = callback.message.chat.id if callback.message else telegram_id
+    request = await services.workouts.rebuild(telegram_id, chat_id, workout_id)
+    logger.info(
+        "User %s asked to rebuild workout %s (%s)", telegram_id, workout_id, request.outcome.value
+    )
+    if request.outcome is RebuildOutcome.LIMIT:
+        assert request.status is not None
+        manager.dialog_data[ERROR_KEY] = rebuild_limit_text(
+            services.now(), request.status, await services.zone(telegram_id)
+        )
+        return
+    if request.outcome is not RebuildOutcome.STARTED or request.job is None:
+        manager.dialog_data[ERROR_KEY] = REBUILD_REFUSALS[request.outcome]
+        return
+    job = dataclasses.replace(request.job, stack_id=manager.current_stack().id)
+    bot = services.bot
+    # As for «Получить тренировку»: the job starts once this update is done, and also
+    # when saving the composing screen fails (its result then comes as a new message).
+    services.after_update(lambda: services.workouts.start_job(bot, job))
+    await manager.start(WorkoutSG.composing, mode=StartMode.RESET_STACK)
+
+
+async def on_rebuild_back(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Back where the offer came from: the menu after a profile edit, else the workout."""
+    manager.dialog_data.pop(ERROR_KEY, None)
+    if manager.dialog_data.pop(PROFILE_CHANGED, None):
+        await manager.done()
+        return
+    await manager.switch_to(WorkoutSG.view)

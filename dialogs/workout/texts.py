@@ -8,7 +8,8 @@ from html import escape
 
 from dialogs.sets_text import sets_text as format_sets
 from trainer_bot.db.enums import Muscle
-from trainer_bot.formatting import format_duration, format_kg
+from trainer_bot.formatting import format_duration, format_kg, plural
+from trainer_bot.services.rebuilds import REBUILDS_PER_PERIOD, RebuildOutcome, RebuildStatus
 from trainer_bot.services.views import ExerciseView, LoggedSet
 from trainer_bot.time_zones import UserZone
 
@@ -77,3 +78,36 @@ def exercise_line(item: ExerciseView) -> str:
 def sets_text(sets: Sequence[LoggedSet], *, timed: bool = False) -> str:
     """'60 кг × 10, 10, 9': see `dialogs.sets_text`."""
     return format_sets([(item.reps, item.weight_kg) for item in sets], timed=timed)
+
+
+# Why «🔁 Собрать заново» cannot go ahead (the limit has a text of its own).
+REBUILD_REFUSALS = {
+    RebuildOutcome.IN_PROGRESS: "Уже собираю тренировку — она появится отдельным сообщением.",
+    RebuildOutcome.NOT_PLANNED: "Эта тренировка уже завершена или заменена — пересобирать нечего.",
+    RebuildOutcome.LOGGED: "В этой тренировке уже записаны подходы — её не пересобрать. "
+    "Замени отдельное упражнение кнопкой «🔄 Заменить».",
+    RebuildOutcome.NOT_REGISTERED: "Сначала заполни анкету — /start.",
+}
+
+
+def rebuild_limit_text(now: datetime, status: RebuildStatus, zone: UserZone) -> str:
+    """The third rebuild of a cooldown period: refused, with when the next workout opens."""
+    moment = status.available_at
+    when = f" — она будет {wait_text(now, moment, zone)}" if moment else ""
+    return (
+        f"Пересобрать можно не больше {REBUILDS_PER_PERIOD} раз до следующей тренировки, "
+        f"лимит исчерпан. Дождись новой тренировки{when}."
+    )
+
+
+def rebuild_status_text(now: datetime, status: RebuildStatus, zone: UserZone) -> str:
+    """How many rebuilds are left, and until when."""
+    if status.available_at is None:
+        return "Новая тренировка заменит эту — перерыв после прошлой уже прошёл."
+    if status.left <= 0:
+        return rebuild_limit_text(now, status, zone)
+    times = plural(status.left, "раз", "раза", "раз")
+    return (
+        f"Можно пересобрать ещё {status.left} {times} до следующей тренировки "
+        f"({wait_text(now, status.available_at, zone)})."
+    )

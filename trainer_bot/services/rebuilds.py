@@ -33,6 +33,10 @@ from trainer_bot.services.workouts import JobTicket, WorkoutService
 
 logger = logging.getLogger(__name__)
 
+# How many rebuilds a cooldown period allows (the screens say it; the database's CHECK
+# on users.rebuild_count holds it).
+REBUILDS_PER_PERIOD = MAX_REBUILDS
+
 
 class RebuildOutcome(StrEnum):
     STARTED = "started"  # the job is this request's to run
